@@ -1,0 +1,1 @@
+"""Extract: dlt sources and pipelines."""

@@ -1,0 +1,1 @@
+"""Local Salesforce org emulator: REST and Bulk API 2.0 over HTTPS, enforcing Salesforce's rules."""

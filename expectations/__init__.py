@@ -1,0 +1,1 @@
+"""Validate: Great Expectations suites and checkpoints (later issues)."""

@@ -1,0 +1,1 @@
+"""Load, reconcile and roll back against Salesforce (later issues)."""

@@ -1,0 +1,27 @@
+"""`stames-sf`: one command per stage. Each verb is a thin layer over a typed service.
+
+Heavy libraries (dlt, dbt, Great Expectations) are imported inside the commands that need them,
+so `stames-sf --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from stames_sf.commands import dataset, demo, discover, extract, salesforce, stames
+
+app = typer.Typer(
+    name="stames-sf",
+    help="Migrate a Stames helpdesk into Salesforce Service Cloud.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(stames.app, name="stames", help="The local Stames API server.")
+app.add_typer(dataset.app, name="dataset", help="Stames dataset folders (§3b format).")
+app.add_typer(salesforce.app, name="salesforce", help="The local Salesforce org emulator.")
+app.command(name="extract")(extract.extract)
+app.command(name="discover")(discover.discover)
+app.command(name="demo")(demo.demo)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,7 @@
+"""Fixtures live in modules under tests/fixtures and are loaded as plugins."""
+
+import os
+
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
+pytest_plugins: list[str] = []
