@@ -8,6 +8,7 @@ format (JSON, CSV) into these calls and the results back.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -104,3 +105,29 @@ class OrgStore(RecordStore, Protocol):
         ...
 
     def delete(self, record_id: str, ctx: OpContext, *, hard: bool = False) -> SaveResult: ...
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """Group writes into one transaction: an exception inside rolls all of them back
+        (allOrNone collections; Bulk commits per internal batch of up to 10,000 rows)."""
+        ...
+
+    def toggle(self, name: str) -> Any:
+        """Current value of an org switch (see `TOGGLES`)."""
+        ...
+
+    def set_toggles(self, values: Mapping[str, Any]) -> None:
+        """Change org switches; unknown names raise KeyError. Persisted with the org."""
+        ...
+
+
+TOGGLES: dict[str, Any] = {
+    "audit_fields_enabled": False,  # org preference + user permission "Set Audit Fields upon Record Creation"
+    "automation_enabled": True,  # the Case insert rule of contract §4.8 fires unless the user bypasses it
+    "daily_api_limit": 15000,  # DailyApiRequests Max; 403 REQUEST_LIMIT_EXCEEDED once spent
+    "concurrent_job_limit": 10,  # Bulk 2.0 ingest jobs InProgress at once
+    "fault_503_rate": 0.0,  # share of REST/Bulk requests answered 503
+    "fault_lock_row_rate": 0.0,  # share of Bulk rows failing UNABLE_TO_LOCK_ROW
+    "fault_slow_jobs_seconds": 0.0,  # extra delay before a Bulk job leaves UploadComplete
+    "fault_failed_job_rate": 0.0,  # share of Bulk ingest jobs ending Failed
+}
+"""Org switches with their defaults. The admin endpoint `/__admin/toggles` reads and writes them."""
