@@ -1,0 +1,24 @@
+"""Run every benchmark module listed in BENCHMARKS (or those named on the command line).
+
+Each module exposes `main() -> None` and writes `benchmarks/results/<name>.json` and `.md`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+BENCHMARKS: list[str] = []
+
+
+def run(names: list[str]) -> None:
+    for name in names:
+        started = time.perf_counter()
+        print(f"== benchmark {name}", flush=True)
+        importlib.import_module(f"benchmarks.{name}").main()
+        print(f"== {name} done in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    run(sys.argv[1:] or BENCHMARKS)

@@ -1,0 +1,22 @@
+"""Shared helpers for benchmarks: peak memory and result files."""
+
+from __future__ import annotations
+
+import json
+import resource
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).parent / "results"
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_results(name: str, results: dict[str, Any], markdown: str) -> None:
+    """Write `results/<name>.json` and `results/<name>.md`."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (RESULTS_DIR / f"{name}.md").write_text(markdown.rstrip() + "\n")
