@@ -1,0 +1,59 @@
+"""Masking: no raw email or phone survives, and ordinary values are left alone."""
+
+import pytest
+
+from stames_sf.discovery.masking import mask_email, mask_phone, redact, safe_example
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("ana.perez@example.com", "a***@e***.com"),
+        ("Ana.Perez@Example.com ", "A***@E***.com"),
+        ("marta＠acme.example", "m***@a***.example"),
+        ("x@mail.example.co.uk", "x***@m***.uk"),
+    ],
+)
+def test_mask_email_keeps_first_letters_and_top_level_domain(raw, masked):
+    assert mask_email(raw) == masked
+
+
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("+34600111222", "+*********22"),
+        ("600 11 12 22", "*******22"),
+        ("+34 600-111-222", "+*********22"),
+        ("12", "***"),
+    ],
+)
+def test_mask_phone_keeps_only_the_last_two_digits(raw, masked):
+    assert mask_phone(raw) == masked
+
+
+def test_redact_masks_emails_and_phones_inside_free_text():
+    text = "Llámame al 600 11 12 22 o escribe a ana.perez@example.com (wa:34600111222)"
+    redacted = redact(text)
+    assert "ana.perez" not in redacted
+    assert "example.com" not in redacted
+    assert "600 11 12" not in redacted
+    assert "34600111222" not in redacted
+    assert "a***@e***.com" in redacted
+    assert redacted.startswith("Llámame al ")
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ["2024-05-01", "2019-03-02 14:05:00", "2024-05-01T08:12:45.120Z", "02/11/2023", "1.234,50", "ST-10234",
+     "1,234,567", "sha 9f2c1234567890abcdef"],
+)  # fmt: skip
+def test_redact_leaves_dates_amounts_and_ids_alone(kept):
+    assert redact(kept) == kept
+
+
+def test_safe_example_redacts_before_cutting():
+    # The email sits across the cut: redacting after cutting would leave `someone.with.a.lo…`.
+    value = "x" * 70 + " someone.with.a.long.name@example.com"
+    shown = safe_example(value, limit=80)
+    assert "someone" not in shown
+    assert len(shown) <= 80
