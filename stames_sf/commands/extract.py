@@ -1,13 +1,75 @@
-"""`stames-sf extract`."""
+"""`stames-sf extract`: land every Stames object in `raw_stames`, then download the attachments."""
 
 from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Annotated
 
 import typer
 
 from stames_sf.options import DEFAULT_WORK, WorkOption
 
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="Stames API base URL, e.g. http://127.0.0.1:8790/api/v1 "
+        "(default: SOURCES__STAMES__BASE_URL or .dlt/config.toml).",
+    ),
+]
+ApiKeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        help="Stames API key (default: SOURCES__STAMES__API_KEY or .dlt/secrets.toml).",
+    ),
+]
 
-def extract(work: WorkOption = DEFAULT_WORK) -> None:
-    """Not built yet."""
-    typer.echo("not built yet", err=True)
-    raise typer.Exit(2)
+
+def extract(
+    work: WorkOption = DEFAULT_WORK,
+    base_url: BaseUrlOption = None,
+    api_key: ApiKeyOption = None,
+    attachments: Annotated[
+        bool, typer.Option("--attachments/--no-attachments", help="Download attachments after the load.")
+    ] = True,
+    attachments_only: Annotated[
+        bool, typer.Option("--attachments-only", help="Only run the attachment download step.")
+    ] = False,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show live progress.")] = True,
+) -> None:
+    """Extract Stames into the work folder's warehouse (incremental; rerun any time to resume or delta)."""
+    from rich.console import Console
+
+    from dlt_pipelines.stames.attachments import download_attachments
+    from dlt_pipelines.stames.pipeline import resolve_connection, run_extract
+    from stames_sf.workdir import WorkDir
+
+    console = Console()
+    workdir = WorkDir.at(work)
+    try:
+        resolved_url, resolved_key = resolve_connection(base_url, api_key)
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    report: dict[str, object] = {}
+    if not attachments_only:
+        summary = run_extract(workdir, base_url=resolved_url, api_key=resolved_key, progress=progress)
+        report["extract"] = asdict(summary)
+        console.print(
+            f"Extracted {summary.total_rows} rows in {summary.duration_s:.1f} s: "
+            f"{summary.requests} requests, {summary.rate_limited} rate-limited (429), "
+            f"{summary.cursor_restarts} cursor restarts"
+        )
+        for table, rows in summary.rows_per_table.items():
+            console.print(f"  {table}: {rows}")
+    if attachments or attachments_only:
+        files = download_attachments(workdir, base_url=resolved_url, api_key=resolved_key, progress=progress)
+        report["attachments"] = asdict(files)
+        counts = ", ".join(f"{status} {count}" for status, count in files.counts.items()) or "none"
+        console.print(
+            f"Attachments: {counts} ({files.attempted} attempted, "
+            f"{files.skipped_already_stored} already settled)"
+        )
+    (workdir.reports / "extract-summary.json").write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -1,0 +1,78 @@
+"""The Stames API v1 endpoints as data: what to extract, how it pages, how it is keyed.
+
+When the real Stames API differs from the contract, this file is the one place that changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+PAGE_LIMIT: Final = 100
+INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
+PIPELINE_NAME: Final = "stames"
+DATASET_NAME: Final = "raw_stames"
+NOTES_TABLE: Final = "_extraction_notes"
+PORTAL_PATH: Final = "portal"
+CUSTOM_OBJECTS_PATH: Final = "custom_objects"
+CUSTOM_OBJECT_RESOURCE_PREFIX: Final = "custom_object_records_"
+
+KEEP_NEWEST: Final[dict[str, Any]] = {"updated_at": {"dedup_sort": "desc"}}
+"""Rows seen twice in one run (inclusive boundary, no snapshot isolation) keep the newest version."""
+
+
+def updated_since(cursor_path: str = "updated_at", start_param: str = "updated_since") -> dict[str, Any]:
+    """The incremental binding of §2.3: inclusive lower bound, dedup of boundary rows by key."""
+    return {"start_param": start_param, "cursor_path": cursor_path, "initial_value": INITIAL_CURSOR}
+
+
+INCREMENTAL_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
+    {"name": "agents", "endpoint": {"path": "agents", "params": {"status": "all"}}},
+    {"name": "customers", "endpoint": {"path": "customers", "params": {"include_merged": "true"}}},
+    {
+        "name": "tickets",
+        "endpoint": {"path": "tickets", "params": {"include_deleted": "true", "include_spam": "true"}},
+    },
+    {
+        "name": "messages",
+        "endpoint": {
+            "path": "messages",
+            "params": {"include_deleted": "true", "include_private": "true", "include_system": "true"},
+        },
+    },
+    {"name": "status_changes", "endpoint": {"path": "status_changes"}},
+)
+"""Feeds sorted by (updated_at, id) that accept `updated_since`; merged on `id`."""
+
+CATALOGUE_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
+    {"name": "tags", "primary_key": "name", "endpoint": {"path": "tags"}},
+    {"name": "ticket_statuses", "primary_key": "key", "endpoint": {"path": "ticket_statuses"}},
+    {"name": "channels", "primary_key": "id", "endpoint": {"path": "channels"}},
+    {"name": "custom_fields", "primary_key": "id", "endpoint": {"path": "custom_fields"}},
+    {"name": "custom_objects", "primary_key": "key", "endpoint": {"path": CUSTOM_OBJECTS_PATH}},
+)
+"""Small definition lists without `updated_since`: replaced whole on every run."""
+
+ACCOUNT_ENDPOINT: Final[dict[str, Any]] = {
+    "name": "account",
+    "primary_key": "id",
+    "write_disposition": "replace",
+    "endpoint": {"path": "account", "data_selector": "$", "paginator": "single_page"},
+}
+
+DELETED_RECORDS_ENDPOINT: Final[dict[str, Any]] = {
+    "name": "deleted_records",
+    "primary_key": ["object", "id"],
+    "endpoint": {
+        "path": "deleted_records",
+        "incremental": updated_since(cursor_path="deleted_at", start_param="deleted_since"),
+    },
+}
+"""Tombstones, keyed by (object, id): kept for good, so deletions older than 90 days survive."""
+
+
+def custom_object_records_endpoint(object_key: str) -> dict[str, Any]:
+    """One incremental resource per custom object type found in `/custom_objects`."""
+    return {
+        "name": f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{object_key}",
+        "endpoint": {"path": f"{CUSTOM_OBJECTS_PATH}/{object_key}/records"},
+    }

@@ -1,0 +1,94 @@
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from dlt_pipelines.stames.transport import (
+    TokenBucket,
+    backoff_seconds,
+    parse_retry_after,
+    url_without_cursor,
+)
+
+
+def test_retry_after_in_seconds() -> None:
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after(" 0 ") == 0.0
+
+
+def test_retry_after_as_http_date_counts_from_now() -> None:
+    now = datetime(2024, 6, 1, 12, 0, 0, tzinfo=UTC)
+    header = format_datetime(now + timedelta(seconds=3), usegmt=True)
+    assert parse_retry_after(header, now=now) == 3.0
+
+
+def test_retry_after_in_the_past_or_garbage() -> None:
+    now = datetime(2024, 6, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("99999") == 120.0
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert all(backoff_seconds(attempt, 5.0) <= 5.0 for attempt in range(20))
+    assert backoff_seconds(1, 100.0) < backoff_seconds(8, 100.0)
+
+
+def test_restart_url_drops_only_the_cursor() -> None:
+    url = "http://h/api/v1/tickets?limit=100&updated_since=2024-01-01T00%3A00%3A00.000Z&cursor=abc&x="
+    restarted = url_without_cursor(url)
+    assert "cursor" not in restarted
+    assert "updated_since=2024-01-01T00%3A00%3A00.000Z" in restarted
+    assert "limit=100" in restarted
+    assert "x=" in restarted
+
+
+def test_bucket_lets_a_burst_of_capacity_through_then_paces_to_the_rate() -> None:
+    bucket = TokenBucket(20.0, headroom=1.0)
+    started = time.monotonic()
+    for _ in range(20 + 10):
+        bucket.acquire()
+    # 20 tokens are there at once; 10 more need at least 10 / 20 s to refill.
+    assert time.monotonic() - started >= 0.45
+
+
+def test_bucket_is_shared_safely_between_threads() -> None:
+    bucket = TokenBucket(50.0, headroom=1.0)
+    granted: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(20):
+            bucket.acquire()
+            with lock:
+                granted.append(time.monotonic())
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(granted) == 80
+    # 50 at once, then 30 at 50/s: never faster than the bucket allows.
+    assert time.monotonic() - started >= 0.55
+
+
+def test_headers_adopt_the_advertised_limit_and_an_empty_server_bucket() -> None:
+    bucket = TokenBucket(10.0, headroom=1.0)
+    bucket.observe({"X-RateLimit-Limit": "40", "X-RateLimit-Remaining": "12"})
+    assert bucket.capacity == 40.0
+    assert bucket.rate_per_s == 40.0
+    bucket.observe({"X-RateLimit-Limit": "40", "X-RateLimit-Remaining": "0"})
+    started = time.monotonic()
+    bucket.acquire()
+    assert time.monotonic() - started >= 0.02
+
+
+def test_pause_holds_every_sender() -> None:
+    bucket = TokenBucket(100.0, headroom=1.0)
+    bucket.pause(0.3)
+    started = time.monotonic()
+    bucket.acquire()
+    assert time.monotonic() - started >= 0.29
