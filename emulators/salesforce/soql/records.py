@@ -1,0 +1,99 @@
+"""Reading values through lookups, and shaping rows into REST query records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulators.salesforce.org.types import RecordStore
+from emulators.salesforce.soql.schema import ResolvedPath
+
+
+class ParentCache:
+    """Parent records fetched once per query: many rows share the same Account or Owner."""
+
+    def __init__(self, store: RecordStore, *, include_deleted: bool) -> None:
+        self.store = store
+        self.include_deleted = include_deleted
+        self._records: dict[str, dict[str, Any] | None] = {}
+
+    def get(self, record_id: str) -> dict[str, Any] | None:
+        """The record with this Id (any object), or None."""
+        if record_id not in self._records:
+            self._records[record_id] = self.store.get(record_id, include_deleted=self.include_deleted)
+        return self._records[record_id]
+
+
+def record_type(record: dict[str, Any], default: str = "") -> str:
+    """The sObject type a stored record says it is."""
+    attributes = record.get("attributes") or {}
+    return str(attributes.get("type") or default)
+
+
+def leaf_value(record: dict[str, Any], path: ResolvedPath, sobject: str) -> Any:
+    """The leaf field of `path` on `record` (the last record reached), with the `Name` pseudo-object's
+    computed fields filled in."""
+    name = path.leaf.name
+    if path.hops and path.hops[-1].polymorphic:
+        if name == "Type":
+            return record_type(record, sobject)
+        if name == "NameOrAlias":
+            return record.get("Name") or record.get("Alias")
+    if name == "IsDeleted":
+        return bool(record.get("IsDeleted", False))
+    return record.get(name)
+
+
+def follow(record: dict[str, Any], path: ResolvedPath, parents: ParentCache) -> dict[str, Any] | None:
+    """The record at the end of `path`'s hops, or None where a lookup is empty."""
+    current: dict[str, Any] | None = record
+    for hop in path.hops:
+        if current is None:
+            return None
+        parent_id = current.get(hop.reference_field)
+        current = parents.get(str(parent_id)) if parent_id else None
+    return current
+
+
+def read(record: dict[str, Any], path: ResolvedPath, parents: ParentCache, sobject: str) -> Any:
+    """The value `path` names, starting from `record`."""
+    target = follow(record, path, parents)
+    return None if target is None else leaf_value(target, path, sobject)
+
+
+def attributes(sobject: str, record_id: Any, api_version: str) -> dict[str, Any]:
+    """The `attributes` element of a REST record."""
+    return {"type": sobject, "url": f"/services/data/v{api_version}/sobjects/{sobject}/{record_id}"}
+
+
+def project(
+    record: dict[str, Any],
+    sobject: str,
+    columns: list[ResolvedPath],
+    parents: ParentCache,
+    api_version: str,
+) -> dict[str, Any]:
+    """One REST query record: `attributes`, then the selected fields in SELECT order, with parent
+    fields nested under their relationship name (null when the lookup is empty)."""
+    shaped: dict[str, Any] = {"attributes": attributes(sobject, record.get("Id"), api_version)}
+    for column in columns:
+        node: dict[str, Any] | None = shaped
+        current: dict[str, Any] | None = record
+        for hop in column.hops:
+            if node is None or current is None:
+                break
+            parent_id = current.get(hop.reference_field)
+            current = parents.get(str(parent_id)) if parent_id else None
+            if hop.relationship not in node:
+                node[hop.relationship] = (
+                    None
+                    if current is None
+                    else {
+                        "attributes": attributes(
+                            record_type(current, (*hop.targets, "")[0]), current.get("Id"), api_version
+                        )
+                    }
+                )
+            node = node[hop.relationship]
+        if node is not None and current is not None:
+            node[column.leaf.name] = leaf_value(current, column, sobject)
+    return shaped
