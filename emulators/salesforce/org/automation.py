@@ -1,0 +1,65 @@
+"""The org's Case automation (contract §4.8), standing in for the triggers and flows a real
+service org runs, so that a loader's bypass handling can be tested.
+
+It runs on Case insert when the toggle `automation_enabled` is on and the running user lacks the
+bypass permission (`bypass_automation`). It then:
+
+1. rejects the Case with CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY when its Origin is in
+   `QUEUE_ORIGINS` but it has neither a ContactId nor a SuppliedEmail (the auto-response flow has
+   no recipient and throws);
+2. sets OwnerId to the default support queue (`Org.support_queue_id`) when Origin is in
+   `QUEUE_ORIGINS`, overriding any OwnerId the load sent (an assignment rule);
+3. after the insert, creates one Task: WhatId = the Case, WhoId = its ContactId, Subject
+   "Auto-response sent", Status "Completed", owned by the running user.
+
+A migration therefore either runs as a user with the bypass permission, or turns the toggle off,
+or expects these Tasks and owner changes and corrects them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from emulators.salesforce.org import recall
+from emulators.salesforce.org.types import OpContext
+from emulators.salesforce.org.values import Rejected
+
+if TYPE_CHECKING:
+    from emulators.salesforce.org.store import Org
+
+QUEUE_ORIGINS = frozenset({"Email", "Web"})
+AUTO_RESPONSE_SUBJECT = "Auto-response sent"
+
+
+def runs_for(org: Org, ctx: OpContext) -> bool:
+    return bool(org.toggle("automation_enabled")) and not org.user(ctx.user_id).bypass_automation
+
+
+def before_case_insert(org: Org, clean: dict[str, Any], ctx: OpContext) -> None:
+    if not runs_for(org, ctx) or clean.get("Origin") not in QUEUE_ORIGINS:
+        return
+    if not clean.get("ContactId") and not clean.get("SuppliedEmail"):
+        raise Rejected(
+            recall.automation_failed(
+                "CaseAutoResponse: execution of AfterInsert caused by: no recipient for the auto-response "
+                "(neither ContactId nor SuppliedEmail is set)"
+            )
+        )
+    clean["OwnerId"] = org.support_queue_id
+
+
+def after_case_insert(org: Org, case: dict[str, Any], ctx: OpContext) -> None:
+    if not runs_for(org, ctx):
+        return
+    org.system_insert(
+        "Task",
+        {
+            "WhatId": case["Id"],
+            "WhoId": case.get("ContactId"),
+            "Subject": AUTO_RESPONSE_SUBJECT,
+            "Status": "Completed",
+            "Priority": "Normal",
+            "OwnerId": ctx.user_id,
+        },
+        ctx.user_id,
+    )

@@ -1,0 +1,259 @@
+"""Rules particular to one object (contract §4): derived fields, files, topics, email drafts,
+and what a delete takes with it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from emulators.salesforce.org import automation, recall
+from emulators.salesforce.org.fields import ObjectSchema
+from emulators.salesforce.org.types import OpContext
+from emulators.salesforce.org.values import Rejected
+
+if TYPE_CHECKING:
+    from emulators.salesforce.org.store import Org
+
+CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
+    "CaseComment": ("ParentId",),
+    "EmailMessage": ("ParentId",),
+    "Task": ("WhatId",),
+    "ContentDocumentLink": ("LinkedEntityId", "ContentDocumentId"),
+    "TopicAssignment": ("EntityId", "TopicId"),
+    "ContentVersion": ("ContentDocumentId",),
+}
+"""Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
+file links and topic assignments go with their record; versions and links go with their document]."""
+
+FILE_TYPES: dict[str, str] = {
+    "pdf": "PDF",
+    "png": "PNG",
+    "jpg": "JPG",
+    "jpeg": "JPEG",
+    "gif": "GIF",
+    "txt": "TEXT",
+    "csv": "CSV",
+    "doc": "WORD",
+    "docx": "WORD_X",
+    "xls": "EXCEL",
+    "xlsx": "EXCEL_X",
+    "ppt": "POWER_POINT",
+    "pptx": "POWER_POINT_X",
+    "zip": "ZIP",
+    "html": "HTML",
+    "htm": "HTML",
+    "xml": "XML",
+    "json": "JSON",
+    "eml": "EML",
+    "msg": "MSG",
+    "rtf": "RTF",
+    "mp4": "MP4",
+    "mov": "MOV",
+    "svg": "SVG",
+    "bmp": "BMP",
+}
+"""ContentVersion.FileType by extension [recall]; anything else is UNKNOWN."""
+
+
+def before_insert(
+    org: Org, schema: ObjectSchema, clean: dict[str, Any], blobs: dict[str, bytes], ctx: OpContext
+) -> None:
+    """Object rules on insert that can reject the record."""
+    name = schema.name
+    if name == "ContentVersion":
+        _content_version(org, clean, blobs)
+    elif name == "ContentDocumentLink":
+        _unique_pair(
+            org,
+            "ContentDocumentLink",
+            "ContentDocumentId",
+            clean.get("ContentDocumentId"),
+            "LinkedEntityId",
+            clean.get("LinkedEntityId"),
+        )
+    elif name == "TopicAssignment":
+        _topic_assignment(org, clean)
+    elif name == "Case":
+        automation.before_case_insert(org, clean, ctx)
+
+
+def before_update(
+    org: Org, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
+) -> None:
+    """Object rules on update: EmailMessage is frozen once it is not a draft (contract §4.1)."""
+    del org, ctx
+    if schema.name == "EmailMessage" and existing.get("Status") != "5":
+        frozen = [
+            name
+            for name in clean
+            if name not in recall.EMAIL_EDITABLE_AFTER_SEND and not schema.rules[name.lower()].custom
+        ]
+        if frozen:
+            raise Rejected(recall.email_not_draft())
+
+
+def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    """Fields Salesforce computes from others, on every insert and update."""
+    name = schema.name
+    if name in ("Contact", "User"):
+        record["Name"] = " ".join(part for part in (record.get("FirstName"), record.get("LastName")) if part)
+    elif name == "Case":
+        _case(org, record, previous)
+    elif name == "Task":
+        record["IsClosed"] = record.get("Status") in recall.CLOSED_TASK_STATUSES
+        record["IsHighPriority"] = record.get("Priority") == "High"
+        what = str(record.get("WhatId") or "")
+        record["AccountId"] = what if what.startswith("001") else None
+    elif name == "EmailMessage":
+        record["Name"] = record.get("Subject")
+    elif name == "TopicAssignment":
+        entity = str(record.get("EntityId") or "")
+        record["EntityKeyPrefix"] = entity[:3]
+        target = org.live_record(entity)
+        record["EntityType"] = target[0] if target else None
+
+
+def after_insert(
+    org: Org, schema: ObjectSchema, record: dict[str, Any], ctx: OpContext, *, system: bool
+) -> None:
+    """Records the platform creates alongside: the file's document and links, automation's Task."""
+    if schema.name == "ContentVersion":
+        _file_document(org, record, ctx)
+    elif schema.name == "Case" and not system:
+        automation.after_case_insert(org, record, ctx)
+
+
+def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str]:
+    """Ids of the live records a delete of `parent_id` takes with it, depth first."""
+    del schema
+    found: list[str] = []
+    for child_object, fields in CASCADE_FIELDS.items():
+        for field_name in fields:
+            for child_id in org.children(child_object, field_name, parent_id):
+                if child_id not in found:
+                    found += [*cascade_children(org, org.schema(child_object), child_id), child_id]
+    return found
+
+
+def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    closed = record.get("Status") in recall.CLOSED_CASE_STATUSES
+    record["IsClosed"] = closed
+    if closed and not (previous and previous.get("IsClosed")):
+        record["ClosedDate"] = org.now()
+    elif not closed:
+        record["ClosedDate"] = None
+    if previous is None:
+        record["CaseNumber"] = f"{org.next_number('CaseNumber', 1000):08d}"
+    contact = org.live_record(record["ContactId"]) if record.get("ContactId") else None
+    contact_data = contact[1] if contact else {}
+    record["ContactEmail"] = contact_data.get("Email")
+    record["ContactPhone"] = contact_data.get("Phone")
+    record["ContactMobile"] = contact_data.get("MobilePhone")
+    record["ContactFax"] = contact_data.get("Fax")
+
+
+def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
+    content = blobs.get("VersionData")
+    if content is None and not clean.get("ContentUrl"):
+        raise Rejected(recall.required_missing(["VersionData"]))
+    if content is not None and not clean.get("PathOnClient"):
+        raise Rejected(recall.required_missing(["PathOnClient"]))
+    extension = PurePosixPath(str(clean.get("PathOnClient") or "")).suffix.lstrip(".").lower()
+    clean["FileExtension"] = extension or None
+    clean["FileType"] = FILE_TYPES.get(extension, "UNKNOWN") if content is not None else "LINK"
+    clean["ContentSize"] = len(content) if content is not None else None
+    clean["Checksum"] = (
+        hashlib.md5(content, usedforsecurity=False).hexdigest() if content is not None else None
+    )
+    clean["IsLatest"] = True
+    clean["PublishStatus"] = "P"
+    document_id = clean.get("ContentDocumentId")
+    if document_id:
+        versions = org.children("ContentVersion", "ContentDocumentId", document_id)
+        clean["VersionNumber"] = str(len(versions) + 1)
+    else:
+        clean["VersionNumber"] = "1"
+
+
+def _file_document(org: Org, version: dict[str, Any], ctx: OpContext) -> None:
+    """A new version without ContentDocumentId creates its ContentDocument (contract §4.4)."""
+    document_fields = {
+        "Title": version.get("Title"),
+        "OwnerId": version.get("OwnerId"),
+        "LatestPublishedVersionId": version["Id"],
+        "ContentSize": version.get("ContentSize"),
+        "FileType": version.get("FileType"),
+        "FileExtension": version.get("FileExtension"),
+        "PublishStatus": "P",
+        "SharingOption": version.get("SharingOption"),
+        "SharingPrivacy": version.get("SharingPrivacy"),
+        "ContentModifiedDate": version.get("CreatedDate"),
+        "CreatedDate": version.get("CreatedDate"),
+        "CreatedById": version.get("CreatedById"),
+    }
+    schema = org.schema("ContentVersion")
+    document_id = version.get("ContentDocumentId")
+    if document_id:
+        for older_id in org.children("ContentVersion", "ContentDocumentId", document_id):
+            older = org.live_record(older_id)
+            if older and older_id != version["Id"]:
+                org.write_existing(schema, {**older[1], "IsLatest": False})
+        found = org.live_record(document_id)
+        if found:
+            org.write_existing(
+                org.schema("ContentDocument"),
+                {
+                    **found[1],
+                    **document_fields,
+                    "CreatedDate": found[1]["CreatedDate"],
+                    "CreatedById": found[1]["CreatedById"],
+                },
+            )
+        return
+    document_id = org.system_insert("ContentDocument", document_fields, ctx.user_id)
+    org.write_existing(schema, {**version, "ContentDocumentId": document_id})
+    owner = version.get("OwnerId")
+    if owner:
+        org.system_insert(
+            "ContentDocumentLink",
+            {
+                "ContentDocumentId": document_id,
+                "LinkedEntityId": owner,
+                "ShareType": "I",
+                "Visibility": "AllUsers",
+            },
+            ctx.user_id,
+        )
+    location = version.get("FirstPublishLocationId")
+    if location and location != owner:
+        org.system_insert(
+            "ContentDocumentLink",
+            {
+                "ContentDocumentId": document_id,
+                "LinkedEntityId": location,
+                "ShareType": "I",
+                "Visibility": "AllUsers",
+            },
+            ctx.user_id,
+        )
+
+
+def _unique_pair(
+    org: Org, sobject: str, first: str, first_value: Any, second: str, second_value: Any
+) -> None:
+    if not first_value or not second_value:
+        return
+    for other_id in org.children(sobject, first, str(first_value)):
+        other = org.live_record(other_id)
+        if other and str(other[1].get(second, "")).lower() == str(second_value).lower():
+            raise Rejected(recall.duplicate_value(second, other_id))
+
+
+def _topic_assignment(org: Org, clean: dict[str, Any]) -> None:
+    entity_id = clean.get("EntityId")
+    if entity_id:
+        target = org.live_record(str(entity_id))
+        if target and target[0] not in recall.TOPIC_ENABLED_OBJECTS:
+            raise Rejected(recall.topics_not_enabled(target[0]))
+    _unique_pair(org, "TopicAssignment", "EntityId", entity_id, "TopicId", clean.get("TopicId"))

@@ -1,0 +1,230 @@
+"""Facts that field-flags.txt does not carry (lengths, targets, picklists) for the objects built from it.
+
+Lengths come from the Salesforce field reference where the contract cites them (§4.1–§4.6); the rest
+are [recall] and can be corrected here without touching any rule code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LENGTHS: dict[str, int] = {
+    "string": 255,
+    "textarea": 32000,
+    "email": 80,
+    "phone": 40,
+    "url": 255,
+    "picklist": 255,
+    "multipicklist": 4099,
+    "combobox": 255,
+}
+"""Length of a text field with no fact below [recall]."""
+
+EXTRA_FLAGS = """
+== Profile
+  Id(id,--R), Name(string,-UR), Description(string,-UN), UserLicenseId(reference,--R),
+  UserType(picklist,--N), CreatedDate(datetime,--R), CreatedById(reference,--R),
+  LastModifiedDate(datetime,--R), LastModifiedById(reference,--R), SystemModstamp(datetime,--R)
+== Organization
+  Id(id,--R), Name(string,-UR), Division(string,-UN), Street(textarea,-UN), City(string,-UN),
+  State(string,-UN), PostalCode(string,-UN), Country(string,-UN), Phone(phone,-UN), Fax(phone,-UN),
+  PrimaryContact(string,-UN), DefaultLocaleSidKey(picklist,-UR), TimeZoneSidKey(picklist,-UR),
+  LanguageLocaleKey(picklist,-UR), FiscalYearStartMonth(int,--N), OrganizationType(picklist,--N),
+  NamespacePrefix(string,--N), InstanceName(string,--N), IsSandbox(boolean,--R),
+  TrialExpirationDate(datetime,--N), IsReadOnly(boolean,--R), WebToCaseDefaultOrigin(string,-UN),
+  CreatedDate(datetime,--R), CreatedById(reference,--R), LastModifiedDate(datetime,--R),
+  LastModifiedById(reference,--R), SystemModstamp(datetime,--R)
+"""
+"""Objects the recorded material has no flags for, in the same format [recall]."""
+
+_ANY = ("*",)
+
+FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
+    "EmailMessage": {
+        "ParentId": {"reference_to": ("Case",), "relationship_name": "Parent"},
+        "ActivityId": {"reference_to": ("Task",), "relationship_name": "Activity"},
+        "TextBody": {"length": 131072},  # [recall] contract §4.1: probably 131072 now
+        "HtmlBody": {"length": 131072, "html": True, "extra_type_info": "richtextarea"},
+        "Headers": {"length": 32000},
+        "Subject": {"length": 3000},
+        "Name": {"length": 3000},
+        "FromName": {"length": 1000},
+        "FromAddress": {"length": 1000},
+        "ToAddress": {"length": 4000},
+        "CcAddress": {"length": 4000},
+        "BccAddress": {"length": 4000},
+        "ClientThreadIdentifier": {"length": 765},
+        "AttachmentIds": {"length": 32768},
+        "Status": {"picklist": ("0", "1", "2", "3", "4", "5"), "restricted": True},
+        "FromId": {"reference_to": ("User",), "relationship_name": "From"},
+        "ReplyToEmailMessageId": {
+            "reference_to": ("EmailMessage",),
+            "relationship_name": "ReplyToEmailMessage",
+        },
+        "RelatedToId": {"reference_to": _ANY, "relationship_name": "RelatedTo"},
+        "EmailTemplateId": {"reference_to": ("EmailTemplate",), "relationship_name": "EmailTemplate"},
+        "AutomationType": {"picklist": ("EmailToCase", "EmailToCaseAutoResponse"), "restricted": True},
+    },
+    "Task": {
+        "WhoId": {"reference_to": ("Contact", "Lead"), "relationship_name": "Who"},
+        "WhatId": {"reference_to": _ANY, "relationship_name": "What"},
+        "Subject": {"picklist": ("Call", "Send Letter", "Send Quote", "Other")},
+        "Status": {
+            "picklist": ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"),
+            "default_picklist": "Not Started",
+            "defaulted": True,
+        },
+        "Priority": {"picklist": ("High", "Normal", "Low"), "default_picklist": "Normal", "defaulted": True},
+        "OwnerId": {"reference_to": ("Group", "User"), "relationship_name": "Owner"},
+        "AccountId": {"reference_to": ("Account",), "relationship_name": "Account"},
+        "CallType": {"picklist": ("Internal", "Inbound", "Outbound"), "restricted": True},
+        "TaskSubtype": {"picklist": ("Task", "Email", "ListEmail", "Cadence", "Call"), "restricted": True},
+        "RecurrenceActivityId": {"reference_to": ("Task",)},
+    },
+    "User": {
+        "Username": {"length": 80, "unique": True, "id_lookup": True},
+        "LastName": {"length": 80},
+        "FirstName": {"length": 40},
+        "Name": {"length": 121, "name_field": True},
+        "Email": {"length": 128, "id_lookup": True},
+        "Alias": {"length": 8},
+        "CommunityNickname": {"length": 40, "unique": True, "id_lookup": True},
+        "IsActive": {"default_value": True},
+        "ProfileId": {"reference_to": ("Profile",), "relationship_name": "Profile"},
+        "UserRoleId": {"reference_to": ("UserRole",), "relationship_name": "UserRole"},
+        "ManagerId": {"reference_to": ("User",), "relationship_name": "Manager"},
+        "DelegatedApproverId": {"reference_to": ("User", "Group")},
+        "ContactId": {"reference_to": ("Contact",), "relationship_name": "Contact"},
+        "AccountId": {"reference_to": ("Account",), "relationship_name": "Account"},
+        "FederationIdentifier": {"length": 512},
+        "UserType": {"picklist": ("Standard", "PowerPartner", "CsnOnly", "Guest")},
+        "DigestFrequency": {"picklist": ("D", "W", "N"), "default_picklist": "D", "defaulted": True},
+        "DefaultGroupNotificationFrequency": {"picklist": ("P", "D", "W", "N"), "defaulted": True},
+    },
+    "ContentVersion": {
+        "ContentDocumentId": {
+            "reference_to": ("ContentDocument",),
+            "relationship_name": "ContentDocument",
+            "defaulted": True,
+        },
+        "Title": {"length": 255},
+        "PathOnClient": {"length": 500},
+        "Description": {"length": 1000},
+        "FirstPublishLocationId": {"reference_to": _ANY, "relationship_name": "FirstPublishLocation"},
+        "OwnerId": {"reference_to": ("User",), "relationship_name": "Owner"},
+        "Origin": {"picklist": ("C", "H"), "restricted": True, "default_picklist": "C", "defaulted": True},
+        "ContentLocation": {
+            "picklist": ("S", "E", "L"),
+            "restricted": True,
+            "default_picklist": "S",
+            "defaulted": True,
+        },
+        "SharingOption": {
+            "picklist": ("A", "R"),
+            "restricted": True,
+            "default_picklist": "A",
+            "defaulted": True,
+        },
+        "SharingPrivacy": {
+            "picklist": ("N", "P"),
+            "restricted": True,
+            "default_picklist": "N",
+            "defaulted": True,
+        },
+        "PublishStatus": {"picklist": ("U", "P", "R")},
+        "IsMajorVersion": {"default_value": True},
+        "VersionNumber": {"length": 20},
+        "FileType": {"length": 20},
+        "FileExtension": {"length": 40},
+        "Checksum": {"length": 50},
+    },
+    "ContentDocument": {
+        "OwnerId": {"reference_to": ("User",), "relationship_name": "Owner"},
+        "LatestPublishedVersionId": {
+            "reference_to": ("ContentVersion",),
+            "relationship_name": "LatestPublishedVersion",
+        },
+        "ParentId": {"reference_to": ("ContentWorkspace",), "relationship_name": "Parent"},
+        "ContentAssetId": {"reference_to": ("ContentAsset",), "relationship_name": "ContentAsset"},
+        "Title": {"length": 255},
+        "PublishStatus": {"picklist": ("U", "P", "R")},
+    },
+    "ContentDocumentLink": {
+        "LinkedEntityId": {"reference_to": _ANY, "relationship_name": "LinkedEntity"},
+        "ContentDocumentId": {"reference_to": ("ContentDocument",), "relationship_name": "ContentDocument"},
+        "ShareType": {
+            "picklist": ("V", "C", "I"),
+            "restricted": True,
+            "default_picklist": "V",
+            "defaulted": True,
+        },
+        "Visibility": {
+            "picklist": ("AllUsers", "InternalUsers", "SharedUsers"),
+            "restricted": True,
+            "default_picklist": "AllUsers",
+            "defaulted": True,
+        },
+    },
+    "Topic": {
+        "Name": {"length": 99, "name_field": True},  # [recall] topic names are at most 99 characters
+        "Description": {"length": 1000},
+    },
+    "TopicAssignment": {
+        "TopicId": {"reference_to": ("Topic",), "relationship_name": "Topic"},
+        "EntityId": {"reference_to": _ANY, "relationship_name": "Entity"},
+        "EntityKeyPrefix": {"length": 3, "id_lookup": True},
+    },
+    "CaseComment": {
+        "ParentId": {"reference_to": ("Case",), "relationship_name": "Parent"},
+        "CommentBody": {"length": 4000},
+    },
+    "CaseHistory": {
+        "CaseId": {"reference_to": ("Case",), "relationship_name": "Case"},
+    },
+    "Group": {
+        "Name": {"length": 40, "name_field": True},
+        "DeveloperName": {"length": 80, "unique": True, "id_lookup": True},
+        "Type": {"picklist": ("Queue", "Regular", "Role", "Organization"), "restricted": True},
+        "OwnerId": {"reference_to": ("User", "Organization"), "relationship_name": "Owner"},
+        "RelatedId": {"reference_to": ("User",), "relationship_name": "Related"},
+    },
+    "RecordType": {
+        "Name": {"length": 80, "name_field": True},
+        "DeveloperName": {"length": 80},
+        "SobjectType": {"length": 40},
+        "BusinessProcessId": {"reference_to": ("BusinessProcess",)},
+    },
+    "Profile": {
+        "UserLicenseId": {"reference_to": ("UserLicense",)},
+    },
+}
+"""Per-object, per-field overrides of what the flags alone imply."""
+
+OBJECT_FACTS: dict[str, dict[str, Any]] = {
+    "EmailMessage": {"label": "Email Message", "labelPlural": "Email Messages"},
+    "Task": {"label": "Task", "labelPlural": "Tasks"},
+    "User": {"label": "User", "labelPlural": "Users", "deletable": False, "undeletable": False},
+    "ContentVersion": {"label": "Content Version", "labelPlural": "Content Versions", "deletable": False},
+    "ContentDocument": {"label": "Content Document", "labelPlural": "Content Documents", "createable": False},
+    "ContentDocumentLink": {"label": "Content Document Link", "labelPlural": "Content Document Link"},
+    "Topic": {"label": "Topic", "labelPlural": "Topics"},
+    "TopicAssignment": {"label": "Topic Assignment", "labelPlural": "Topic Assignments", "updateable": False},
+    "CaseComment": {"label": "Case Comment", "labelPlural": "Case Comments"},
+    "CaseHistory": {
+        "label": "Case History",
+        "labelPlural": "Case History",
+        "createable": False,
+        "updateable": False,
+        "deletable": False,
+    },
+    "Group": {"label": "Group", "labelPlural": "Groups"},
+    "RecordType": {"label": "Record Type", "labelPlural": "Record Types", "deletable": False},
+    "Profile": {"label": "Profile", "labelPlural": "Profile", "createable": False, "deletable": False},
+    "Organization": {
+        "label": "Organization",
+        "labelPlural": "Organizations",
+        "createable": False,
+        "deletable": False,
+    },
+}
+"""Object-level describe flags of the built objects (createable/updateable/deletable default True)."""

@@ -1,0 +1,537 @@
+"""The org: records in SQLite, every Salesforce rule enforced on every write path (REST, sObject
+Collections and Bulk 2.0 all call `insert`/`update`/`upsert`/`delete` here)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from emulators.salesforce.org import objects, recall
+from emulators.salesforce.org.database import Database
+from emulators.salesforce.org.deploy import DeployResult, deploy_folder, replay_deployments
+from emulators.salesforce.org.fields import ANY_OBJECT, ObjectSchema
+from emulators.salesforce.org.ids import mint, normalise
+from emulators.salesforce.org.rules import (
+    AUDIT_FIELDS,
+    apply_defaults,
+    check_required,
+    clean_values,
+    index_key,
+)
+from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
+from emulators.salesforce.org.types import TOGGLES, FieldError, OpContext, SaveResult
+from emulators.salesforce.org.values import Rejected, format_datetime
+
+DATABASE_FILE = "org.sqlite3"
+FILES_DIR = "files"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A user as the rules see them: active or not, and the permissions that change what writes may do."""
+
+    user_id: str
+    username: str = ""
+    email: str = ""
+    is_active: bool = False
+    set_audit_fields: bool = False
+    bypass_automation: bool = False
+    hard_delete: bool = False
+    exists: bool = False
+
+
+PERMISSIONS = ("set_audit_fields", "bypass_automation", "hard_delete")
+
+
+class Org:
+    """One emulated org, persisted under `state_dir`; thread-safe."""
+
+    def __init__(self, state_dir: Path, database: Database) -> None:
+        self.state_dir = state_dir
+        self._db = database
+        self._schema = SchemaRegistry.standard()
+        self._users: dict[str, UserInfo] = {}
+        self._sequence = int(database.setting("sequence") or 0)
+        self._toggles = self._load_toggles()
+
+    @classmethod
+    def open(cls, state_dir: Path, agent_emails: list[str] | None = None) -> Org:
+        """Open (or create and seed) the org stored in `state_dir`."""
+        state_dir.mkdir(parents=True, exist_ok=True)
+        (state_dir / FILES_DIR).mkdir(exist_ok=True)
+        org = cls(state_dir, Database(state_dir / DATABASE_FILE))
+        replay_deployments(org._schema, org._db)
+        if org._db.setting("seeded") is None:
+            org._seed(agent_emails)
+        return org
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ------------------------------------------------------------------ reads (RecordStore)
+
+    def sobject_names(self) -> list[str]:
+        return self._schema.names()
+
+    def schema(self, sobject: str) -> ObjectSchema:
+        """The rules of one object (KeyError when unknown)."""
+        return self._schema.get(sobject)
+
+    def describe(self, sobject: str, *, user_id: str | None = None) -> dict[str, Any]:
+        """Describe JSON; with `user_id`, audit fields show createable when that user may set them."""
+        schema = self._schema.get(sobject)
+        described = json.loads(json.dumps(schema.describe))
+        if user_id is not None and self._audit_allowed(schema, self.user(user_id)):
+            for described_field in described["fields"]:
+                if described_field["name"] in AUDIT_FIELDS:
+                    described_field["createable"] = True
+        return described
+
+    def global_describe(self) -> dict[str, Any]:
+        return self._schema.global_describe()
+
+    def scan(self, sobject: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        schema = self._schema.get(sobject)
+        for data in self._db.scan(schema.name, include_deleted=include_deleted):
+            yield self._expand(schema, json.loads(data))
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> dict[str, Any] | None:
+        canonical = normalise(record_id) if isinstance(record_id, str) else None
+        row = self._db.fetch(canonical) if canonical else None
+        if row is None or (row[1] and not include_deleted):
+            return None
+        schema = self._schema.get(row[0])
+        record = self._expand(schema, json.loads(row[2]))
+        url = f"/services/data/v{API_VERSION}/sobjects/{schema.name}/{canonical}"
+        return {"attributes": {"type": schema.name, "url": url}, **record}
+
+    def find_ids(self, sobject: str, field_name: str, value: str) -> list[str]:
+        schema = self._schema.get(sobject)
+        rule = schema.rule(field_name)
+        if rule is None or value is None:
+            return []
+        if rule.type == "id":
+            record = self.get(value)
+            return [record["Id"]] if record and record["attributes"]["type"] == schema.name else []
+        if rule.indexed:
+            return self._db.lookup(
+                schema.name, rule.name, index_key(value, case_sensitive=rule.case_sensitive)
+            )
+        wanted = index_key(value, case_sensitive=rule.case_sensitive)
+        return [
+            record["Id"]
+            for record in self.scan(schema.name)
+            if record.get(rule.name) is not None
+            and index_key(record[rule.name], case_sensitive=rule.case_sensitive) == wanted
+        ]
+
+    def version_data(self, record_id: str) -> bytes | None:
+        """The bytes of a ContentVersion (`GET /sobjects/ContentVersion/{id}/VersionData`)."""
+        canonical = normalise(record_id)
+        path = self.state_dir / FILES_DIR / canonical if canonical else None
+        return path.read_bytes() if path and path.is_file() else None
+
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        """Every record of every object, deleted ones included, for comparing org states."""
+        return {name: list(self.scan(name, include_deleted=True)) for name in self._schema.names()}
+
+    # ------------------------------------------------------------------ writes (OrgStore)
+
+    def atomic(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
+
+    def insert(self, sobject: str, values: Mapping[str, Any], ctx: OpContext) -> SaveResult:
+        schema = self._schema.find(sobject)
+        if schema is None:
+            return _failed(
+                None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
+            )
+        return self._guarded(lambda: (self._insert(schema, values, ctx), True))
+
+    def update(self, sobject: str, record_id: str, values: Mapping[str, Any], ctx: OpContext) -> SaveResult:
+        schema = self._schema.find(sobject)
+        if schema is None:
+            return _failed(
+                None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
+            )
+        return self._guarded(
+            lambda: (self._update(schema, record_id, values, ctx), False), failed_id=record_id
+        )
+
+    def upsert(
+        self, sobject: str, external_id_field: str, values: Mapping[str, Any], ctx: OpContext
+    ) -> SaveResult:
+        schema = self._schema.find(sobject)
+        if schema is None:
+            return _failed(
+                None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
+            )
+        return self._guarded(lambda: self._upsert(schema, external_id_field, values, ctx))
+
+    def delete(self, record_id: str, ctx: OpContext, *, hard: bool = False) -> SaveResult:
+        return self._guarded(lambda: (self._delete(record_id, ctx, hard=hard), False), failed_id=record_id)
+
+    def toggle(self, name: str) -> Any:
+        if name not in TOGGLES:
+            raise KeyError(name)
+        return self._toggles.get(name, TOGGLES[name])
+
+    def set_toggles(self, values: Mapping[str, Any]) -> None:
+        unknown = [name for name in values if name not in TOGGLES]
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        with self._db.transaction():
+            self._toggles.update(values)
+            self._db.set_setting("toggles", json.dumps(self._toggles))
+
+    # ------------------------------------------------------------------ users and org admin
+
+    @property
+    def admin_user_id(self) -> str:
+        return str(self._db.setting("admin_user_id"))
+
+    @property
+    def integration_user_id(self) -> str:
+        return str(self._db.setting("integration_user_id"))
+
+    @property
+    def org_id(self) -> str:
+        return str(self._db.setting("org_id"))
+
+    @property
+    def support_queue_id(self) -> str:
+        """The default support queue (Group Type=Queue) that automation assigns email cases to."""
+        return str(self._db.setting("support_queue_id"))
+
+    def user(self, user_id: str) -> UserInfo:
+        """The user's status and permissions; an unknown Id gives an inactive user with none."""
+        canonical = normalise(user_id) if isinstance(user_id, str) else None
+        if canonical is None:
+            return UserInfo(user_id=str(user_id))
+        cached = self._users.get(canonical)
+        if cached is not None:
+            return cached
+        row = self._db.fetch(canonical)
+        if row is None or row[0] != "User":
+            return UserInfo(user_id=canonical)
+        data = json.loads(row[2])
+        granted = json.loads(self._db.setting(f"permissions:{canonical}") or "{}")
+        info = UserInfo(
+            user_id=canonical,
+            username=data.get("Username", ""),
+            email=data.get("Email", ""),
+            is_active=bool(data.get("IsActive")) and not row[1],
+            exists=True,
+            **{name: bool(granted.get(name)) for name in PERMISSIONS},
+        )
+        self._users[canonical] = info
+        return info
+
+    def grant(self, user_id: str, **permissions: bool) -> None:
+        """Set permissions (`set_audit_fields`, `bypass_automation`, `hard_delete`) of a user."""
+        unknown = [name for name in permissions if name not in PERMISSIONS]
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        canonical = normalise(user_id) or user_id
+        granted = json.loads(self._db.setting(f"permissions:{canonical}") or "{}")
+        granted.update(permissions)
+        with self._db.transaction():
+            self._db.set_setting(f"permissions:{canonical}", json.dumps(granted))
+        self._users.pop(canonical, None)
+
+    def reset(self, agent_emails: list[str] | None = None) -> None:
+        """Back to a freshly seeded org: records, toggles, deployed metadata and files all go."""
+        with self._db.transaction():
+            self._db.clear()
+        for stored in (self.state_dir / FILES_DIR).iterdir():
+            stored.unlink()
+        self._schema = SchemaRegistry.standard()
+        self._users.clear()
+        self._toggles = {}
+        self._seed(agent_emails)
+
+    def deploy(self, source_dir: Path) -> DeployResult:
+        """Deploy an SFDX source folder (custom objects, fields, picklist values); describe reflects it."""
+        with self._db.transaction():
+            return deploy_folder(self._schema, self._db, source_dir)
+
+    # ------------------------------------------------------------------ write internals
+
+    def _guarded(self, work: Callable[[], tuple[str, bool]], failed_id: str | None = None) -> SaveResult:
+        try:
+            with self._db.transaction():
+                record_id, created = work()
+        except Rejected as rejected:
+            return _failed(failed_id, rejected.error)
+        return SaveResult(id=record_id, success=True, created=created)
+
+    def _insert(
+        self, schema: ObjectSchema, values: Mapping[str, Any], ctx: OpContext, *, system: bool = False
+    ) -> str:
+        if not system and not schema.flag("createable"):
+            raise Rejected(recall.object_not("inserted", schema.describe["label"]))
+        user = self.user(ctx.user_id)
+        audit_allowed = system or self._audit_allowed(schema, user)
+        clean = clean_values(schema, values, ctx.wire, "insert", audit_allowed=audit_allowed, system=system)
+        apply_defaults(schema, clean, ctx.user_id)
+        blobs = _pop_blobs(schema, clean)
+        objects.before_insert(self, schema, clean, blobs, ctx)
+        check_required(schema, clean, "insert")
+        if not system:
+            self._check_references(schema, clean, user, inactive_allowed=audit_allowed)
+        self._check_unique(schema, clean, None)
+        record_id = self._mint(schema)
+        record = self._stamp_new(record_id, clean, ctx.user_id)
+        objects.derive(self, schema, record, None)
+        self._write_new(schema, record)
+        for content in blobs.values():
+            (self.state_dir / FILES_DIR / record_id).write_bytes(content)
+        objects.after_insert(self, schema, record, ctx, system=system)
+        return record_id
+
+    def _stamp_new(self, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
+        now = self.now()
+        created = clean.get("CreatedDate") or now
+        creator = clean.get("CreatedById") or user_id
+        modified = clean.get("LastModifiedDate") or created
+        if created > now:
+            raise Rejected(recall.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
+        if modified < created:
+            raise Rejected(
+                recall.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"])
+            )
+        return {
+            "Id": record_id,
+            "IsDeleted": False,
+            **clean,
+            "CreatedDate": created,
+            "CreatedById": creator,
+            "LastModifiedDate": modified,
+            "LastModifiedById": clean.get("LastModifiedById") or creator,
+            "SystemModstamp": now,
+        }
+
+    def _update(self, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext) -> str:
+        record_id, existing = self._live(schema, raw_id)
+        if not schema.flag("updateable"):
+            raise Rejected(recall.object_not("updated", schema.describe["label"]))
+        user = self.user(ctx.user_id)
+        incoming = {key: value for key, value in values.items() if key.lower() != "id"}
+        clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
+        check_required(schema, clean, "update")
+        blobs = _pop_blobs(schema, clean)
+        objects.before_update(self, schema, existing, clean, ctx)
+        self._check_references(schema, clean, user, inactive_allowed=False)
+        self._check_unique(schema, clean, record_id)
+        now = self.now()
+        record = {
+            **existing,
+            **clean,
+            "LastModifiedDate": now,
+            "LastModifiedById": ctx.user_id,
+            "SystemModstamp": now,
+        }
+        objects.derive(self, schema, record, existing)
+        self.write_existing(schema, record)
+        for content in blobs.values():
+            (self.state_dir / FILES_DIR / record_id).write_bytes(content)
+        return record_id
+
+    def _upsert(
+        self, schema: ObjectSchema, external_id_field: str, values: Mapping[str, Any], ctx: OpContext
+    ) -> tuple[str, bool]:
+        rule = schema.rule(external_id_field)
+        if rule is None or not (rule.external_id or rule.id_lookup or rule.type == "id"):
+            raise Rejected(recall.not_an_external_id(schema.name, external_id_field))
+        key = next((name for name in values if name.lower() == rule.name.lower()), None)
+        value = values.get(key) if key else None
+        if rule.type == "id":
+            if value in (None, ""):
+                return self._insert(schema, {k: v for k, v in values.items() if k != key}, ctx), True
+            rest = {k: v for k, v in values.items() if k != key}
+            return self._update(schema, str(value), rest, ctx), False
+        if value is None or value == "":
+            raise Rejected(recall.missing_external_id(rule.name))
+        matches = self.find_ids(schema.name, rule.name, str(value) if not isinstance(value, str) else value)
+        if len(matches) > 1:
+            raise Rejected(recall.duplicate_external_id(rule.name, matches))
+        if matches:
+            rest = {k: v for k, v in values.items() if k != key}
+            return self._update(schema, matches[0], rest, ctx), False
+        return self._insert(schema, values, ctx), True
+
+    def _delete(self, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
+        canonical = normalise(raw_id) if isinstance(raw_id, str) else None
+        if canonical is None:
+            raise Rejected(FieldError("MALFORMED_ID", f"malformed id {raw_id}", []))
+        row = self._db.fetch(canonical)
+        if row is None or (row[1] and not hard):
+            raise Rejected(recall.entity_deleted())
+        schema = self._schema.get(row[0])
+        if not schema.flag("deletable"):
+            raise Rejected(recall.object_not("deleted", schema.describe["label"]))
+        if hard and not self.user(ctx.user_id).hard_delete:
+            raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
+        for child_id in objects.cascade_children(self, schema, canonical):
+            self._remove(child_id, hard=hard)
+        self._remove(canonical, hard=hard)
+        return canonical
+
+    def _remove(self, record_id: str, *, hard: bool) -> None:
+        row = self._db.fetch(record_id)
+        if row is None:
+            return
+        if hard:
+            self._db.remove(record_id)
+            stored = self.state_dir / FILES_DIR / record_id
+            stored.unlink(missing_ok=True)
+            return
+        data = json.loads(row[2])
+        data.update(IsDeleted=True, SystemModstamp=self.now())
+        self._db.replace(record_id, json.dumps(data), deleted=True)
+        self._db.unindex(record_id)
+
+    # ------------------------------------------------------------------ helpers used by objects.py
+
+    def now(self) -> str:
+        return format_datetime(datetime.now(UTC))
+
+    def live_record(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(object name, stored data) of a live record, without expanding it."""
+        row = self._db.fetch(record_id)
+        if row is None or row[1]:
+            return None
+        return row[0], json.loads(row[2])
+
+    def children(self, sobject: str, field_name: str, parent_id: str) -> list[str]:
+        """Live records of `sobject` whose indexed reference `field_name` is `parent_id`."""
+        return self._db.lookup(sobject, field_name, parent_id)
+
+    def next_number(self, counter: str, start: int) -> int:
+        """A persisted counter (auto-number fields such as CaseNumber)."""
+        current = int(self._db.setting(f"counter:{counter}") or start - 1) + 1
+        self._db.set_setting(f"counter:{counter}", str(current))
+        return current
+
+    def system_insert(self, sobject: str, values: Mapping[str, Any], user_id: str) -> str:
+        """Insert as the platform does (seed data, records created by automation): no createable checks."""
+        ctx = OpContext(user_id=user_id)
+        return self._insert(self._schema.get(sobject), values, ctx, system=True)
+
+    def write_existing(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
+        record_id = record["Id"]
+        self._db.replace(record_id, json.dumps(_compact(record)), deleted=False)
+        self._db.unindex(record_id)
+        self._db.index(schema.name, self._index_entries(schema, record), record_id)
+        if schema.name == "User":
+            self._users.pop(record_id, None)
+
+    def _write_new(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
+        record_id = record["Id"]
+        self._db.insert(record_id, schema.name, json.dumps(_compact(record)))
+        self._db.index(schema.name, self._index_entries(schema, record), record_id)
+
+    def _index_entries(self, schema: ObjectSchema, record: Mapping[str, Any]) -> list[tuple[str, str]]:
+        entries = [
+            (rule.name, index_key(record[rule.name], case_sensitive=rule.case_sensitive))
+            for rule in schema.indexed
+            if record.get(rule.name) is not None
+        ]
+        entries += [
+            (name, record[name]) for name in objects.CASCADE_FIELDS.get(schema.name, ()) if record.get(name)
+        ]
+        return entries
+
+    def _mint(self, schema: ObjectSchema) -> str:
+        self._sequence += 1
+        self._db.set_setting("sequence", str(self._sequence))
+        return mint(schema.key_prefix, self._sequence)
+
+    def _live(self, schema: ObjectSchema, raw_id: str) -> tuple[str, dict[str, Any]]:
+        canonical = normalise(raw_id) if isinstance(raw_id, str) else None
+        if canonical is None or canonical[:3] != schema.key_prefix:
+            raise Rejected(recall.wrong_object_id(schema.name, str(raw_id)))
+        found = self.live_record(canonical)
+        if found is None:
+            raise Rejected(recall.entity_deleted())
+        return canonical, found[1]
+
+    def _audit_allowed(self, schema: ObjectSchema, user: UserInfo) -> bool:
+        return (
+            bool(self.toggle("audit_fields_enabled"))
+            and user.set_audit_fields
+            and (schema.custom or schema.name in recall.AUDIT_FIELD_OBJECTS)
+        )
+
+    def _check_references(
+        self, schema: ObjectSchema, clean: Mapping[str, Any], user: UserInfo, *, inactive_allowed: bool
+    ) -> None:
+        for name, value in clean.items():
+            rule = schema.rules[name.lower()]
+            if rule.type != "reference" or value is None:
+                continue
+            target = self._schema.for_id(value)
+            if target is None or (
+                ANY_OBJECT not in rule.reference_to and target.name not in rule.reference_to
+            ):
+                raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
+            row = self._db.fetch(value)
+            if row is None:
+                raise Rejected(recall.missing_reference(rule.name))
+            if row[1]:
+                raise Rejected(recall.deleted_reference(rule.name))
+            owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
+            if owner_check and not self.user(value).is_active:
+                raise Rejected(recall.inactive_owner(rule.name))
+        del user
+
+    def _check_unique(self, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
+        for rule in schema.indexed:
+            value = clean.get(rule.name)
+            if not rule.unique or value is None:
+                continue
+            key = index_key(value, case_sensitive=rule.case_sensitive)
+            others = [found for found in self._db.lookup(schema.name, rule.name, key) if found != own_id]
+            if others:
+                raise Rejected(recall.duplicate_value(rule.name, others[0]))
+
+    def _expand(self, schema: ObjectSchema, data: dict[str, Any]) -> dict[str, Any]:
+        record = {name: data.get(name) for name in schema.field_order}
+        for rule in schema.rules.values():
+            if rule.type == "base64" and (self.state_dir / FILES_DIR / data["Id"]).is_file():
+                record[rule.name] = (
+                    f"/services/data/v{API_VERSION}/sobjects/{schema.name}/{data['Id']}/{rule.name}"
+                )
+        return record
+
+    def _load_toggles(self) -> dict[str, Any]:
+        return dict(json.loads(self._db.setting("toggles") or "{}"))
+
+    def _seed(self, agent_emails: list[str] | None) -> None:
+        from emulators.salesforce.org.seed import seed_org  # seed builds on the whole Org
+
+        with self._db.transaction():
+            seed_org(self, self._db, agent_emails)
+            self._db.set_setting("seeded", self.now())
+
+
+def _failed(record_id: str | None, error: FieldError) -> SaveResult:
+    return SaveResult(id=record_id, success=False, errors=[error])
+
+
+def _pop_blobs(schema: ObjectSchema, clean: dict[str, Any]) -> dict[str, bytes]:
+    return {
+        name: clean.pop(name)
+        for name in [name for name in clean if schema.rules[name.lower()].type == "base64"]
+        if clean.get(name) is not None
+    }
+
+
+def _compact(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What is stored: non-null values only (records are expanded to every field on read)."""
+    return {name: value for name, value in record.items() if value is not None}
