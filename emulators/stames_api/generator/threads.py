@@ -1,0 +1,313 @@
+"""One ticket's conversation: authors, bodies, timestamps, inline images and attachments."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from emulators.stames_api.generator import profile, text
+from emulators.stames_api.generator.attachments import AttachmentFactory, public_metadata
+from emulators.stames_api.generator.catalog import MESSAGING_CHANNELS, Record
+from emulators.stames_api.generator.timeline import HOUR_MS, LATEST_MS, MINUTE_MS, created_stamp, iso
+
+HUGE_MIN_BYTES = 130 * 1024
+HUGE_MAX_BYTES = 2 * 1024 * 1024
+DATA_URI_HUGE_BYTES = 420_000  # raw bytes; base64 takes the body past 500 KB
+
+
+@dataclass(frozen=True)
+class Author:
+    type: str
+    id: int | None
+    name: str
+
+    def as_record(self) -> Record:
+        return {"type": self.type, "id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class ThreadPlan:
+    """What the ticket decided before its thread is written."""
+
+    ticket_id: int
+    channel_type: str
+    inbox_id: int
+    language: str
+    product: str
+    customer: Author
+    agents: tuple[Author, ...]
+    created_ms: int
+    message_count: int
+    first_body: str | None
+    subject: str
+    merge_notes: tuple[tuple[int, int], ...] = ()  # (merged ticket id, merged at)
+
+
+@dataclass
+class Thread:
+    messages: list[Record] = field(default_factory=list)
+    attachments: list[Record] = field(default_factory=list)
+    erased_ids: list[tuple[int, int]] = field(default_factory=list)  # (message id, erased at)
+    kinds: dict[str, int] = field(default_factory=dict)
+    latest_ms: int = 0  # the newest created/updated/erased moment: the ticket's updated_at follows it
+
+    def flag(self, kind: str, amount: int = 1) -> None:
+        self.kinds[kind] = self.kinds.get(kind, 0) + amount
+
+
+class MessageIds:
+    """The account-wide message id sequence."""
+
+    def __init__(self) -> None:
+        self.next_id = profile.FIRST_MESSAGE_ID
+
+    def take(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+
+def _timeline(rng: random.Random, plan: ThreadPlan, thread: Thread) -> list[int]:
+    """Creation times: growing gaps, squeezed to end before the latest stamp, then the anomalies."""
+    gaps = [0] + [
+        rng.choice((2_000, 5 * MINUTE_MS, 3 * HOUR_MS, 20 * HOUR_MS)) + rng.randrange(HOUR_MS)
+        for _ in range(plan.message_count - 1)
+    ]
+    room = LATEST_MS - HOUR_MS - plan.created_ms
+    total = sum(gaps)
+    if total > room > 0:
+        gaps = [gap * room // total for gap in gaps]
+    times: list[int] = []
+    moment = plan.created_ms
+    for gap in gaps:
+        moment += gap
+        times.append(moment)
+    if plan.message_count >= 3 and rng.random() < profile.THREAD_IDENTICAL_TIMESTAMPS:
+        start = rng.randrange(1, plan.message_count - 1)
+        for position in range(start + 1, min(plan.message_count, start + rng.randint(2, 4))):
+            times[position] = times[start]  # a WhatsApp burst inside one millisecond
+        thread.flag("threads_identical_timestamps")
+    elif plan.message_count >= 3 and rng.random() < profile.THREAD_BACKDATED:
+        position = rng.randrange(2, plan.message_count)
+        if times[position - 1] - times[0] >= 2:
+            times[position] = (times[0] + times[position - 1]) // 2  # imported later, dated earlier
+            thread.flag("threads_backdated")
+    return times
+
+
+def _author_for(rng: random.Random, position: int, plan: ThreadPlan) -> tuple[Author, str, bool]:
+    """(author, direction, is_private) for the message at `position` of the thread."""
+    if position == 0:
+        return plan.customer, "inbound", False
+    if position == 1 and rng.random() < 0.35:
+        return Author("bot", None, "Asistente virtual"), "outbound", False
+    draw = rng.random()
+    if draw < 0.42:
+        return plan.customer, "inbound", False
+    agent = plan.agents[0] if rng.random() < 0.8 else rng.choice(plan.agents)
+    if draw < 0.82:
+        return agent, "outbound", False
+    if draw < 0.94:
+        return agent, "internal", True
+    return Author("system", None, "Stames"), "internal", True
+
+
+def _external_id(rng: random.Random, channel_type: str, direction: str) -> str | None:
+    if direction == "internal":
+        return None
+    return {
+        "email": f"<{rng.getrandbits(64):016x}@mail.example>",
+        "whatsapp": f"wamid.HBgL{rng.getrandbits(96):024X}",
+        "sms": f"SM{rng.getrandbits(128):032x}",
+        "instagram": f"ig_mid.{rng.getrandbits(60)}",
+        "facebook": f"m_{rng.getrandbits(80):020x}",
+    }.get(channel_type)
+
+
+def _delivery(rng: random.Random, channel_type: str, direction: str) -> str | None:
+    if channel_type not in MESSAGING_CHANNELS or direction == "internal":
+        return None
+    if direction == "inbound":
+        return "read"
+    return rng.choices(("sent", "delivered", "read", "failed"), weights=(10, 30, 55, 5))[0]
+
+
+def _body(
+    rng: random.Random, plan: ThreadPlan, position: int, author: Author, is_private: bool
+) -> str | None:
+    if position == 0:
+        return plan.first_body
+    if author.type == "bot":
+        return text.bot_text(plan.language)
+    if author.type == "system":
+        return rng.choice(
+            (
+                "Estado cambiado de open a pending",
+                "Estado cambiado de new a open",
+                "Prioridad cambiada a high",
+                "Asignado a otro agente",
+            )
+        )
+    if is_private:
+        return text.internal_note(rng)
+    if author.type == "agent":
+        return text.agent_text(rng, plan.language, author.name)
+    if plan.channel_type in MESSAGING_CHANNELS:
+        if rng.random() < 0.04:
+            return None  # attachment-only message
+        return text.short_message(rng, plan.language, plan.product)
+    return text.customer_text(rng, plan.language, plan.product)
+
+
+def build_thread(
+    rng: random.Random, plan: ThreadPlan, message_ids: MessageIds, files: AttachmentFactory
+) -> Thread:
+    """All messages of one ticket, in id order, with their attachments."""
+    thread = Thread()
+    times = _timeline(rng, plan, thread)
+    for position, created_ms in enumerate(times):
+        author, direction, is_private = _author_for(rng, position, plan)
+        body = _body(rng, plan, position, author, is_private)
+        _add_message(
+            rng, plan, thread, message_ids.take(), created_ms, author, direction, is_private, body, files
+        )
+    for merged_id, merged_ms in plan.merge_notes:
+        note = f"El ticket ST-{merged_id} se ha fusionado en este ticket"
+        _add_message(
+            rng,
+            plan,
+            thread,
+            message_ids.take(),
+            merged_ms,
+            Author("system", None, "Stames"),
+            "internal",
+            True,
+            note,
+            files,
+            plain=True,
+        )
+    return thread
+
+
+def _add_message(
+    rng: random.Random,
+    plan: ThreadPlan,
+    thread: Thread,
+    message_id: int,
+    created_ms: int,
+    author: Author,
+    direction: str,
+    is_private: bool,
+    body: str | None,
+    files: AttachmentFactory,
+    *,
+    plain: bool = False,
+) -> None:
+    channel_type = "api" if is_private else plan.channel_type
+    is_email = channel_type in ("email", "web_form") and not plain
+    if body is not None and not plain and rng.random() < profile.MESSAGE_DAMAGED:
+        body, _kind = text.damage(rng, body)
+        thread.flag("messages_bad_encoding")
+    attachments: list[Record] = []
+    html_extras: list[str] = []
+    if channel_type == "email" and not plain and author.type in ("customer", "agent"):
+        _email_extras(rng, plan, thread, message_id, html_extras, attachments, files)
+    if (
+        not plain
+        and author.type in ("customer", "agent")
+        and (body is None or rng.random() < profile.MESSAGE_ATTACHMENT)
+    ):
+        for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 3)):
+            record, kinds = files.make(
+                rng, ticket_id=plan.ticket_id, message_id=message_id, channel_type=plan.channel_type
+            )
+            attachments.append(record)
+            for kind in kinds:
+                thread.flag(f"attachments_{kind}")
+        if len(attachments) >= 2 and rng.random() < 0.3:
+            attachments[1]["file_name"] = attachments[0]["file_name"]
+            thread.flag("messages_duplicate_file_names")
+    body_text = body
+    body_html = text.to_html(body) + "".join(html_extras) if is_email and body is not None else None
+    if is_private and body is not None and author.type == "agent":
+        body_html = text.to_html(body)
+    if not plain and body is not None and rng.random() < profile.MESSAGE_HUGE:
+        padding = text.padding_text(rng, _huge_size(rng))
+        body_text = f"{body}\n\n{padding}"
+        if body_html is not None:
+            body_html += f"<pre>{padding}</pre>"
+        thread.flag("messages_huge")
+    updated_ms = created_ms
+    if rng.random() < 0.03:
+        updated_ms = min(LATEST_MS, created_ms + rng.randrange(1, 3 * HOUR_MS))  # edited
+    erase_draw = rng.random() if not plain else 1.0
+    if erase_draw < profile.MESSAGE_ERASED:
+        erased_ms = min(LATEST_MS, created_ms + rng.randrange(1, 90) * HOUR_MS * 24)
+        thread.erased_ids.append((message_id, erased_ms))
+        thread.latest_ms = max(thread.latest_ms, erased_ms)
+        thread.flag("messages_erased")
+        return
+    if erase_draw < profile.MESSAGE_ERASED + profile.MESSAGE_REDACTED:
+        body_text, body_html = "[redacted]", None
+        updated_ms = min(LATEST_MS, created_ms + rng.randrange(1, 90) * HOUR_MS * 24)
+        thread.flag("messages_redacted")
+    thread.attachments.extend(attachments)
+    thread.latest_ms = max(thread.latest_ms, created_ms, updated_ms)
+    thread.messages.append(
+        {
+            "id": message_id,
+            "ticket_id": plan.ticket_id,
+            "author": author.as_record(),
+            "direction": direction,
+            "is_private": is_private,
+            "channel": {"type": channel_type, "inbox_id": None if channel_type == "api" else plan.inbox_id},
+            "external_id": _external_id(rng, channel_type, direction),
+            "body_text": body_text,
+            "body_html": body_html,
+            "body_truncated": False,
+            "body_size_bytes": max(text.utf8_size(body_text), text.utf8_size(body_html)),
+            "delivery_status": _delivery(rng, channel_type, direction),
+            "attachments": [public_metadata(record) for record in attachments],
+            "created_at": created_stamp(created_ms),
+            "updated_at": iso(max(updated_ms, created_ms)),
+        }
+    )
+    thread.flag("messages")
+
+
+def _huge_size(rng: random.Random) -> int:
+    if rng.random() < 0.8:
+        return rng.randrange(HUGE_MIN_BYTES, 256 * 1024)
+    return rng.randrange(256 * 1024, HUGE_MAX_BYTES)
+
+
+def _email_extras(
+    rng: random.Random,
+    plan: ThreadPlan,
+    thread: Thread,
+    message_id: int,
+    html_extras: list[str],
+    attachments: list[Record],
+    files: AttachmentFactory,
+) -> None:
+    """Inline images three ways: base64 data URIs, `cid:` to an inline attachment, malformed `cid:`."""
+    if rng.random() < profile.EMAIL_DATA_URI:
+        huge = rng.random() < profile.EMAIL_DATA_URI_HUGE
+        raw = DATA_URI_HUGE_BYTES + rng.randrange(100_000) if huge else rng.randrange(2_000, 60_000)
+        html_extras.append(text.data_uri_image(rng, raw))
+        thread.flag("messages_data_uri")
+    draw = rng.random()
+    if draw < 0.03:
+        record, kinds = files.make(
+            rng, ticket_id=plan.ticket_id, message_id=message_id, channel_type=plan.channel_type, inline=True
+        )
+        attachments.append(record)
+        html_extras.append(f'<img src="cid:{record["content_id"]}" alt="inline">')
+        for kind in kinds:
+            thread.flag(f"attachments_{kind}")
+        thread.flag("messages_cid")
+    elif draw < 0.04:
+        token = f"{rng.getrandbits(64):016x}"
+        html_extras.append(
+            f'<img src="cid:https://attachment.helpdesk.example/inline/attachment?token={token}">'
+        )
+        thread.flag("messages_malformed_cid")
