@@ -1,7 +1,40 @@
-"""`stames-sf stames …`."""
+"""`stames-sf stames …`: the local Stames API server."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from stames_sf.options import DEFAULT_WORK, WorkOption
+
 app = typer.Typer(no_args_is_help=True)
+
+
+@app.command()
+def serve(
+    dataset: Annotated[
+        Path,
+        typer.Option("--dataset", help="Dataset folder in the §3b format.", exists=True, file_okay=False),
+    ],
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8790,
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Accept this key (all scopes) instead of the default.")
+    ] = None,
+    work: WorkOption = DEFAULT_WORK,
+) -> None:
+    """Serve a dataset folder as the Stames REST API until interrupted. Knobs come from STAMES_* vars."""
+    from emulators.serving import serve_forever
+    from emulators.stames_api.app import create_app
+    from emulators.stames_api.settings import ALL_SCOPES, StamesSettings
+    from stames_sf.workdir import WorkDir
+
+    WorkDir.at(work)
+    overrides = {"api_keys": {api_key: set(ALL_SCOPES)}} if api_key else {}
+    settings = StamesSettings.from_env(**overrides)
+    application = create_app(dataset, settings)
+    shown_key = next(iter(settings.api_keys))
+    typer.echo(f"Stames API: http://127.0.0.1:{port}/api/v1")
+    typer.echo(f"API key:    {shown_key}")
+    serve_forever(application, port)
