@@ -13,7 +13,8 @@ import re
 from stames_sf.discovery.document import Block, Bullets, Document, Paragraph, Section, Table
 from stames_sf.discovery.masking import EMAIL_PATTERN, mask_email
 
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]{}#|!~])")
+# `_` inside a word (`raw_stames`) is literal in CommonMark, so only word-edge underscores are escaped.
+MARKDOWN_SPECIALS = re.compile(r"[\\`*\[\]{}#|!~]|(?<![0-9A-Za-z_])_+|_+(?![0-9A-Za-z_])")
 
 
 def _no_emails(text: str) -> str:
@@ -27,7 +28,7 @@ def escape_markdown(text: str) -> str:
     """Plain text that Markdown renders literally: specials backslashed, HTML neutralised."""
     one_line = " ".join(_no_emails(text).split())
     neutral_html = one_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return MARKDOWN_SPECIALS.sub(r"\\\1", neutral_html)
+    return MARKDOWN_SPECIALS.sub(lambda match: "".join("\\" + char for char in match.group(0)), neutral_html)
 
 
 def render_markdown(document: Document) -> str:

@@ -1,0 +1,191 @@
+"""Findings about tickets, their history, and custom data (API.md §3 #13, #16–#19, #24–#28, #30, #31)."""
+
+from __future__ import annotations
+
+from stames_sf.discovery.findings.base import Finding, absent, empty, rows_finding
+from stames_sf.discovery.inventory import CustomObjectSummary, custom_field_uses, custom_object_summaries
+from stames_sf.discovery.warehouse import RawWarehouse, text
+
+SYSTEM_STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed", "spam", "deleted")
+# A timestamp that states its offset (`Z`, `+02:00`); legacy rows lack one (§3 #30).
+OFFSET_PATTERN = r"(Z|[+-]\d{2}:?\d{2})$"
+
+
+def empty_subjects(warehouse: RawWarehouse) -> Finding:
+    title = "Tickets with an empty subject"
+    if warehouse.has("tickets") and not warehouse.has("tickets", "subject"):
+        return Finding(
+            13, title, warehouse.count("tickets"), "tickets", warehouse.first_id("tickets", "TRUE")
+        )
+    return rows_finding(warehouse, 13, title, "tickets", "tickets", ("subject",), empty("subject"))
+
+
+def custom_statuses(warehouse: RawWarehouse) -> Finding:
+    title = "Tickets in a custom (non-system) status"
+    if warehouse.has("ticket_statuses", "key", "system"):
+        custom = (
+            f"SELECT {text('key')} FROM {warehouse.table('ticket_statuses')} WHERE {text('system')} = 'false'"
+        )
+    else:
+        custom = None
+    system = ", ".join(f"'{status}'" for status in SYSTEM_STATUSES)
+    where = f"{text('status')} IN ({custom})" if custom else f"{text('status')} NOT IN ({system})"
+    return rows_finding(warehouse, 16, title, "tickets", "tickets", ("status",), where)
+
+
+def history_anomalies(warehouse: RawWarehouse) -> Finding:
+    """Tickets whose history reopens after closing, skips events, or disagrees with the ticket."""
+    title = "Status history anomalies (reopened, missed events, disagrees with ticket)"
+    needed = ("ticket_id", "from_status", "to_status", "changed_at", "id")
+    if not warehouse.has("status_changes", *needed):
+        return absent(warehouse, 17, title, "tickets", "status_changes")
+    reopened = "FALSE"
+    if warehouse.has("status_changes", "from_category", "to_category"):
+        reopened = (
+            "from_category IN ('solved', 'closed') AND to_category IN ('new', 'open', 'pending', 'on_hold')"
+        )
+    disagrees = "FALSE"
+    join = ""
+    if warehouse.has("tickets", "id", "status"):
+        join = (
+            f"LEFT JOIN {warehouse.table('tickets')} AS t "
+            "ON CAST(t.id AS VARCHAR) = CAST(h.ticket_id AS VARCHAR)"
+        )
+        disagrees = "(h.is_last AND t.id IS NOT NULL AND CAST(t.status AS VARCHAR) <> h.to_status)"
+    sql = f"""
+        WITH ordered AS (
+            SELECT ticket_id, {text("from_status")} AS from_status, {text("to_status")} AS to_status,
+                   {reopened} AS reopened,
+                   lag({text("to_status")}) OVER w AS previous_to,
+                   row_number() OVER w = count(*) OVER (PARTITION BY ticket_id) AS is_last
+            FROM {warehouse.table("status_changes")}
+            WINDOW w AS (PARTITION BY ticket_id ORDER BY changed_at, id)
+        )
+        SELECT DISTINCT CAST(h.ticket_id AS VARCHAR) AS ticket_id FROM ordered AS h {join}
+        WHERE h.reopened
+           OR (h.previous_to IS NOT NULL AND h.from_status IS DISTINCT FROM h.previous_to)
+           OR {disagrees}
+    """
+    tickets = sorted((row[0] for row in warehouse.rows(sql)), key=lambda value: int(value))
+    return Finding(17, title, len(tickets), "tickets", tickets[0] if tickets else None)
+
+
+def spam_tickets(warehouse: RawWarehouse) -> Finding:
+    spam = f"{text('status')} = 'spam'"
+    if warehouse.has("tickets", "is_spam"):
+        spam += f" OR {text('is_spam')} = 'true'"
+    return rows_finding(warehouse, 18, "Spam tickets", "tickets", "tickets", ("status",), spam)
+
+
+def imported_history(warehouse: RawWarehouse) -> Finding:
+    finding = rows_finding(
+        warehouse,
+        19,
+        "Status history starting with a synthetic import row (pre-2021)",
+        "status changes",
+        "status_changes",
+        ("via",),
+        "via = 'import'",
+    )
+    if not warehouse.has("status_changes", "to_status") or not warehouse.has(
+        "ticket_statuses", "key", "active"
+    ):
+        return finding
+    inactive = warehouse.scalar(
+        f"SELECT count(*) FROM {warehouse.table('status_changes')} WHERE {text('to_status')} IN "
+        f"(SELECT {text('key')} FROM {warehouse.table('ticket_statuses')} WHERE {text('active')} = 'false')"
+    )
+    return Finding(**{**finding.__dict__, "note": f"{inactive:,} transitions into inactive statuses"})
+
+
+def unknown_option_values(warehouse: RawWarehouse) -> Finding:
+    title = "Custom field values outside the field's options"
+    uses = custom_field_uses(warehouse)
+    if not uses:
+        return absent(warehouse, 24, title, "values", "custom_fields")
+    outside = [(use.key, value.value) for use in uses for value in use.values_outside_options]
+    inactive = [use.key for use in uses if use.active is False and use.records_with_value]
+    example = f"{outside[0][0]} = {outside[0][1]}" if outside else None
+    note = f"inactive fields still holding values: {', '.join(inactive)}" if inactive else ""
+    return Finding(24, title, sum(use.outside_count for use in uses), "values", example, note)
+
+
+def dangling_references(warehouse: RawWarehouse) -> Finding:
+    title = "Dangling references (custom-object records → tickets, customers)"
+    summaries = custom_object_summaries(warehouse)
+    if not summaries:
+        return absent(warehouse, 25, title, "links", "custom_objects")
+    dangling = sum(summary.dangling_ticket_links + summary.dangling_customer_links for summary in summaries)
+    affected = [summary.key for summary in summaries if summary.dangling_ticket_links]
+    example = _first_dangling_record(warehouse, summaries)
+    note = f"objects affected: {', '.join(affected)}" if affected else ""
+    return Finding(25, title, dangling, "links", example, note)
+
+
+def _first_dangling_record(warehouse: RawWarehouse, summaries: list[CustomObjectSummary]) -> str | None:
+    for summary in summaries:
+        child = f"{summary.table}__ticket_ids"
+        if summary.dangling_ticket_links and warehouse.has(child, "value") and warehouse.has("tickets", "id"):
+            return warehouse.scalar(
+                f"SELECT min(CAST(r.id AS VARCHAR)) FROM {warehouse.table(summary.table)} AS r "
+                f"JOIN {warehouse.table(child)} AS link ON link._dlt_parent_id = r._dlt_id "
+                "WHERE CAST(link.value AS VARCHAR) NOT IN (SELECT CAST(id AS VARCHAR) FROM "
+                f"{warehouse.table('tickets')})"
+            )
+    return None
+
+
+def soft_deleted_tickets(warehouse: RawWarehouse) -> Finding:
+    deleted = f"{text('status')} = 'deleted'"
+    if warehouse.has("tickets", "deleted_at"):
+        deleted += " OR deleted_at IS NOT NULL"
+    return rows_finding(warehouse, 27, "Soft-deleted tickets", "tickets", "tickets", ("status",), deleted)
+
+
+def merged_tickets(warehouse: RawWarehouse) -> Finding:
+    return rows_finding(
+        warehouse,
+        28,
+        "Merged tickets (closed into another ticket)",
+        "tickets",
+        "tickets",
+        ("merged_into_id",),
+        "merged_into_id IS NOT NULL",
+    )
+
+
+def legacy_timestamps(warehouse: RawWarehouse) -> Finding:
+    where = f"created_at IS NOT NULL AND NOT regexp_matches({text('created_at')}, '{OFFSET_PATTERN}')"
+    return rows_finding(
+        warehouse,
+        30,
+        "Tickets with a timezone-less created_at (legacy import)",
+        "tickets",
+        "tickets",
+        ("created_at",),
+        where,
+    )
+
+
+def stale_requesters(warehouse: RawWarehouse) -> Finding:
+    """Tickets whose requester snapshot no longer matches the customer record."""
+    title = "Stale requester snapshots (differ from the current customer)"
+    if not warehouse.has("tickets", "customer_id", "id") or not warehouse.has("customers", "id"):
+        return absent(warehouse, 31, title, "tickets", "tickets")
+    differences = []
+    for snapshot, current in (("requester__email", "email"), ("requester__name", "name")):
+        if warehouse.has("tickets", snapshot) and warehouse.has("customers", current):
+            differences.append(f"CAST(t.{snapshot} AS VARCHAR) IS DISTINCT FROM CAST(c.{current} AS VARCHAR)")
+    if warehouse.has("tickets", "requester__id"):
+        differences.append("CAST(t.requester__id AS VARCHAR) IS DISTINCT FROM CAST(t.customer_id AS VARCHAR)")
+    if warehouse.has("customers", "merged_into_id"):
+        differences.append("c.merged_into_id IS NOT NULL")
+    if not differences:
+        return Finding(31, title, 0, "tickets", None)
+    sql = (
+        f"SELECT count(*), min(t.id) FROM {warehouse.table('tickets')} AS t "
+        f"JOIN {warehouse.table('customers')} AS c ON CAST(c.id AS VARCHAR) = CAST(t.customer_id AS VARCHAR) "
+        f"WHERE {' OR '.join(differences)}"
+    )
+    affected, example = warehouse.rows(sql)[0]
+    return Finding(31, title, int(affected), "tickets", None if example is None else str(example))

@@ -1,0 +1,121 @@
+"""Stames volumes translated into Salesforce target volumes for the estimate.
+
+The target objects follow the usual Service Cloud shape (customers → Contact, companies →
+Account, tickets → Case, email messages → EmailMessage, other messages → CaseComment, status
+history → a custom object because CaseHistory is read-only, attachments → ContentVersion).
+The confirmed mapping may differ; the estimate states the rule next to every number.
+"""
+
+from __future__ import annotations
+
+from stames_sf.discovery.estimate import FileVolume, TargetVolume
+from stames_sf.discovery.findings.attachments import AttachmentSummary
+from stames_sf.discovery.findings.customers import company_key
+from stames_sf.discovery.inventory import CustomObjectSummary
+from stames_sf.discovery.tags import TagSummary
+from stames_sf.discovery.warehouse import RawWarehouse, text
+
+# CSV bytes per record beyond its long text: ids, lookups, dates, picklists.
+BASE_ROW_BYTES = 300
+EMAIL_CHANNEL = "email"
+
+
+def _average_text_bytes(
+    warehouse: RawWarehouse, table: str, columns: tuple[str, ...], where: str = "TRUE"
+) -> int:
+    present = [name for name in columns if warehouse.has(table, name)]
+    if not present:
+        return 0
+    lengths = " + ".join(f"coalesce(octet_length(encode({text(name)})), 0)" for name in present)
+    value = warehouse.scalar(f"SELECT avg({lengths}) FROM {warehouse.table(table)} WHERE {where}")
+    return int(value or 0)
+
+
+def _accounts(warehouse: RawWarehouse) -> int:
+    if not warehouse.has("customers", "company"):
+        return 0
+    rows = warehouse.rows(
+        f"SELECT DISTINCT {text('company')} FROM {warehouse.table('customers')} WHERE company IS NOT NULL"
+    )
+    return len({company_key(company) for (company,) in rows} - {""})
+
+
+def _message_split(warehouse: RawWarehouse) -> tuple[str, str]:
+    """SQL filters for messages that become EmailMessage and those that become CaseComment."""
+    if not warehouse.has("messages", "channel__type"):
+        return "FALSE", "TRUE"
+    email = f"{text('channel__type')} = '{EMAIL_CHANNEL}'"
+    if warehouse.has("messages", "is_private"):
+        email += f" AND {text('is_private')} <> 'true'"
+    return f"({email})", f"NOT coalesce(({email}), FALSE)"
+
+
+def target_volumes(
+    warehouse: RawWarehouse,
+    tags: TagSummary,
+    custom_objects: list[CustomObjectSummary],
+) -> list[TargetVolume]:
+    """Records per Salesforce object, each with the rule that produced it."""
+    not_merged = "merged_into_id IS NULL" if warehouse.has("customers", "merged_into_id") else "TRUE"
+    email, comment = _message_split(warehouse)
+    bodies = ("body_text", "body_html")
+    email_bytes = (
+        int(
+            warehouse.scalar(
+                f"SELECT coalesce(sum(body_size_bytes), 0) FROM {warehouse.table('messages')} WHERE {email}"
+            )
+        )
+        if warehouse.has("messages", "body_size_bytes")
+        else None
+    )
+    volumes = [
+        TargetVolume("Account", _accounts(warehouse), "company names after normalisation", BASE_ROW_BYTES),
+        TargetVolume(
+            "Contact", warehouse.count("customers", not_merged) or 0, "customers not merged into another",
+            BASE_ROW_BYTES,
+        ),
+        TargetVolume(
+            "Case", warehouse.count("tickets") or 0, "every ticket (spam and deleted included until decided)",
+            BASE_ROW_BYTES + _average_text_bytes(warehouse, "tickets", ("subject", "description_text")),
+        ),
+        TargetVolume(
+            "EmailMessage", warehouse.count("messages", email) or 0, "public messages of the email channel",
+            BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", bodies, email),
+            stored_bytes=email_bytes,
+        ),
+        TargetVolume(
+            "CaseComment", warehouse.count("messages", comment) or 0, "messaging-channel messages and "
+            "internal notes",
+            BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", ("body_text",), comment),
+        ),
+        TargetVolume(
+            "Case_Status_Change__c", warehouse.count("status_changes") or 0,
+            "status history (CaseHistory is read-only)", BASE_ROW_BYTES,
+        ),
+    ]  # fmt: skip
+    if tags.picklist_blockers:
+        volumes += [
+            TargetVolume("Topic", tags.distinct_normalised, "one per normalised tag", BASE_ROW_BYTES),
+            TargetVolume("TopicAssignment", tags.assignments, "one per ticket-tag pair", BASE_ROW_BYTES),
+        ]
+    volumes += [
+        TargetVolume(
+            f"{_api_name(summary.name)}__c", summary.records, f"custom object `{summary.key}`", BASE_ROW_BYTES
+        )
+        for summary in custom_objects
+    ]
+    return volumes
+
+
+def _api_name(label: str) -> str:
+    words = "".join(char if char.isalnum() else " " for char in label).split()
+    return "_".join(word.capitalize() for word in words) or "Custom_Object"
+
+
+def file_volume(attachments: AttachmentSummary) -> FileVolume:
+    """Only files that still have bytes travel: purged and quarantined ones stay metadata."""
+    return FileVolume(
+        files=attachments.available_files,
+        total_bytes=attachments.available_bytes,
+        multipart_files=attachments.multipart,
+    )
