@@ -33,9 +33,7 @@ class DownloadStatus(StrEnum):
     FAILED = "failed"
 
 
-FINAL_STATUSES = frozenset(
-    {DownloadStatus.STORED, DownloadStatus.EXPIRED_REFRESHED, DownloadStatus.PURGED}
-)
+FINAL_STATUSES = frozenset({DownloadStatus.STORED, DownloadStatus.EXPIRED_REFRESHED, DownloadStatus.PURGED})
 """Not asked again on a rerun; quarantined (the scan may clear) and failed files are."""
 
 

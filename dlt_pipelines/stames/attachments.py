@@ -61,13 +61,24 @@ class _AttemptError(Exception):
         self.wait_s = wait_s
 
 
+BeforeDownload = Callable[[int, int], None]
+"""Called with (attachment id, attempt) between the fresh-URL request and the byte request."""
+
+
 class AttachmentDownloader:
     """Downloads one attachment at a time per thread; share one instance across a thread pool."""
 
     def __init__(
-        self, work: WorkDir, *, base_url: str, api_key: str, file_rps: float = DEFAULT_FILE_RPS
+        self,
+        work: WorkDir,
+        *,
+        base_url: str,
+        api_key: str,
+        file_rps: float = DEFAULT_FILE_RPS,
+        before_download: BeforeDownload | None = None,
     ) -> None:
         self.work = work
+        self.before_download = before_download
         self.base_url = base_url.rstrip("/") + "/"
         self.api = StamesSession(api_key, max_retries=4, backoff_cap_s=BACKOFF_CAP_S)
         self.file_bucket = TokenBucket(file_rps)
@@ -133,6 +144,8 @@ class AttachmentDownloader:
             return replace(described, status=DownloadStatus.PURGED)
         if metadata.get("status") == "quarantined":
             return replace(described, status=DownloadStatus.QUARANTINED)
+        if self.before_download is not None:
+            self.before_download(outcome.attachment_id, outcome.attempts)
         return self._fetch_bytes(described, urljoin(self.base_url, str(metadata["download_url"])))
 
     def _fetch_bytes(self, outcome: DownloadOutcome, url: str) -> DownloadOutcome:
@@ -200,11 +213,22 @@ def _progress_bar(enabled: bool, total: int) -> Iterator[Callable[[], None]]:
 
 
 def download_attachments(
-    work: WorkDir, *, base_url: str, api_key: str, progress: bool = False
+    work: WorkDir,
+    *,
+    base_url: str,
+    api_key: str,
+    progress: bool = False,
+    before_download: BeforeDownload | None = None,
 ) -> AttachmentSummary:
-    """Download every listed attachment not settled yet; one ledger row per attachment."""
+    """Download every listed attachment not settled yet; one ledger row per attachment.
+
+    `before_download` is an observation point (tests use it to move the server clock past a URL's
+    expiry); production runs leave it unset.
+    """
     started = time.perf_counter()
-    downloader = AttachmentDownloader(work, base_url=base_url, api_key=api_key)
+    downloader = AttachmentDownloader(
+        work, base_url=base_url, api_key=api_key, before_download=before_download
+    )
     this_run: dict[str, int] = {}
     with AttachmentLedger(work) as ledger:
         listed = ledger.listed_attachments()

@@ -51,4 +51,3 @@ def with_full_body(listed: dict[str, Any], detail: dict[str, Any] | None) -> dic
     if detail is None:
         return listed
     return {**listed, **detail}
-

@@ -74,9 +74,7 @@ def _request_progress(enabled: bool) -> Iterator[Callable[[TransportStats], None
         yield show
 
 
-def run_extract(
-    work: WorkDir, *, base_url: str, api_key: str, progress: bool = False
-) -> ExtractSummary:
+def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
     """Extract every collection incrementally into `raw_stames`; safe to rerun or resume after a kill."""
     started = time.perf_counter()
     with _request_progress(progress) as on_response:

@@ -104,7 +104,9 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     seconds = (moment - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
+    if seconds < 0:
+        return None  # a date already past says nothing useful: the caller backs off instead
+    return min(seconds, MAX_RETRY_AFTER_S)
 
 
 def backoff_seconds(attempt: int, cap_s: float) -> float:

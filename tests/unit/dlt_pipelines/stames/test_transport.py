@@ -24,7 +24,7 @@ def test_retry_after_as_http_date_counts_from_now() -> None:
 
 def test_retry_after_in_the_past_or_garbage() -> None:
     now = datetime(2024, 6, 1, 12, 0, 0, tzinfo=UTC)
-    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
     assert parse_retry_after("99999") == 120.0
