@@ -101,7 +101,7 @@ def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dic
     elif name == "Case":
         _case(org, record, previous)
     elif name == "Task":
-        record["IsClosed"] = record.get("Status") in recall.CLOSED_TASK_STATUSES
+        record["IsClosed"] = record.get("Status") in org.closed_values("Task")
         record["IsHighPriority"] = record.get("Priority") == "High"
         what = str(record.get("WhatId") or "")
         record["AccountId"] = what if what.startswith("001") else None
@@ -137,7 +137,7 @@ def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str
 
 
 def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
-    closed = record.get("Status") in recall.CLOSED_CASE_STATUSES
+    closed = record.get("Status") in org.closed_values("Case")
     record["IsClosed"] = closed
     if closed and not (previous and previous.get("IsClosed")):
         record["ClosedDate"] = org.now()

@@ -92,6 +92,10 @@ class Org:
                     described_field["createable"] = True
         return described
 
+    def closed_values(self, sobject: str) -> set[str]:
+        """Status values that close a Case or Task (standard ones plus deployed)."""
+        return self._schema.closed_values.get(sobject, set())
+
     def global_describe(self) -> dict[str, Any]:
         return self._schema.global_describe()
 
