@@ -1,0 +1,87 @@
+"""Token buckets, Retry-After in both forms and injected faults (API.md §2.4, §3 #29)."""
+
+from __future__ import annotations
+
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from tests.fixtures.stames_api import StartStames
+
+
+def _burst(client: httpx.Client, path: str, count: int) -> list[httpx.Response]:
+    return [client.get(path) for _ in range(count)]
+
+
+def test_bucket_of_ten_refuses_a_fast_burst_with_integer_retry_after(start_stames: StartStames) -> None:
+    stames = start_stames(rate_limit_rps=10, retry_after_httpdate_rate=0)
+    with stames.client() as client:
+        responses = _burst(client, "/account", 40)
+    assert responses[0].status_code == 200
+    assert responses[0].headers["X-RateLimit-Limit"] == "10"
+    assert responses[0].headers["X-RateLimit-Remaining"] == "9"
+    refused = [response for response in responses if response.status_code == 429]
+    assert refused
+    for response in refused:
+        assert response.json()["error"]["code"] == "rate_limited"
+        assert response.headers["Retry-After"].isdigit()
+        assert int(response.headers["Retry-After"]) >= 1
+        assert response.headers["X-RateLimit-Remaining"] == "0"
+        assert int(response.headers["X-RateLimit-Reset"]) >= 1
+    assert stames.admin_get("stats")["counts"]["429"] == len(refused)
+
+
+def test_retry_after_can_be_an_http_date(start_stames: StartStames) -> None:
+    stames = start_stames(rate_limit_rps=2, retry_after_httpdate_rate=1.0)
+    with stames.client() as client:
+        refused = [r for r in _burst(client, "/account", 20) if r.status_code == 429]
+    assert refused
+    retry_at = parsedate_to_datetime(refused[0].headers["Retry-After"])
+    assert retry_at.tzinfo is not None
+
+
+def test_injected_429s_happen_under_the_limit(start_stames: StartStames) -> None:
+    stames = start_stames(fault_429_rate=1.0)
+    with stames.client() as client:
+        response = client.get("/account")
+    assert response.status_code == 429
+    assert int(response.headers["X-RateLimit-Remaining"]) > 0
+    assert "Retry-After" in response.headers
+
+
+def test_every_nth_request_is_a_503_with_retry_after(start_stames: StartStames) -> None:
+    stames = start_stames(fault_503_every_n=3, retry_after_httpdate_rate=0)
+    with stames.client() as client:
+        statuses = [response.status_code for response in _burst(client, "/tickets", 9)]
+    assert statuses == [200, 200, 503] * 3
+
+
+def test_503_body_and_headers(start_stames: StartStames) -> None:
+    stames = start_stames(fault_503_every_n=1, retry_after_httpdate_rate=0)
+    with stames.client() as client:
+        response = client.get("/tickets")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert response.headers["Retry-After"].isdigit()
+    assert response.json()["error"]["request_id"] == response.headers["X-Request-Id"]
+
+
+def test_file_downloads_use_their_own_bucket(start_stames: StartStames) -> None:
+    stames = start_stames(rate_limit_rps=3, download_rps=2)
+    with stames.client() as client:
+        url = client.get("/attachments/77001").json()["download_url"]
+        api_statuses = [r.status_code for r in _burst(client, "/account", 10)]
+    assert 429 in api_statuses
+    downloads = [httpx.get(url) for _ in range(10)]
+    assert downloads[0].status_code == 200
+    assert downloads[0].headers["X-RateLimit-Limit"] == "2"
+    assert 429 in [response.status_code for response in downloads]
+
+
+def test_file_host_503_fault(start_stames: StartStames) -> None:
+    stames = start_stames(fault_file_503_rate=1.0, retry_after_httpdate_rate=0)
+    with stames.client() as client:
+        url = client.get("/attachments/77001").json()["download_url"]
+    response = httpx.get(url)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"].isdigit()
