@@ -1,0 +1,163 @@
+"""sObject Collections (`/composite/sobjects`): up to 200 records per call, optionally all-or-none.
+
+The call answers 200 with one SaveResult per record in input order even when records fail; only
+a malformed request is a 400 [doc: resources-composite-sobjects-collections-create].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from emulators.salesforce.http.describe import field_of
+from emulators.salesforce.http.errors import SalesforceApiError
+from emulators.salesforce.http.requests_io import flag, json_body, op_context
+from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
+
+MAX_RECORDS = 200
+ROLLED_BACK = FieldError(
+    "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+    "Record rolled back because not all records were valid and the request was using AllOrNone header",
+)
+TOO_MANY = "record limit reached. cannot submit more than 200 records into this call"
+
+Write = Callable[[OrgStore, dict[str, Any], OpContext], SaveResult]
+
+
+class _RollBackError(Exception):
+    """Raised inside `org.atomic()` to undo every write of an all-or-none call."""
+
+
+def _result_body(result: SaveResult, *, with_created: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": result.id,
+        "success": result.success,
+        "errors": [error.save_result_error() for error in result.errors],
+    }
+    if with_created:
+        body["created"] = result.created
+    return body
+
+
+def _run(
+    org: OrgStore, records: list[dict[str, Any]], ctx: OpContext, write: Write, all_or_none: bool
+) -> list[SaveResult]:
+    """Apply `write` to each record; under all-or-none one failure undoes and fails every record."""
+    if not all_or_none:
+        return [write(org, record, ctx) for record in records]
+    results: list[SaveResult] = []
+    try:
+        with org.atomic():
+            results = [write(org, record, ctx) for record in records]
+            if not all(result.success for result in results):
+                raise _RollBackError
+    except _RollBackError:
+        return [
+            result if not result.success else SaveResult(id=None, success=False, errors=[ROLLED_BACK])
+            for result in results
+        ]
+    return results
+
+
+def _record_type(record: dict[str, Any]) -> str | None:
+    attributes = record.get("attributes")
+    kind = attributes.get("type") if isinstance(attributes, dict) else None
+    return str(kind) if kind else None
+
+
+def _fields(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key != "attributes"}
+
+
+def _missing_type() -> SaveResult:
+    return SaveResult(None, False, [FieldError("INVALID_TYPE", "Must specify a type in attributes")])
+
+
+def _insert(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
+    sobject = _record_type(record)
+    if sobject is None:
+        return _missing_type()
+    return org.insert(sobject, _fields(record), ctx)
+
+
+def _update(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
+    sobject = _record_type(record)
+    if sobject is None:
+        return _missing_type()
+    values = _fields(record)
+    record_id = values.pop("Id", None) or values.pop("id", None)
+    if not record_id:
+        return SaveResult(None, False, [FieldError("MISSING_ARGUMENT", "Id not specified in an update call")])
+    return org.update(sobject, str(record_id), values, ctx)
+
+
+def _upserter(sobject: str, field_name: str) -> Write:
+    def upsert_one(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
+        kind = _record_type(record)
+        if kind is None:
+            return _missing_type()
+        if kind.lower() != sobject.lower():
+            message = f"Record type {kind} does not match the type {sobject} of the request"
+            return SaveResult(None, False, [FieldError("INVALID_TYPE", message)])
+        return org.upsert(sobject, field_name, _fields(record), ctx)
+
+    return upsert_one
+
+
+def _delete(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
+    return org.delete(str(record["Id"]), ctx)
+
+
+async def _records_and_mode(request: Request) -> tuple[list[dict[str, Any]], bool]:
+    body = await json_body(request)
+    if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+        raise SalesforceApiError(400, "JSON_PARSER_ERROR", "The request body must hold a records array")
+    records = body["records"]
+    if len(records) > MAX_RECORDS:
+        raise SalesforceApiError(400, "EXCEEDED_ID_LIMIT", TOO_MANY)
+    if not all(isinstance(record, dict) for record in records):
+        raise SalesforceApiError(400, "JSON_PARSER_ERROR", "Each record must be a JSON object")
+    return records, bool(body.get("allOrNone", False))
+
+
+async def collection(request: Request) -> Response:
+    """POST creates, PATCH updates, DELETE `?ids=…&allOrNone=` deletes."""
+    org = request.app.state.org
+    ctx = op_context(request, api="collections")
+    if request.method == "DELETE":
+        ids = [part for part in request.query_params.get("ids", "").split(",") if part]
+        if not ids:
+            raise SalesforceApiError(400, "MISSING_ARGUMENT", "ids parameter is required")
+        if len(ids) > MAX_RECORDS:
+            raise SalesforceApiError(400, "EXCEEDED_ID_LIMIT", TOO_MANY)
+        records = [{"Id": record_id} for record_id in ids]
+        all_or_none = flag(request.query_params.get("allOrNone"))
+        results = _run(org, records, ctx, _delete, all_or_none)
+        return JSONResponse([_result_body(result, with_created=False) for result in results])
+    records, all_or_none = await _records_and_mode(request)
+    write = _insert if request.method == "POST" else _update
+    results = _run(org, records, ctx, write, all_or_none)
+    return JSONResponse([_result_body(result, with_created=False) for result in results])
+
+
+async def collection_upsert(request: Request) -> Response:
+    """`PATCH /composite/sobjects/{type}/{extIdField}` (v46+)."""
+    org = request.app.state.org
+    sobject = request.path_params["sobject"]
+    try:
+        describe = org.describe(sobject)
+    except KeyError as error:
+        raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist") from error
+    field = field_of(describe, request.path_params["field"])
+    if field is None or not (field.get("externalId") or field.get("idLookup")):
+        message = (
+            f"Provided external ID field does not exist or is not accessible: {request.path_params['field']}"
+        )
+        raise SalesforceApiError(404, "NOT_FOUND", message)
+    records, all_or_none = await _records_and_mode(request)
+    ctx = op_context(request, api="collections")
+    results = _run(org, records, ctx, _upserter(str(describe["name"]), str(field["name"])), all_or_none)
+    return JSONResponse([_result_body(result, with_created=True) for result in results])
