@@ -50,6 +50,7 @@ class Database:
         self._owner: int | None = None
         self._depth = 0
         self._local = threading.local()
+        self._pending_settings: dict[str, str] = {}
 
     def close(self) -> None:
         self._writer.close()
@@ -80,12 +81,15 @@ class Database:
                 yield
             except BaseException:
                 if outermost:
+                    self._pending_settings.clear()
                     self._writer.execute("ROLLBACK")
                 else:
                     self._writer.execute(f"ROLLBACK TO {savepoint}")
                     self._writer.execute(f"RELEASE {savepoint}")
                 raise
             else:
+                if outermost:
+                    self._flush_settings()
                 self._writer.execute("COMMIT" if outermost else f"RELEASE {savepoint}")
             finally:
                 self._depth -= 1
@@ -152,8 +156,20 @@ class Database:
     # settings
 
     def setting(self, key: str) -> str | None:
+        if self.in_transaction and key in self._pending_settings:
+            return self._pending_settings[key]
         row = self._conn().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_setting(self, key: str, value: str) -> None:
+        """Inside a transaction the value is written once at commit (counters change on every row)."""
+        if self.in_transaction:
+            self._pending_settings[key] = value
+            return
         self._conn().execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+    def _flush_settings(self) -> None:
+        self._writer.executemany(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", list(self._pending_settings.items())
+        )
+        self._pending_settings.clear()

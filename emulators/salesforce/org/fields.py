@@ -227,6 +227,7 @@ class ObjectSchema:
     rules: dict[str, FieldRule] = field(default_factory=dict)
     field_order: list[str] = field(default_factory=list)
     indexed: list[FieldRule] = field(default_factory=list)
+    blob_fields: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -257,6 +258,7 @@ class ObjectSchema:
         self.rules = {described["name"].lower(): FieldRule.from_describe(described) for described in fields}
         self.field_order = [described["name"] for described in fields]
         self.indexed = [rule for rule in self.rules.values() if rule.indexed]
+        self.blob_fields = [rule.name for rule in self.rules.values() if rule.type == "base64"]
 
     def add_field(self, spec: FieldSpec) -> None:
         """Add or replace a field (metadata deploy)."""

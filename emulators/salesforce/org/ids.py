@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 _CHECKSUM_ALPHABET = string.ascii_uppercase + "012345"
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
@@ -50,6 +51,8 @@ def to18(record_id: str) -> str:
     """The 18-char form of a 15- or 18-char Id; an 18-char Id is re-cased from its checksum."""
     if len(record_id) == 15:
         return record_id + checksum(record_id)
+    if checksum(record_id[:15]) == record_id[15:]:
+        return record_id
     return _recase(record_id)
 
 
@@ -70,8 +73,10 @@ def looks_like_id(value: str) -> bool:
     return bool(_ID_SHAPE.match(value))
 
 
+@lru_cache(maxsize=65536)
 def normalise(value: str) -> str | None:
-    """The canonical 18-char Id for a well-formed 15/18-char input, else None."""
+    """The canonical 18-char Id for a well-formed 15/18-char input, else None (cached: loads repeat
+    the same parent and owner Ids on every row)."""
     if not looks_like_id(value):
         return None
     if len(value) == 18 and not all(code in _CHECKSUM_ALPHABET for code in value[15:].upper()):

@@ -56,6 +56,7 @@ class Org:
         self._db = database
         self._schema = SchemaRegistry.standard()
         self._users: dict[str, UserInfo] = {}
+        self._counters: dict[str, int] = {}
         self._sequence = int(database.setting("sequence") or 0)
         self._toggles = self._load_toggles()
 
@@ -214,6 +215,9 @@ class Org:
 
     def user(self, user_id: str) -> UserInfo:
         """The user's status and permissions; an unknown Id gives an inactive user with none."""
+        cached = self._users.get(user_id)
+        if cached is not None:
+            return cached
         canonical = normalise(user_id) if isinstance(user_id, str) else None
         if canonical is None:
             return UserInfo(user_id=str(user_id))
@@ -234,6 +238,7 @@ class Org:
             **{name: bool(granted.get(name)) for name in PERMISSIONS},
         )
         self._users[canonical] = info
+        self._users[user_id] = info
         return info
 
     def grant(self, user_id: str, **permissions: bool) -> None:
@@ -246,7 +251,7 @@ class Org:
         granted.update(permissions)
         with self._db.transaction():
             self._db.set_setting(f"permissions:{canonical}", json.dumps(granted))
-        self._users.pop(canonical, None)
+        self._users.clear()
 
     def reset(self, agent_emails: list[str] | None = None) -> None:
         """Back to a freshly seeded org: records, toggles, deployed metadata and files all go."""
@@ -256,6 +261,7 @@ class Org:
             stored.unlink()
         self._schema = SchemaRegistry.standard()
         self._users.clear()
+        self._counters.clear()
         self._toggles = {}
         self._seed(agent_emails)
 
@@ -417,8 +423,13 @@ class Org:
         return self._db.lookup(sobject, field_name, parent_id)
 
     def next_number(self, counter: str, start: int) -> int:
-        """A persisted counter (auto-number fields such as CaseNumber)."""
-        current = int(self._db.setting(f"counter:{counter}") or start - 1) + 1
+        """A persisted counter (auto-number fields such as CaseNumber); like Salesforce's, it may skip
+        numbers after a rollback but never repeats one."""
+        current = self._counters.get(counter)
+        if current is None:
+            current = int(self._db.setting(f"counter:{counter}") or start - 1)
+        current += 1
+        self._counters[counter] = current
         self._db.set_setting(f"counter:{counter}", str(current))
         return current
 
@@ -433,7 +444,7 @@ class Org:
         self._db.unindex(record_id)
         self._db.index(schema.name, self._index_entries(schema, record), record_id)
         if schema.name == "User":
-            self._users.pop(record_id, None)
+            self._users.clear()
 
     def _write_new(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
         record_id = record["Id"]
@@ -505,12 +516,11 @@ class Org:
                 raise Rejected(recall.duplicate_value(rule.name, others[0]))
 
     def _expand(self, schema: ObjectSchema, data: dict[str, Any]) -> dict[str, Any]:
-        record = {name: data.get(name) for name in schema.field_order}
-        for rule in schema.rules.values():
-            if rule.type == "base64" and (self.state_dir / FILES_DIR / data["Id"]).is_file():
-                record[rule.name] = (
-                    f"/services/data/v{API_VERSION}/sobjects/{schema.name}/{data['Id']}/{rule.name}"
-                )
+        record = dict.fromkeys(schema.field_order)
+        record.update(data)
+        for name in schema.blob_fields:
+            if (self.state_dir / FILES_DIR / data["Id"]).is_file():
+                record[name] = f"/services/data/v{API_VERSION}/sobjects/{schema.name}/{data['Id']}/{name}"
         return record
 
     def _load_toggles(self) -> dict[str, Any]:

@@ -47,9 +47,9 @@ def parse_stored_datetime(text: str) -> datetime:
 
 def text_length(value: str) -> int:
     """Length as Salesforce counts it (see `recall.LENGTH_IN_UTF16_UNITS`)."""
-    if recall.LENGTH_IN_UTF16_UNITS:
-        return len(value) + sum(1 for char in value if ord(char) > 0xFFFF)
-    return len(value)
+    if value.isascii() or not recall.LENGTH_IN_UTF16_UNITS:
+        return len(value)
+    return len(value.encode("utf-16-le")) // 2
 
 
 def coerce(rule: FieldRule, raw: Any, wire: Wire) -> Any:
