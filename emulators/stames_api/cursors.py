@@ -66,7 +66,7 @@ class CursorCodec:
         sends none inherits them from the cursor.
         """
         body, _, signature = token.partition(".")
-        if not body or not hmac.compare_digest(signature, self._sign(body) if body.isascii() else ""):
+        if not (body and token.isascii()) or not hmac.compare_digest(signature, self._sign(body)):
             raise _invalid("cursor signature does not match")
         try:
             payload = json.loads(_b64decode(body))
