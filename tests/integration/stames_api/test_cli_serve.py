@@ -1,0 +1,64 @@
+"""`stames-sf stames serve`: a foreground server configured from flags and STAMES_* variables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from emulators.serving import free_port
+from tests.fixtures.stames_api import HANDWRITTEN_DATASET
+
+API_KEY = "sk_test_fromtheclicommandline0000000000"
+
+
+@pytest.fixture
+def served_by_cli(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    env = {**os.environ, "STAMES_NOW": "2024-06-01T12:00:00Z", "STAMES_RATE_LIMIT_RPS": "7"}
+    command = [
+        sys.executable,
+        "-m",
+        "stames_sf.cli",
+        "stames",
+        "serve",
+        "--dataset",
+        str(HANDWRITTEN_DATASET),
+    ]
+    command += ["--port", str(port), "--api-key", API_KEY, "--work", str(tmp_path / "work")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                pytest.fail(f"serve exited early: {process.stdout.read() if process.stdout else ''}")
+            try:
+                httpx.get(f"{base_url}/api/v1/portal", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base_url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_uses_the_flags_and_environment(served_by_cli: tuple[str, subprocess.Popen[str]]) -> None:
+    base_url, process = served_by_cli
+    with httpx.Client(base_url=f"{base_url}/api/v1", headers={"X-Stames-Api-Key": API_KEY}) as client:
+        tickets = client.get("/tickets")
+    refused = httpx.get(f"{base_url}/api/v1/tickets", headers={"X-Stames-Api-Key": "sk_test_other"})
+    assert tickets.status_code == 200
+    assert tickets.json()["meta"]["snapshot_at"] == "2024-06-01T11:59:00.000Z"
+    assert tickets.headers["X-RateLimit-Limit"] == "7"
+    assert refused.status_code == 401
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert f"{base_url}/api/v1" in output
+    assert API_KEY in output
