@@ -114,7 +114,7 @@ def _list_values(warehouse: RawWarehouse, table: str) -> str | None:
     if not warehouse.has(child, "value", "_dlt_parent_id"):
         return None
     return (
-        f"SELECT parent.{quote('key')} AS key, {text('value')} AS value "
+        f"SELECT parent.{quote('key')} AS key, CAST(child.{quote('value')} AS VARCHAR) AS value "
         f"FROM {warehouse.table(child)} AS child JOIN {warehouse.table(table)} AS parent "
         "ON child._dlt_parent_id = parent._dlt_id"
     )
@@ -209,6 +209,8 @@ class CustomObjectSummary:
     customer_links: int
     dangling_customer_links: int
     lookup_fields: tuple[str, ...]
+    lookup_values: int = 0
+    dangling_lookup_values: int = 0
 
 
 def _object_fields(warehouse: RawWarehouse) -> dict[str, list[tuple[str, str]]]:
@@ -246,6 +248,7 @@ def custom_object_summaries(warehouse: RawWarehouse) -> list[CustomObjectSummary
     for key in sorted(set(definitions) | set(record_tables)):
         table = record_tables.get(key)
         ticket_links, ticket_dangling = _ticket_links(warehouse, table)
+        lookup_values, lookup_dangling = _lookup_links(warehouse, table, lookups.get(key, []))
         customer_links, customer_dangling = _customer_links(warehouse, table)
         summaries.append(
             CustomObjectSummary(
@@ -259,6 +262,8 @@ def custom_object_summaries(warehouse: RawWarehouse) -> list[CustomObjectSummary
                 customer_links=customer_links,
                 dangling_customer_links=customer_dangling,
                 lookup_fields=tuple(lookups.get(key, [])),
+                lookup_values=lookup_values,
+                dangling_lookup_values=lookup_dangling,
             )
         )
     return summaries
@@ -297,5 +302,20 @@ def _customer_links(warehouse: RawWarehouse, table: str | None) -> tuple[int, in
         f"SELECT count(r.customer_id), count(r.customer_id) FILTER (WHERE c.id IS NULL) "
         f"FROM {warehouse.table(table)} AS r LEFT JOIN {warehouse.table('customers')} AS c "
         "ON CAST(r.customer_id AS VARCHAR) = CAST(c.id AS VARCHAR)"
+    )[0]
+    return int(row[0]), int(row[1])
+
+
+def _lookup_links(warehouse: RawWarehouse, table: str | None, keys: list[str]) -> tuple[int, int]:
+    """(values, values naming no record) of ticket lookup fields pointing at one custom object."""
+    values_sql = field_values_sql(warehouse, VALUE_TABLES["ticket"])
+    if not keys or values_sql is None:
+        return 0, 0
+    placeholders = ", ".join("?" for _ in keys)
+    known = f"SELECT CAST(id AS VARCHAR) FROM {warehouse.table(table)}" if table else "SELECT NULL"
+    row = warehouse.rows(
+        f"SELECT count(*), count(*) FILTER (WHERE value NOT IN ({known})) FROM ({values_sql}) "
+        f"WHERE key IN ({placeholders})",
+        keys,
     )[0]
     return int(row[0]), int(row[1])

@@ -21,7 +21,11 @@ HISTOGRAM_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("10 – 25 MB", 10 * MB, 25 * MB),
     ("25 MB and more", 25 * MB, None),
 )
-HOSTILE_NAME_PATTERN = r"(\.\./|[:\\/]|[\x{202A}-\x{202E}])"
+# Names unsafe to write as-is (§3 #21): path parts, drive colons, control and bidi-override
+# characters, Windows device names, a blank stem, no extension.
+HOSTILE_NAME_PATTERN = (
+    r"(\.\.|[:\\/]|[\x{00}-\x{1F}\x{202A}-\x{202E}]|^\s|^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\.|$)|^[^.]*$)"
+)
 
 
 @dataclass(frozen=True)

@@ -6,34 +6,38 @@ from stames_sf.discovery.findings.base import Finding, absent, rows_finding
 from stames_sf.discovery.warehouse import RawWarehouse, text
 
 HUGE_BODY_BYTES = 128 * 1024
-# Damage the source shows (§3 #14): replacement character, mojibake, JSON-escaped lone
-# surrogates (kept as text by the extractor), bidi controls and zero-width characters.
-DAMAGE_PATTERN = (
-    r"(\x{FFFD}|Ã[\x{80}-\x{BF}]|Â[\x{80}-\x{BF}]|\\u[dD][89abAB][0-9a-fA-F]{2}"
-    r"|[\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2066}-\x{2069}])"
-)
+# Encoding damage (§3 #14): replacement character, mojibake (UTF-8 read as Latin-1), JSON-escaped
+# lone surrogates (the extractor keeps them as text), zero-width spaces and a trailing zero-width
+# joiner. Bidi marks are left out: right-to-left text carries them legitimately.
+DAMAGE_PATTERN = r"(\x{FFFD}|[ÂÃâð][\x{80}-\x{BF}]|\\u[dD][89abAB][0-9a-fA-F]{2}|\x{200B}|\x{200D}$)"
+
+
+def _thread_sql(warehouse: RawWarehouse) -> str:
+    return f"""
+        SELECT ticket_id, created_at, id,
+               lag(created_at) OVER (PARTITION BY ticket_id ORDER BY id) AS previous_created
+        FROM {warehouse.table("messages")}
+    """
 
 
 def identical_timestamps(warehouse: RawWarehouse) -> Finding:
-    """Threads where messages share a `created_at` or ids run against time."""
+    """Threads where messages share a `created_at`, or where ids run against time (back-dated)."""
     title = "Threads with identical-timestamp or out-of-order messages"
     if not warehouse.has("messages", "ticket_id", "created_at", "id"):
         return absent(warehouse, 9, title, "tickets", "messages")
     sql = f"""
-        WITH ordered AS (
-            SELECT ticket_id, created_at, id,
-                   lag(created_at) OVER (PARTITION BY ticket_id ORDER BY id) AS previous_created
-            FROM {warehouse.table("messages")}
+        WITH ordered AS ({_thread_sql(warehouse)}),
+        identical AS (
+            SELECT DISTINCT ticket_id FROM ordered GROUP BY ticket_id, created_at HAVING count(*) > 1
         ),
-        affected AS (
-            SELECT ticket_id FROM ordered GROUP BY ticket_id, created_at HAVING count(*) > 1
-            UNION
-            SELECT ticket_id FROM ordered WHERE previous_created > created_at
-        )
-        SELECT count(*), min(ticket_id) FROM affected
+        backdated AS (SELECT DISTINCT ticket_id FROM ordered WHERE previous_created > created_at),
+        affected AS (SELECT ticket_id FROM identical UNION SELECT ticket_id FROM backdated)
+        SELECT (SELECT count(*) FROM affected), (SELECT min(ticket_id) FROM affected),
+               (SELECT count(*) FROM identical), (SELECT count(*) FROM backdated)
     """
-    affected, example = warehouse.rows(sql)[0]
-    return Finding(9, title, int(affected), "tickets", None if example is None else str(example))
+    affected, example, identical, backdated = warehouse.rows(sql)[0]
+    note = f"identical timestamps: {identical:,} threads; back-dated (id order ≠ time order): {backdated:,}"
+    return Finding(9, title, int(affected), "tickets", None if example is None else str(example), note)
 
 
 def redacted_messages(warehouse: RawWarehouse) -> Finding:
@@ -82,7 +86,7 @@ def huge_bodies(warehouse: RawWarehouse) -> Finding:
 
 def encoding_damage(warehouse: RawWarehouse) -> Finding:
     """Messages whose text shows mojibake, replacement characters, lone surrogates or NFD."""
-    columns = [name for name in ("body_text", "author__name") if warehouse.has("messages", name)]
+    columns = [name for name in ("body_text",) if warehouse.has("messages", name)]
     if not columns:
         return absent(
             warehouse,

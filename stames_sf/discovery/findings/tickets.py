@@ -34,24 +34,27 @@ def custom_statuses(warehouse: RawWarehouse) -> Finding:
 
 
 def history_anomalies(warehouse: RawWarehouse) -> Finding:
-    """Tickets whose history reopens after closing, skips events, or disagrees with the ticket."""
+    """Tickets whose history reopens after closing, skips events, or disagrees with the ticket.
+
+    The chain is walked in id order, the order the source recorded the events in: many
+    transitions share one `changed_at`, so time order cannot tell a missed event from a tie.
+    A soft-deleted ticket's `deleted` status has no history row and is not a disagreement.
+    """
     title = "Status history anomalies (reopened, missed events, disagrees with ticket)"
-    needed = ("ticket_id", "from_status", "to_status", "changed_at", "id")
-    if not warehouse.has("status_changes", *needed):
+    if not warehouse.has("status_changes", "ticket_id", "from_status", "to_status", "id"):
         return absent(warehouse, 17, title, "tickets", "status_changes")
     reopened = "FALSE"
     if warehouse.has("status_changes", "from_category", "to_category"):
         reopened = (
             "from_category IN ('solved', 'closed') AND to_category IN ('new', 'open', 'pending', 'on_hold')"
         )
-    disagrees = "FALSE"
-    join = ""
+    disagrees, join = "FALSE", ""
     if warehouse.has("tickets", "id", "status"):
         join = (
             f"LEFT JOIN {warehouse.table('tickets')} AS t "
             "ON CAST(t.id AS VARCHAR) = CAST(h.ticket_id AS VARCHAR)"
         )
-        disagrees = "(h.is_last AND t.id IS NOT NULL AND CAST(t.status AS VARCHAR) <> h.to_status)"
+        disagrees = "h.is_last AND t.status <> 'deleted' AND CAST(t.status AS VARCHAR) <> h.to_status"
     sql = f"""
         WITH ordered AS (
             SELECT ticket_id, {text("from_status")} AS from_status, {text("to_status")} AS to_status,
@@ -59,22 +62,45 @@ def history_anomalies(warehouse: RawWarehouse) -> Finding:
                    lag({text("to_status")}) OVER w AS previous_to,
                    row_number() OVER w = count(*) OVER (PARTITION BY ticket_id) AS is_last
             FROM {warehouse.table("status_changes")}
-            WINDOW w AS (PARTITION BY ticket_id ORDER BY changed_at, id)
+            WINDOW w AS (PARTITION BY ticket_id ORDER BY id)
+        ),
+        flagged AS (
+            SELECT h.ticket_id, h.reopened AS reopened,
+                   h.previous_to IS NOT NULL AND h.from_status IS DISTINCT FROM h.previous_to AS missed,
+                   coalesce({disagrees}, FALSE) AS disagrees
+            FROM ordered AS h {join}
         )
-        SELECT DISTINCT CAST(h.ticket_id AS VARCHAR) AS ticket_id FROM ordered AS h {join}
-        WHERE h.reopened
-           OR (h.previous_to IS NOT NULL AND h.from_status IS DISTINCT FROM h.previous_to)
-           OR {disagrees}
+        SELECT count(DISTINCT ticket_id) FILTER (WHERE reopened OR missed OR disagrees),
+               min(ticket_id) FILTER (WHERE reopened OR missed OR disagrees),
+               count(DISTINCT ticket_id) FILTER (WHERE reopened),
+               count(DISTINCT ticket_id) FILTER (WHERE missed),
+               count(DISTINCT ticket_id) FILTER (WHERE disagrees)
+        FROM flagged
     """
-    tickets = sorted((row[0] for row in warehouse.rows(sql)), key=lambda value: int(value))
-    return Finding(17, title, len(tickets), "tickets", tickets[0] if tickets else None)
+    affected, example, reopened_count, missed, disagreeing = warehouse.rows(sql)[0]
+    note = (
+        f"reopened after solved/closed: {reopened_count:,}; missed events: {missed:,}; "
+        f"last row ≠ ticket: {disagreeing:,}"
+    )
+    return Finding(17, title, int(affected), "tickets", None if example is None else str(example), note)
+
+
+BOUNCE_SENDERS = ("mailer-daemon@%", "postmaster@%")
 
 
 def spam_tickets(warehouse: RawWarehouse) -> Finding:
+    """Spam, plus auto-reply/bounce tickets in the note: both are filtered by rule, not silently."""
     spam = f"{text('status')} = 'spam'"
     if warehouse.has("tickets", "is_spam"):
         spam += f" OR {text('is_spam')} = 'true'"
-    return rows_finding(warehouse, 18, "Spam tickets", "tickets", "tickets", ("status",), spam)
+    finding = rows_finding(warehouse, 18, "Spam tickets", "tickets", "tickets", ("status",), spam)
+    if not warehouse.has("tickets", "requester__email"):
+        return finding
+    senders = " OR ".join(
+        f"lower(trim({text('requester__email')})) LIKE '{sender}'" for sender in BOUNCE_SENDERS
+    )
+    bounces = warehouse.count("tickets", senders) or 0
+    return Finding(**{**finding.__dict__, "note": f"{bounces:,} tickets from bounce or auto-reply senders"})
 
 
 def imported_history(warehouse: RawWarehouse) -> Finding:
@@ -104,22 +130,33 @@ def unknown_option_values(warehouse: RawWarehouse) -> Finding:
     if not uses:
         return absent(warehouse, 24, title, "values", "custom_fields")
     outside = [(use.key, value.value) for use in uses for value in use.values_outside_options]
+    by_type: dict[str, int] = {}
+    for use in uses:
+        if use.outside_count:
+            by_type[use.field_type] = by_type.get(use.field_type, 0) + use.outside_count
     inactive = [use.key for use in uses if use.active is False and use.records_with_value]
+    parts = [f"{field_type}: {count:,}" for field_type, count in sorted(by_type.items())]
+    if inactive:
+        parts.append(f"inactive fields still holding values: {', '.join(inactive)}")
     example = f"{outside[0][0]} = {outside[0][1]}" if outside else None
-    note = f"inactive fields still holding values: {', '.join(inactive)}" if inactive else ""
-    return Finding(24, title, sum(use.outside_count for use in uses), "values", example, note)
+    return Finding(24, title, sum(use.outside_count for use in uses), "values", example, "; ".join(parts))
 
 
 def dangling_references(warehouse: RawWarehouse) -> Finding:
-    title = "Dangling references (custom-object records → tickets, customers)"
+    """Links that resolve to nothing: records → tickets/customers, ticket lookups → records."""
+    title = "Dangling references (custom-object records ↔ tickets, customers)"
     summaries = custom_object_summaries(warehouse)
     if not summaries:
         return absent(warehouse, 25, title, "links", "custom_objects")
-    dangling = sum(summary.dangling_ticket_links + summary.dangling_customer_links for summary in summaries)
-    affected = [summary.key for summary in summaries if summary.dangling_ticket_links]
+    to_tickets = sum(summary.dangling_ticket_links for summary in summaries)
+    to_customers = sum(summary.dangling_customer_links for summary in summaries)
+    lookups = sum(summary.dangling_lookup_values for summary in summaries)
+    note = (
+        f"record → ticket: {to_tickets:,}; record → customer: {to_customers:,}; "
+        f"ticket lookup → missing record: {lookups:,}"
+    )
     example = _first_dangling_record(warehouse, summaries)
-    note = f"objects affected: {', '.join(affected)}" if affected else ""
-    return Finding(25, title, dangling, "links", example, note)
+    return Finding(25, title, to_tickets + to_customers + lookups, "links", example, note)
 
 
 def _first_dangling_record(warehouse: RawWarehouse, summaries: list[CustomObjectSummary]) -> str | None:
