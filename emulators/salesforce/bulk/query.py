@@ -12,6 +12,7 @@ from emulators.salesforce.bulk.csvio import CsvDialect, all_quoted_line
 from emulators.salesforce.bulk.ingest import JobFiles
 from emulators.salesforce.bulk.jobs import Job
 from emulators.salesforce.org.types import RecordStore
+from emulators.salesforce.soql import csv_rows, execute
 
 DEFAULT_PAGE_SIZE = 50_000
 _INDEX_TYPE = "Q"
@@ -42,9 +43,8 @@ def decode_locator(locator: str) -> int | None:
 
 def run_query(job: Job, files: JobFiles, store: RecordStore) -> int:
     """Run the job's SOQL and write results plus a byte-offset index; the number of rows."""
-    from emulators.salesforce.soql import csv_rows, execute
-
-    result = execute(store, str(job.query), include_deleted=job.operation == "queryAll")
+    include_deleted = job.operation == "queryAll"
+    result = execute(store, str(job.query), include_deleted=include_deleted, api_version=job.api_version)
     dialect = CsvDialect(job.column_delimiter, job.line_ending)
     offsets = array(_INDEX_TYPE)
     written = 0

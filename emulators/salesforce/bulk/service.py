@@ -31,6 +31,7 @@ from emulators.salesforce.bulk.jobs import (
 )
 from emulators.salesforce.bulk.query import run_query
 from emulators.salesforce.org.types import OrgStore
+from emulators.salesforce.soql import SoqlError, bulk_unsupported_reason
 
 INGEST_OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 QUERY_OPERATIONS = ("query", "queryAll")
@@ -248,8 +249,6 @@ class BulkService:
         self.jobs.update(job.id, finish)
 
     def _process_query(self, job: Job, started: float) -> None:
-        from emulators.salesforce.soql import SoqlError
-
         try:
             rows = run_query(job, self.files(job.id), self.org)
         except SoqlError as error:
@@ -325,16 +324,11 @@ def _dialect_options(spec: dict[str, Any]) -> tuple[str, str]:
 
 
 def _unsupported_in_bulk(soql: str) -> str | None:
-    """Why Bulk 2.0 cannot run this SOQL, or None (part C's check, with a fallback of our own)."""
-    from emulators.salesforce import soql as soql_package
-
-    check = getattr(soql_package, "bulk_supported", None)
-    if check is None:
-        return None
-    verdict = check(soql)
-    if verdict is True or verdict is None:
-        return None
-    return verdict if isinstance(verdict, str) else messages.QUERY_UNSUPPORTED_MESSAGE
+    """Why Bulk 2.0 cannot run this SOQL, or None; a query that does not parse is refused too."""
+    try:
+        return bulk_unsupported_reason(soql)
+    except SoqlError as error:
+        raise BulkError(400, error.code, error.message) from None
 
 
 def _bad_change(job: Job, wanted: str) -> str:
