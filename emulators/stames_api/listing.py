@@ -33,20 +33,33 @@ def incremental_list(
     since_param: str = "updated_since",
     since_required: bool = False,
     sort: str = "updated_at,id",
+    narrow: Callable[[PageRequest], list[int] | None] = lambda _page: None,
 ) -> dict[str, Any]:
-    """A page of `table` in (updated_at, id) order from `updated_since`, bounded by snapshot_at."""
+    """A page of `table` in (updated_at, id) order from `updated_since`, bounded by snapshot_at.
+
+    `narrow` may name the only rows that can match (e.g. one ticket's messages), so a selective
+    filter does not walk the whole feed.
+    """
     now_ms = server.clock.now_ms()
     snapshot_ms = now_ms - SNAPSHOT_LAG_MS if server.settings.snapshot_isolation else None
     page_req = page_request(request, endpoint, server.codec, now_ms, snapshot_ms)
     since_ms = parse_since(page_req, since_param, required=since_required)
     accept = make_filter(page_req)
-    if page_req.after_key is None:
-        start: SortKey = (since_ms,) if since_ms is not None else ()
-        rows = table.scan_from(start, inclusive=True)
-    else:
-        rows = table.scan_from(page_req.after_key, inclusive=False)
     keys = table.keys
-    page = collect(((keys[row], row) for row in rows), page_req.limit, accept, page_req.snapshot_ms)
+    candidates = narrow(page_req)
+    if candidates is not None:
+        lower: SortKey = page_req.after_key or ((since_ms,) if since_ms is not None else ())
+        entries = sorted((keys[row], row) for row in candidates if keys[row] >= lower)
+        if page_req.after_key is not None:
+            entries = [entry for entry in entries if entry[0] > page_req.after_key]
+        page = collect(iter(entries), page_req.limit, accept, page_req.snapshot_ms)
+    else:
+        if page_req.after_key is None:
+            start: SortKey = (since_ms,) if since_ms is not None else ()
+            rows = table.scan_from(start, inclusive=True)
+        else:
+            rows = table.scan_from(page_req.after_key, inclusive=False)
+        page = collect(((keys[row], row) for row in rows), page_req.limit, accept, page_req.snapshot_ms)
     data = [render(table.record(row)) for row in page.items]
     return envelope(page, data, page_req, server.codec, now_ms, sort)
 

@@ -110,6 +110,7 @@ async def list_messages(request: Request, server: Server) -> dict[str, Any]:
         "messages",
         lambda page: _feed_message_filter(page, store),
         lambda record: render.message(record, list_view=True),
+        narrow=lambda page: _one_ticket(page, store.messages_by_ticket),
     )
 
 
@@ -148,6 +149,12 @@ async def get_message(request: Request, server: Server) -> dict[str, Any]:
     return renderer(request, server).message(store.messages.record(row), list_view=False)
 
 
+def _one_ticket(page: PageRequest, rows_by_ticket: dict[Any, list[int]]) -> list[int] | None:
+    """With `ticket_id`, only that ticket's rows can match: scan them instead of the whole feed."""
+    ticket_id = parse_int(page, "ticket_id")
+    return None if ticket_id is None else rows_by_ticket.get(ticket_id, [])
+
+
 def _change_filter(page: PageRequest, store: Store) -> RowFilter:
     ticket_id = parse_int(page, "ticket_id")
     attrs_of = store.status_changes.attrs
@@ -163,6 +170,7 @@ async def list_status_changes(request: Request, server: Server) -> dict[str, Any
         "status_changes",
         lambda page: _change_filter(page, store),
         lambda record: record,
+        narrow=lambda page: _one_ticket(page, store.changes_by_ticket),
     )
 
 

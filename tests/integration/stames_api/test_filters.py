@@ -129,3 +129,12 @@ def test_record_and_tombstone_filters(stames: RunningStames) -> None:
     assert ids(by_customer) == ["wr_000983"]
     assert empty == []
     assert [(t["object"], t["id"]) for t in tickets_only] == [("ticket", "10150")]
+
+
+@pytest.mark.parametrize("path", ["/messages", "/status_changes"])
+def test_one_ticket_feed_pages_through_in_order(stames: RunningStames, path: str) -> None:
+    with stames.client() as client:
+        whole = scan(client, path, limit=100)
+        one_ticket = scan(client, path, {"ticket_id": "10234"}, limit=1)
+    assert ids(one_ticket) == [item["id"] for item in whole if item["ticket_id"] == 10234]
+    assert len(one_ticket) > 1
