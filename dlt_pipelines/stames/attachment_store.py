@@ -55,6 +55,7 @@ class DownloadOutcome:
     ticket_id: int | None
     status: DownloadStatus
     size_bytes: int | None = None
+    declared_size_bytes: int | None = None
     sha256: str | None = None
     storage_path: str | None = None
     file_name: str | None = None
@@ -121,7 +122,8 @@ def sha256_of(source: BinaryIO) -> str:
 
 _LEDGER_COLUMNS = (
     "attachment_id BIGINT PRIMARY KEY, message_id BIGINT, ticket_id BIGINT, status VARCHAR NOT NULL, "
-    "size_bytes BIGINT, sha256 VARCHAR, storage_path VARCHAR, file_name VARCHAR, content_type VARCHAR, "
+    "size_bytes BIGINT, declared_size_bytes BIGINT, sha256 VARCHAR, storage_path VARCHAR, "
+    "file_name VARCHAR, content_type VARCHAR, "
     "attempts INTEGER, url_refreshes INTEGER, last_error VARCHAR, recorded_at TIMESTAMPTZ"
 )
 
@@ -174,13 +176,14 @@ class AttachmentLedger:
         """Write (or overwrite) the row of one attachment; committed immediately, never lost."""
         self.connection.execute(
             f"INSERT OR REPLACE INTO {RAW_SCHEMA}.{LEDGER_TABLE} VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
             [
                 outcome.attachment_id,
                 outcome.message_id,
                 outcome.ticket_id,
                 str(outcome.status),
                 outcome.size_bytes,
+                outcome.declared_size_bytes,
                 outcome.sha256,
                 outcome.storage_path,
                 outcome.file_name,

@@ -137,7 +137,7 @@ class AttachmentDownloader:
             outcome,
             file_name=metadata.get("file_name"),
             content_type=metadata.get("content_type"),
-            size_bytes=metadata.get("size"),
+            declared_size_bytes=metadata.get("size"),
             sha256=metadata.get("sha256"),
         )
         if metadata.get("status") == "purged" or not metadata.get("download_url"):
@@ -152,6 +152,7 @@ class AttachmentDownloader:
         with self._count_lock:
             self._file_requests += 1
         with self.files.get(url, stream=True, timeout=120) as response:
+            self.file_bucket.observe(response.headers)
             if response.status_code != 200:
                 return self._refused(outcome, response)
             streamed = stream_to_temp(self.work.files, response.iter_content(CHUNK_BYTES))
@@ -177,10 +178,12 @@ class AttachmentDownloader:
             return replace(outcome, status=DownloadStatus.QUARANTINED, last_error=f"403 {code}")
         if response.status_code in (404, 410):
             return replace(outcome, status=DownloadStatus.PURGED, last_error=f"{response.status_code} {code}")
-        raise _AttemptError(
-            f"file: HTTP {response.status_code} {code or ''}".strip(),
-            wait_s=parse_retry_after(response.headers.get("Retry-After")),
-        )
+        wait_s = parse_retry_after(response.headers.get("Retry-After"))
+        if response.status_code == 429 and wait_s is not None:
+            # The file bucket is shared by every download thread: all of them wait.
+            self.file_bucket.pause(wait_s)
+            wait_s = 0.0
+        raise _AttemptError(f"file: HTTP {response.status_code} {code or ''}".strip(), wait_s=wait_s)
 
 
 def _error_code(response: requests.Response) -> str | None:
@@ -191,10 +194,18 @@ def _error_code(response: requests.Response) -> str | None:
 
 
 def _mismatch(outcome: DownloadOutcome, size: int, sha256: str) -> str | None:
-    if outcome.size_bytes is not None and outcome.size_bytes != size:
-        return f"size mismatch: metadata {outcome.size_bytes}, received {size}"
-    if outcome.sha256 and outcome.sha256.lower() != sha256:
-        return f"sha256 mismatch: metadata {outcome.sha256}, received {sha256}"
+    """Why the bytes cannot be trusted, or None.
+
+    The sha256 decides when the metadata has one: a declared size that disagrees with hash-verified
+    bytes is a mislabelled file (§3 #21), kept with both sizes in the ledger. Without a hash, the
+    size is all there is to check.
+    """
+    if outcome.sha256:
+        if outcome.sha256.lower() != sha256:
+            return f"sha256 mismatch: metadata {outcome.sha256}, received {sha256}"
+        return None
+    if outcome.declared_size_bytes is not None and outcome.declared_size_bytes != size:
+        return f"size mismatch: metadata {outcome.declared_size_bytes}, received {size}"
     return None
 
 
