@@ -9,7 +9,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS: list[str] = ["generator"]
+BENCHMARKS: list[str] = ["generator", "org_store"]
 
 
 def run(names: list[str]) -> None:
