@@ -9,7 +9,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS: list[str] = ["generator", "org_store", "salesforce_bulk"]
+BENCHMARKS: list[str] = ["generator", "org_store", "salesforce_bulk", "soql"]
 
 
 def run(names: list[str]) -> None:
