@@ -132,6 +132,10 @@ def run_ingest(
     dialect = CsvDialect(job.column_delimiter, job.line_ending)
     writer = ResultWriter(files, dialect)
     outcome = IngestOutcome()
+    if not files.upload.exists():
+        writer.close()
+        outcome.failure = messages.EMPTY_UPLOAD
+        return outcome
     try:
         with files.upload.open("r", encoding="utf-8-sig", newline="") as source:
             _process(job, source, store, writer, outcome, faults, progress, batch_size)

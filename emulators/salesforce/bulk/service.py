@@ -213,7 +213,9 @@ class BulkService:
             else:
                 self._process_query(job, started)
         except Exception as error:  # a worker must never leave a job InProgress for ever
-            self.jobs.update(job_id, _fail_with(f"{messages.INTERNAL_ERROR}: {error}"), only_in=_ABORTABLE)
+            self.jobs.update(
+                job_id, _fail_with(f"{messages.INTERNAL_ERROR} : {type(error).__name__}"), only_in=_ABORTABLE
+            )
 
     def _wait_slow_fault(self, job_id: str) -> None:
         deadline = time.monotonic() + float(self.org.toggle("fault_slow_jobs_seconds") or 0)

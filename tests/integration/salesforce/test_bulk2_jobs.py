@@ -11,7 +11,7 @@ import pytest
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceRefusedRequest
 
-from emulators.salesforce.http.server import running_server
+from emulators.salesforce.http.server import RunningServer, running_server
 from tests.fixtures.salesforce import trusting_session
 from tests.fixtures.salesforce_bulk import BulkHttp, write_external_id_source
 
@@ -189,3 +189,45 @@ def test_jobs_survive_a_restart(sf_state_dir: Path, tmp_path: Path) -> None:
         assert (again["state"], again["numberRecordsProcessed"]) == ("JobComplete", 2)
         assert len(http.results(info["id"], "successfulResults")) == 2
         assert http.call("GET", f"/jobs/ingest/{opened['id']}").json()["state"] == "Open"
+
+
+def test_closing_a_job_without_data_fails_it(bulk_http: BulkHttp) -> None:
+    job = bulk_http.create_ingest(object="Account", operation="insert")
+    assert bulk_http.set_state("ingest", job["id"], "UploadComplete").status_code == 200
+    info = bulk_http.wait("ingest", job["id"])
+    assert info["state"] == "Failed"
+    assert info["errorMessage"].startswith("InvalidBatch")
+
+
+def test_hard_delete_needs_the_permission(bulk_server: RunningServer, bulk_http: BulkHttp) -> None:
+    bulk_server.org.grant(bulk_server.org.admin_user_id, hard_delete=False)
+    response = bulk_http.call("POST", "/jobs/ingest", json={"object": "Account", "operation": "hardDelete"})
+    assert response.status_code == 400
+    assert response.json()[0]["errorCode"] == "FEATURENOTENABLED"
+    assert bulk_http.call("POST", "/jobs/ingest", json={"object": "Account", "operation": "delete"}).ok
+
+
+def test_gzip_compressed_upload_is_accepted(bulk_http: BulkHttp) -> None:
+    job = bulk_http.create_ingest(object="Account", operation="insert")
+    upload = bulk_http.call(
+        "PUT",
+        f"/jobs/ingest/{job['id']}/batches/",
+        data=gzip.compress(ACCOUNT_CSV.encode()),
+        headers={"Content-Type": "text/csv", "Content-Encoding": "gzip"},
+    )
+    assert upload.status_code == 201
+    bulk_http.set_state("ingest", job["id"], "UploadComplete")
+    info = bulk_http.wait("ingest", job["id"])
+    assert (info["state"], info["numberRecordsProcessed"]) == ("JobComplete", 2)
+
+
+def test_query_results_from_another_api_version_conflict(bulk_http: BulkHttp) -> None:
+    job = bulk_http.call(
+        "POST", "/jobs/query", json={"operation": "query", "query": "SELECT Id FROM Account"}
+    )
+    info = bulk_http.wait("query", job.json()["id"])
+    other = f"{bulk_http.server.instance_url}/services/data/v61.0/jobs/query/{info['id']}/results"
+    response = bulk_http.session.get(
+        other, headers={"Authorization": f"Bearer {bulk_http.server.access_token}"}, timeout=30
+    )
+    assert response.status_code == 409
