@@ -26,6 +26,11 @@ CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
 """Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
 file links and topic assignments go with their record; versions and links go with their document]."""
 
+RESTRICT_FIELDS: dict[str, tuple[str, ...]] = {"Case": ("AccountId", "ContactId")}
+"""References that block their parent's delete: an Account or Contact with live Cases cannot be deleted
+[recall: "Your attempt to delete … could not be completed because it is associated with the following
+cases"]. A rollback therefore deletes Cases before Contacts and Accounts."""
+
 FILE_TYPES: dict[str, str] = {
     "pdf": "PDF",
     "png": "PNG",
@@ -134,6 +139,15 @@ def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str
                 if child_id not in found:
                     found += [*cascade_children(org, org.schema(child_object), child_id), child_id]
     return found
+
+
+def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> None:
+    """DELETE_FAILED when live records still point at `parent_id` through a restricting lookup."""
+    for child_object, fields in RESTRICT_FIELDS.items():
+        for field_name in fields:
+            blocking = org.children(child_object, field_name, parent_id)
+            if blocking:
+                raise Rejected(recall.delete_blocked(schema.name, child_object, blocking))
 
 
 def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:

@@ -201,3 +201,14 @@ def topics_not_enabled(sobject: str) -> FieldError:
 
 def automation_failed(reason: str) -> FieldError:
     return FieldError("CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", reason, [])
+
+
+def delete_blocked(sobject: str, child_object: str, child_ids: list[str]) -> FieldError:
+    """Deleting an Account/Contact that live Cases still reference."""
+    listed = ", ".join(child_ids[:5])
+    return FieldError(
+        "DELETE_FAILED",
+        f"Your attempt to delete this {sobject} could not be completed because it is associated with the "
+        f"following {child_object.lower()}s.: {listed}",
+        [],
+    )

@@ -25,7 +25,7 @@ from emulators.salesforce.org.rules import (
 )
 from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
 from emulators.salesforce.org.types import TOGGLES, FieldError, OpContext, SaveResult
-from emulators.salesforce.org.values import Rejected, format_datetime
+from emulators.salesforce.org.values import Rejected, coerce, format_datetime
 
 DATABASE_FILE = "org.sqlite3"
 FILES_DIR = "files"
@@ -123,11 +123,15 @@ class Org:
         if rule.type == "id":
             record = self.get(value)
             return [record["Id"]] if record and record["attributes"]["type"] == schema.name else []
+        try:
+            stored = coerce(rule, value, "csv")
+        except Rejected:
+            return []
+        if stored is None:
+            return []
+        wanted = index_key(stored, case_sensitive=rule.case_sensitive)
         if rule.indexed:
-            return self._db.lookup(
-                schema.name, rule.name, index_key(value, case_sensitive=rule.case_sensitive)
-            )
-        wanted = index_key(value, case_sensitive=rule.case_sensitive)
+            return self._db.lookup(schema.name, rule.name, wanted)
         return [
             record["Id"]
             for record in self.scan(schema.name)
@@ -293,7 +297,7 @@ class Org:
         objects.before_insert(self, schema, clean, blobs, ctx)
         check_required(schema, clean, "insert")
         if not system:
-            self._check_references(schema, clean, user, inactive_allowed=audit_allowed)
+            self._check_references(schema, clean, inactive_allowed=audit_allowed)
         self._check_unique(schema, clean, None)
         record_id = self._mint(schema)
         record = self._stamp_new(record_id, clean, ctx.user_id)
@@ -330,13 +334,12 @@ class Org:
         record_id, existing = self._live(schema, raw_id)
         if not schema.flag("updateable"):
             raise Rejected(recall.object_not("updated", schema.describe["label"]))
-        user = self.user(ctx.user_id)
         incoming = {key: value for key, value in values.items() if key.lower() != "id"}
         clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
         check_required(schema, clean, "update")
         blobs = _pop_blobs(schema, clean)
         objects.before_update(self, schema, existing, clean, ctx)
-        self._check_references(schema, clean, user, inactive_allowed=False)
+        self._check_references(schema, clean, inactive_allowed=False)
         self._check_unique(schema, clean, record_id)
         now = self.now()
         record = {
@@ -387,6 +390,7 @@ class Org:
             raise Rejected(recall.object_not("deleted", schema.describe["label"]))
         if hard and not self.user(ctx.user_id).hard_delete:
             raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
+        objects.check_restricted_delete(self, schema, canonical)
         for child_id in objects.cascade_children(self, schema, canonical):
             self._remove(child_id, hard=hard)
         self._remove(canonical, hard=hard)
@@ -457,9 +461,8 @@ class Org:
             for rule in schema.indexed
             if record.get(rule.name) is not None
         ]
-        entries += [
-            (name, record[name]) for name in objects.CASCADE_FIELDS.get(schema.name, ()) if record.get(name)
-        ]
+        linked = objects.CASCADE_FIELDS.get(schema.name, ()) + objects.RESTRICT_FIELDS.get(schema.name, ())
+        entries += [(name, record[name]) for name in linked if record.get(name)]
         return entries
 
     def _mint(self, schema: ObjectSchema) -> str:
@@ -484,7 +487,7 @@ class Org:
         )
 
     def _check_references(
-        self, schema: ObjectSchema, clean: Mapping[str, Any], user: UserInfo, *, inactive_allowed: bool
+        self, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
     ) -> None:
         for name, value in clean.items():
             rule = schema.rules[name.lower()]
@@ -503,7 +506,6 @@ class Org:
             owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
             if owner_check and not self.user(value).is_active:
                 raise Rejected(recall.inactive_owner(rule.name))
-        del user
 
     def _check_unique(self, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
         for rule in schema.indexed:

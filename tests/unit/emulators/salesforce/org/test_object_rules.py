@@ -272,3 +272,14 @@ def test_unique_external_id_rejects_duplicates(deployed_org: Org, admin: OpConte
     assert code_of(failed) == "DUPLICATE_VALUE"
     assert first.id in failed.errors[0].message
     assert org.find_ids("Contact", "Stames_Id__c", "U-1") == [first.id]
+
+
+def test_accounts_and_contacts_with_cases_cannot_be_deleted(org: Org, admin: OpContext) -> None:
+    account = org.insert("Account", {"Name": "Acme"}, admin)
+    contact = org.insert("Contact", {"LastName": "Li", "AccountId": account.id}, admin)
+    case = org.insert("Case", {"Subject": "s", "AccountId": account.id, "ContactId": contact.id}, admin)
+    assert code_of(org.delete(contact.id, admin)) == "DELETE_FAILED"
+    assert code_of(org.delete(account.id, admin)) == "DELETE_FAILED"
+    assert org.delete(case.id, admin).success
+    assert org.delete(contact.id, admin).success
+    assert org.delete(account.id, admin).success
