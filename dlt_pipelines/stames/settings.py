@@ -61,13 +61,14 @@ ACCOUNT_ENDPOINT: Final[dict[str, Any]] = {
 
 DELETED_RECORDS_ENDPOINT: Final[dict[str, Any]] = {
     "name": "deleted_records",
-    "primary_key": ["object", "id"],
+    "primary_key": ["object", "id", "deleted_at", "reason"],
     "endpoint": {
         "path": "deleted_records",
         "incremental": updated_since(cursor_path="deleted_at", start_param="deleted_since"),
     },
 }
-"""Tombstones, keyed by (object, id): kept for good, so deletions older than 90 days survive."""
+"""Tombstones, kept for good (the API forgets them after 90 days). Keyed by the whole event, so a
+ticket merged and later deleted keeps both of its tombstones."""
 
 
 def custom_object_records_endpoint(object_key: str) -> dict[str, Any]:

@@ -36,7 +36,7 @@ CORE_COLLECTIONS = (
     Collection("tickets.jsonl", "tickets"),
     Collection("messages.jsonl", "messages"),
     Collection("status_changes.jsonl", "status_changes"),
-    Collection("deleted_records.jsonl", "deleted_records", ("object", "id")),
+    Collection("deleted_records.jsonl", "deleted_records", ("object", "id", "deleted_at", "reason")),
     Collection("tags.jsonl", "tags", ("name",)),
     Collection("ticket_statuses.jsonl", "ticket_statuses", ("key",)),
     Collection("channels.jsonl", "channels"),
