@@ -27,6 +27,11 @@ class BucketReading:
     retry_after_seconds: int
 
 
+UNLIMITED_READING = BucketReading(
+    limit=1_000_000, remaining=1_000_000, reset_seconds=0, allowed=True, retry_after_seconds=0
+)
+
+
 class TokenBucket:
     """Capacity `rate`, refilled at `rate` tokens per second; rate <= 0 means unlimited."""
 
@@ -38,7 +43,7 @@ class TokenBucket:
 
     def take(self) -> BucketReading:
         if self.rate <= 0:
-            return BucketReading(0, 0, 0, True, 0)
+            return UNLIMITED_READING
         now = time.monotonic()
         self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now

@@ -85,3 +85,11 @@ def test_file_host_503_fault(start_stames: StartStames) -> None:
     response = httpx.get(url)
     assert response.status_code == 503
     assert response.headers["Retry-After"].isdigit()
+
+
+def test_rate_zero_disables_throttling_but_keeps_headers(start_stames: StartStames) -> None:
+    stames = start_stames(rate_limit_rps=0)
+    with stames.client() as client:
+        responses = _burst(client, "/account", 30)
+    assert {response.status_code for response in responses} == {200}
+    assert all(int(response.headers["X-RateLimit-Remaining"]) > 0 for response in responses)
