@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,4 +101,4 @@ def run_discovery(work: WorkDir, schema: str = RAW_SCHEMA) -> DiscoveryReport:
     html_path = work.reports / f"{REPORT_NAME}.html"
     markdown_path.write_text(render_markdown(document), encoding="utf-8")
     html_path.write_text(render_html(document), encoding="utf-8")
-    return DiscoveryReport(**{**report.__dict__, "markdown_path": markdown_path, "html_path": html_path})
+    return replace(report, markdown_path=markdown_path, html_path=html_path)

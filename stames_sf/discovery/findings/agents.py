@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stames_sf.discovery.findings.base import Finding, absent, rows_finding
 from stames_sf.discovery.warehouse import RawWarehouse, text
@@ -122,4 +122,4 @@ def light_agents(warehouse: RawWarehouse) -> Finding:
         f"SELECT count(*) FROM (SELECT name FROM {warehouse.table('agents')} WHERE name IS NOT NULL "
         "GROUP BY name HAVING count(*) > 1)"
     )
-    return Finding(**{**finding.__dict__, "note": f"{shared:,} display names shared by several agents"})
+    return replace(finding, note=f"{shared:,} display names shared by several agents")

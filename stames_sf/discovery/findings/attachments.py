@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stames_sf.discovery.estimate import BASE64_LIMIT_BYTES, MB
 from stames_sf.discovery.findings.base import Finding, absent
@@ -111,9 +111,7 @@ def odd_files(warehouse: RawWarehouse) -> Finding:
         f"SELECT count(DISTINCT id) FROM {warehouse.table(TABLE)} WHERE "
         f"regexp_matches({text('file_name')}, '{HOSTILE_NAME_PATTERN}') OR length({text('file_name')}) > 255"
     )
-    return Finding(
-        **{**finding.__dict__, "note": f"{hostile:,} file names unsafe on disk or over 255 characters"}
-    )
+    return replace(finding, note=f"{hostile:,} file names unsafe on disk or over 255 characters")
 
 
 def shared_files(warehouse: RawWarehouse) -> Finding:
@@ -139,9 +137,8 @@ def big_files(warehouse: RawWarehouse) -> Finding:
     multipart = warehouse.scalar(
         f"SELECT count(DISTINCT id) FROM {warehouse.table(TABLE)} WHERE size >= {MULTIPART_FROM_BYTES}"
     )
-    return Finding(
-        **{**finding.__dict__, "note": f"{multipart:,} exceed 37.5 MB once base64-encoded: multipart upload"}
-    )
+    note = f"{multipart:,} exceed 37.5 MB once base64-encoded: multipart upload"
+    return replace(finding, note=note, parts={"multipart": int(multipart)})
 
 
 def _distinct_finding(

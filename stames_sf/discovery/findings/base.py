@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from stames_sf.discovery.warehouse import RawWarehouse
 
@@ -17,6 +17,8 @@ class Finding:
     unit: str
     example: str | None
     note: str = ""
+    # Sub-counts of a class that groups several symptoms (§3 #17: reopened, missed, disagrees).
+    parts: dict[str, int] = field(default_factory=dict)
 
 
 def rows_finding(

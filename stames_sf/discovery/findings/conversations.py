@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from stames_sf.discovery.findings.base import Finding, absent, rows_finding
 from stames_sf.discovery.warehouse import RawWarehouse, text
 
@@ -37,7 +39,8 @@ def identical_timestamps(warehouse: RawWarehouse) -> Finding:
     """
     affected, example, identical, backdated = warehouse.rows(sql)[0]
     note = f"identical timestamps: {identical:,} threads; back-dated (id order ≠ time order): {backdated:,}"
-    return Finding(9, title, int(affected), "tickets", None if example is None else str(example), note)
+    parts = {"identical_timestamps": int(identical), "backdated": int(backdated)}
+    return Finding(9, title, int(affected), "tickets", None if example is None else str(example), note, parts)
 
 
 def redacted_messages(warehouse: RawWarehouse) -> Finding:
@@ -57,7 +60,7 @@ def redacted_messages(warehouse: RawWarehouse) -> Finding:
     )
     if erased is None:
         return finding
-    return Finding(**{**finding.__dict__, "note": f"{erased:,} message tombstones (erased)"})
+    return replace(finding, note=f"{erased:,} message tombstones (erased)")
 
 
 def data_uri_images(warehouse: RawWarehouse) -> Finding:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from stames_sf.discovery.findings.base import Finding, absent, empty, rows_finding
 from stames_sf.discovery.inventory import CustomObjectSummary, custom_field_uses, custom_object_summaries
 from stames_sf.discovery.warehouse import RawWarehouse, text
@@ -82,7 +84,10 @@ def history_anomalies(warehouse: RawWarehouse) -> Finding:
         f"reopened after solved/closed: {reopened_count:,}; missed events: {missed:,}; "
         f"last row ≠ ticket: {disagreeing:,}"
     )
-    return Finding(17, title, int(affected), "tickets", None if example is None else str(example), note)
+    parts = {"reopened": int(reopened_count), "missed_event": int(missed), "disagrees": int(disagreeing)}
+    return Finding(
+        17, title, int(affected), "tickets", None if example is None else str(example), note, parts
+    )
 
 
 BOUNCE_SENDERS = ("mailer-daemon@%", "postmaster@%")
@@ -100,7 +105,7 @@ def spam_tickets(warehouse: RawWarehouse) -> Finding:
         f"lower(trim({text('requester__email')})) LIKE '{sender}'" for sender in BOUNCE_SENDERS
     )
     bounces = warehouse.count("tickets", senders) or 0
-    return Finding(**{**finding.__dict__, "note": f"{bounces:,} tickets from bounce or auto-reply senders"})
+    return replace(finding, note=f"{bounces:,} tickets from bounce or auto-reply senders")
 
 
 def imported_history(warehouse: RawWarehouse) -> Finding:
@@ -121,7 +126,7 @@ def imported_history(warehouse: RawWarehouse) -> Finding:
         f"SELECT count(*) FROM {warehouse.table('status_changes')} WHERE {text('to_status')} IN "
         f"(SELECT {text('key')} FROM {warehouse.table('ticket_statuses')} WHERE {text('active')} = 'false')"
     )
-    return Finding(**{**finding.__dict__, "note": f"{inactive:,} transitions into inactive statuses"})
+    return replace(finding, note=f"{inactive:,} transitions into inactive statuses")
 
 
 def unknown_option_values(warehouse: RawWarehouse) -> Finding:
@@ -139,7 +144,8 @@ def unknown_option_values(warehouse: RawWarehouse) -> Finding:
     if inactive:
         parts.append(f"inactive fields still holding values: {', '.join(inactive)}")
     example = f"{outside[0][0]} = {outside[0][1]}" if outside else None
-    return Finding(24, title, sum(use.outside_count for use in uses), "values", example, "; ".join(parts))
+    total = sum(use.outside_count for use in uses)
+    return Finding(24, title, total, "values", example, "; ".join(parts), by_type)
 
 
 def dangling_references(warehouse: RawWarehouse) -> Finding:
@@ -156,7 +162,8 @@ def dangling_references(warehouse: RawWarehouse) -> Finding:
         f"ticket lookup → missing record: {lookups:,}"
     )
     example = _first_dangling_record(warehouse, summaries)
-    return Finding(25, title, to_tickets + to_customers + lookups, "links", example, note)
+    parts = {"record_to_ticket": to_tickets, "record_to_customer": to_customers, "lookup_to_record": lookups}
+    return Finding(25, title, to_tickets + to_customers + lookups, "links", example, note, parts)
 
 
 def _first_dangling_record(warehouse: RawWarehouse, summaries: list[CustomObjectSummary]) -> str | None:
