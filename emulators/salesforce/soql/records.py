@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulators.salesforce.org.types import RecordStore
-from emulators.salesforce.soql.schema import ResolvedPath
+from emulators.salesforce.soql.schema import NAME_OBJECT_TYPE, Hop, ResolvedPath
 
 
 class ParentCache:
@@ -35,12 +35,21 @@ def leaf_value(record: dict[str, Any], path: ResolvedPath, sobject: str) -> Any:
     name = path.leaf.name
     if path.hops and path.hops[-1].polymorphic:
         if name == "Type":
-            return record_type(record, sobject)
+            return owner_type(record, sobject)
         if name == "NameOrAlias":
             return record.get("Name") or record.get("Alias")
     if name == "IsDeleted":
         return bool(record.get("IsDeleted", False))
     return record.get(name)
+
+
+def owner_type(record: dict[str, Any], default: str) -> str:
+    """`Name.Type`: the object type, except that a queue reads `Queue` (`WHERE Owner.Type = 'Queue'`
+    is how queue-owned records are found). [recall]"""
+    sobject = record_type(record, default)
+    if sobject == "Group" and record.get("Type"):
+        return str(record["Type"])
+    return sobject
 
 
 def follow(record: dict[str, Any], path: ResolvedPath, parents: ParentCache) -> dict[str, Any] | None:
@@ -60,9 +69,19 @@ def read(record: dict[str, Any], path: ResolvedPath, parents: ParentCache, sobje
     return None if target is None else leaf_value(target, path, sobject)
 
 
-def attributes(sobject: str, record_id: Any, api_version: str) -> dict[str, Any]:
-    """The `attributes` element of a REST record."""
-    return {"type": sobject, "url": f"/services/data/v{api_version}/sobjects/{sobject}/{record_id}"}
+def attributes(
+    sobject: str, record_id: Any, api_version: str, shown_type: str | None = None
+) -> dict[str, Any]:
+    """The `attributes` element of a REST record; `shown_type` overrides the type (polymorphic)."""
+    url = f"/services/data/v{api_version}/sobjects/{sobject}/{record_id}"
+    return {"type": shown_type or sobject, "url": url}
+
+
+def parent_attributes(hop: Hop, parent: dict[str, Any], api_version: str) -> dict[str, Any]:
+    """`attributes` of a parent record nested under `hop`'s relationship name."""
+    sobject = record_type(parent, (*hop.targets, "")[0])
+    shown = NAME_OBJECT_TYPE if hop.polymorphic else None
+    return attributes(sobject, parent.get("Id"), api_version, shown)
 
 
 def project(
@@ -84,15 +103,10 @@ def project(
             parent_id = current.get(hop.reference_field)
             current = parents.get(str(parent_id)) if parent_id else None
             if hop.relationship not in node:
-                node[hop.relationship] = (
-                    None
-                    if current is None
-                    else {
-                        "attributes": attributes(
-                            record_type(current, (*hop.targets, "")[0]), current.get("Id"), api_version
-                        )
-                    }
+                shaped_parent = (
+                    None if current is None else {"attributes": parent_attributes(hop, current, api_version)}
                 )
+                node[hop.relationship] = shaped_parent
             node = node[hop.relationship]
         if node is not None and current is not None:
             node[column.leaf.name] = leaf_value(current, column, sobject)

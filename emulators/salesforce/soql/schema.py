@@ -67,6 +67,11 @@ NAME_OBJECT_FIELDS: dict[str, str] = {
 Task.What) exposes in SOQL without TYPEOF. Anything else through such a lookup is refused."""
 
 
+NAME_OBJECT_TYPE = "Name"
+"""[recall] `attributes.type` of a record reached through a polymorphic lookup in REST query results;
+its `url` still names the real object (`/sobjects/User/005...`)."""
+
+
 @dataclass(frozen=True)
 class FieldInfo:
     """What the evaluator needs to know about one field."""

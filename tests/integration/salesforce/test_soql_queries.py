@@ -46,15 +46,15 @@ def test_parent_paths_nest_as_ordered_dicts(soql_sf: Salesforce, desk: dict[str,
     assert list(first) == ["attributes", "Id", "Subject", "Account", "Parent"]
 
 
-def test_polymorphic_owner_resolves_to_the_owning_user(soql_sf: Salesforce, desk: dict[str, str]) -> None:
-    (record,) = soql_sf.query(f"SELECT Owner.Username, Owner.Type FROM Case WHERE Id = '{desk['parent']}'")[
-        "records"
-    ]
+def test_polymorphic_owner_resolves_to_the_owning_record(soql_sf: Salesforce, desk: dict[str, str]) -> None:
+    soql = f"SELECT Owner.Name, Owner.Username FROM Case WHERE Id = '{desk['parent']}'"
+    (record,) = soql_sf.query(soql)["records"]
     owner_id = soql_sf.Case.get(desk["parent"])["OwnerId"]
-    owner_type = record["Owner"]["attributes"]["type"]
-    assert owner_type == record["Owner"]["Type"]
-    if owner_type == "User":
-        assert record["Owner"]["Username"] == soql_sf.User.get(owner_id)["Username"]
+    owner_url = record["Owner"]["attributes"]["url"]
+    assert owner_url.endswith(f"/{owner_id}")
+    if "/sobjects/User/" in owner_url:
+        owner = soql_sf.User.get(owner_id)
+        assert (record["Owner"]["Name"], record["Owner"]["Username"]) == (owner["Name"], owner["Username"])
     else:
         assert record["Owner"]["Username"] is None
 

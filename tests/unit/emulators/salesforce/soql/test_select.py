@@ -39,19 +39,27 @@ def test_parent_fields_nest_under_relationship_or_are_null(helpdesk: Helpdesk) -
 def test_polymorphic_owner_resolves_to_user_or_group(helpdesk: Helpdesk) -> None:
     records = by_id(helpdesk, "SELECT Id, Owner.Name, Owner.Username, Owner.Type FROM Case")
     user_owner = records[helpdesk.login_case]["Owner"]
-    assert user_owner["attributes"]["type"] == "User"
+    assert user_owner["attributes"] == {
+        "type": "Name",
+        "url": f"/services/data/v62.0/sobjects/User/{helpdesk.ann}",
+    }
     assert (user_owner["Name"], user_owner["Username"], user_owner["Type"]) == (
         "Ann Ahlberg",
         "ann@example.com",
         "User",
     )
     queue_owner = records[helpdesk.queued_case]["Owner"]
-    assert queue_owner["attributes"]["type"] == "Group"
+    assert queue_owner["attributes"]["url"].endswith(f"/sobjects/Group/{helpdesk.queue}")
     assert (queue_owner["Name"], queue_owner["Username"], queue_owner["Type"]) == (
         "Support Queue",
         None,
-        "Group",
+        "Queue",
     )
+
+
+def test_owner_type_filter_finds_queue_owned_cases(helpdesk: Helpdesk) -> None:
+    records = execute(helpdesk.store, "SELECT Id FROM Case WHERE Owner.Type = 'Queue'").records
+    assert [r["Id"] for r in records] == [helpdesk.queued_case]
 
 
 def test_two_level_path(helpdesk: Helpdesk) -> None:

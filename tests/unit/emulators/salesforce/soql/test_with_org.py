@@ -36,7 +36,7 @@ def test_inserted_case_comes_back_with_parents(soql_org: Any, loaded: dict[str, 
     assert record["Account"]["Name"] == "Acme Test"
     owner = soql_org.get(stored["OwnerId"])
     assert record["Owner"]["Username"] == owner.get("Username")
-    assert record["Owner"]["attributes"]["type"] == owner["attributes"]["type"]
+    assert f"/sobjects/{owner['attributes']['type']}/{owner['Id']}" in record["Owner"]["attributes"]["url"]
 
 
 def test_count_matches_the_store(soql_org: Any, loaded: dict[str, str]) -> None:
