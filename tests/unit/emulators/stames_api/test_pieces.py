@@ -11,6 +11,7 @@ import pytest
 
 from emulators.stames_api.clock import format_timestamp, parse_loose, to_epoch_ms
 from emulators.stames_api.errors import ApiError, encode_json
+from emulators.stames_api.paging import collect
 from emulators.stames_api.ratelimit import TokenBucket
 from emulators.stames_api.render import truncate_utf8
 from emulators.stames_api.routes_files import parse_range
@@ -87,3 +88,18 @@ def test_bucket_allows_its_capacity_then_refuses() -> None:
     assert readings[5].allowed is False
     assert readings[5].remaining == 0
     assert readings[5].retry_after_seconds >= 1
+
+
+def test_collect_returns_a_short_page_with_more_when_the_scan_budget_runs_out() -> None:
+    entries = [((ms, ms), ms) for ms in range(100)]
+    page = collect(iter(entries), limit=5, accept=lambda value: value >= 90, scan_budget=20)
+    assert page.items == []
+    assert page.has_more is True
+    assert page.last_key == (19, 19)
+
+
+def test_collect_stops_at_the_snapshot_bound() -> None:
+    entries = [((ms, ms), ms) for ms in range(100)]
+    page = collect(iter(entries), limit=50, accept=lambda value: True, upper_ms=9)
+    assert page.items == list(range(10))
+    assert page.has_more is False
