@@ -45,7 +45,7 @@ NO_RESULTS_YET = "Results are not available until the job is in a terminal state
 # Job-level failures (errorMessage of a Failed job).
 # [recall]
 LINE_ENDING = "ClientInputError : LineEnding is invalid on user data. Current LineEnding setting is {ending}"
-UNKNOWN_COLUMN = "InvalidBatch : Field name not found : {name}"  # [recall]
+UNKNOWN_COLUMN = "InvalidBatch : Field name not found : {name}"  # [page: a Bulk 2.0 user's job error]
 DUPLICATE_COLUMN = "InvalidBatch : Duplicate field name : {name}"  # [recall]
 # [doc: that omitting the prefix is an error] [recall: its wording]
 POLYMORPHIC_PREFIX_MISSING = (

@@ -190,3 +190,12 @@ def test_failed_job_fault_keeps_processed_rows(bulk_sf: Salesforce, bulk_http: B
     with pytest.raises(SalesforceOperationError, match="Job failure"):
         bulk_sf.bulk2.Account.insert(records=[{"Name": "Kept", "Stames_Id__c": "F-1"}], **FAST)
     assert _accounts(bulk_sf)["F-1"]["Name"] == "Kept"
+
+
+def test_parallel_jobs_from_one_client_all_land(bulk_sf: Salesforce) -> None:
+    records = [{"Name": f"Par {n}", "Stames_Id__c": f"PAR-{n}"} for n in range(12)]
+    summaries = bulk_sf.bulk2.Account.insert(records=records, batch_size=3, concurrency=4, **FAST)
+    assert len(summaries) == 4
+    assert len({summary["job_id"] for summary in summaries}) == 4
+    assert sum(summary["numberRecordsProcessed"] for summary in summaries) == 12
+    assert {key for key in _accounts(bulk_sf) if key.startswith("PAR-")} == {f"PAR-{n}" for n in range(12)}

@@ -23,6 +23,7 @@ def test_create_returns_an_open_job_with_documented_fields(bulk_http: BulkHttp) 
     assert re.fullmatch(r"750[0-9A-Za-z]{15}", job["id"])
     assert job["state"] == "Open"
     assert job["object"] == "Account"
+    assert job["createdById"] == bulk_http.server.org.admin_user_id
     assert job["apiVersion"] == float(bulk_http.server.api_version)
     assert (job["concurrencyMode"], job["contentType"], job["lineEnding"], job["columnDelimiter"]) == (
         "Parallel",

@@ -108,3 +108,18 @@ def test_a_bad_field_fails_the_query_job(bulk_http: BulkHttp) -> None:
     info = bulk_http.wait("query", job.json()["id"])
     assert info["state"] == "Failed"
     assert "INVALID_FIELD" in info["errorMessage"]
+
+
+def test_query_results_use_the_jobs_delimiter_and_line_ending(
+    bulk_sf: Salesforce, bulk_http: BulkHttp
+) -> None:
+    _load_accounts(bulk_sf, 2)
+    spec = {
+        "operation": "query",
+        "query": "SELECT Name, Stames_Id__c FROM Account WHERE Name LIKE 'Q%' ORDER BY Name",
+        "columnDelimiter": "PIPE",
+        "lineEnding": "CRLF",
+    }
+    info = bulk_http.wait("query", bulk_http.call("POST", "/jobs/query", json=spec).json()["id"])
+    text = bulk_http.call("GET", f"/jobs/query/{info['id']}/results").text
+    assert text == '"Name"|"Stames_Id__c"\r\n"Q000"|"Q-0"\r\n"Q001"|"Q-1"\r\n'
