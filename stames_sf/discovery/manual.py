@@ -18,7 +18,7 @@ class ManualItem:
 
 def _portal(warehouse: RawWarehouse) -> ManualItem:
     evidence = (
-        "`/portal` is not part of the API (404): theme, contact forms and article layout cannot be extracted."
+        "/portal is not part of the API (404): theme, contact forms and article layout cannot be extracted."
     )
     if warehouse.has(NOTES_TABLE, "topic", "http_status"):
         status = warehouse.scalar(
@@ -26,7 +26,7 @@ def _portal(warehouse: RawWarehouse) -> ManualItem:
         )
         if status is not None:
             evidence = (
-                f"`/portal` answered HTTP {status} during extraction: the configuration is not in the API."
+                f"/portal answered HTTP {status} during extraction: the configuration is not in the API."
             )
     forms = (
         warehouse.count("tickets", f"{text('channel__type')} = 'web_form'")

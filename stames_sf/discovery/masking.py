@@ -9,6 +9,7 @@ guards so dates, times and amounts survive.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # `＠` (full-width) is matched as well: the source holds look-alike duplicates (§3 #2).
 _EMAIL_PART = r"[^\s@＠<>()\[\],;:\"']+"
@@ -64,10 +65,25 @@ def shorten(text: str, limit: int = 80) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
+# Invisible characters that would reorder or hide the report's own text (bidi overrides,
+# zero-width marks, control characters) are shown as their code point instead.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+
+
+def reveal_invisible(text: str) -> str:
+    """`\u202e` → `⟨U+202E⟩`, so a bidi override in the data cannot flip the table around it."""
+    return "".join(
+        f"⟨U+{ord(char):04X}⟩"
+        if unicodedata.category(char) in INVISIBLE_CATEGORIES and char not in "\t\n\r"
+        else char
+        for char in text
+    )
+
+
 def safe_example(value: object, limit: int = 80) -> str:
-    """A value as it may be shown in a report: redacted first, then shortened.
+    """A value as it may be shown in a report: redacted, invisible characters shown, then shortened.
 
     Redacting before shortening matters: a cut could leave half an email that the pattern no
     longer recognises.
     """
-    return shorten(redact(str(value)), limit)
+    return shorten(reveal_invisible(redact(str(value))), limit)

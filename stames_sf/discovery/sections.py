@@ -58,7 +58,7 @@ def _summary(section: Section, report: DiscoveryReport) -> None:
             f"{fmt.count(report.agents.total or 0)} agents.",
             f"{fmt.count(report.attachments.count or 0)} attachments, "
             f"{fmt.size(report.attachments.total_bytes)} "
-            f"in total; {fmt.count(report.attachments.multipart)} need a multipart upload.",
+            f"in total; files needing a multipart upload: {fmt.count(report.attachments.multipart)}.",
             f"{len(found)} of {len(report.findings)} edge-case classes present in the data.",
             f"Salesforce: {fmt.count(estimate.records)} records, "
             f"{fmt.size(estimate.data_storage_bytes)} data "

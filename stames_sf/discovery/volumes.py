@@ -100,7 +100,7 @@ def target_volumes(
         ]
     volumes += [
         TargetVolume(
-            f"{_api_name(summary.name)}__c", summary.records, f"custom object `{summary.key}`", BASE_ROW_BYTES
+            f"{_api_name(summary.name)}__c", summary.records, f"custom object {summary.key}", BASE_ROW_BYTES
         )
         for summary in custom_objects
     ]

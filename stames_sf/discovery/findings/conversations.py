@@ -94,7 +94,7 @@ def encoding_damage(warehouse: RawWarehouse) -> Finding:
         return absent(
             warehouse,
             14,
-            "Encoding damage (mojibake, U+FFFD, lone surrogates, NFD, bidi)",
+            "Encoding damage (mojibake, U+FFFD, lone surrogates, NFD, zero-width)",
             "messages",
             "messages",
         )
@@ -105,7 +105,7 @@ def encoding_damage(warehouse: RawWarehouse) -> Finding:
     return rows_finding(
         warehouse,
         14,
-        "Encoding damage (mojibake, U+FFFD, lone surrogates, NFD, bidi)",
+        "Encoding damage (mojibake, U+FFFD, lone surrogates, NFD, zero-width)",
         "messages",
         "messages",
         tuple(columns),

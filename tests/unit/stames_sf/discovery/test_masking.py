@@ -57,3 +57,10 @@ def test_safe_example_redacts_before_cutting():
     shown = safe_example(value, limit=80)
     assert "someone" not in shown
     assert len(shown) <= 80
+
+
+def test_safe_example_shows_bidi_overrides_and_zero_width_characters():
+    shown = safe_example("\u202eשלום\u200b ok")
+    assert "\u202e" not in shown
+    assert "\u200b" not in shown
+    assert shown == "⟨U+202E⟩שלום⟨U+200B⟩ ok"
