@@ -147,6 +147,8 @@ class Store:
         root = root.resolve()
         manifest_path = root / "manifest.json"
         manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+        if manifest.get("format", DATASET_FORMAT) != DATASET_FORMAT:
+            raise ValueError(f"{manifest_path}: format {manifest.get('format')!r}, not {DATASET_FORMAT!r}")
         zone = _zone(manifest.get("account") or {})
 
         def message_attrs(record: dict[str, Any]) -> MessageAttrs:
@@ -194,10 +196,6 @@ class Store:
     @property
     def account(self) -> dict[str, Any]:
         return self.manifest.get("account") or {}
-
-    @property
-    def now(self) -> str | None:
-        return self.manifest.get("now")
 
 
 def _updated_key_or_id(record: dict[str, Any]) -> SortKey:

@@ -15,6 +15,7 @@ from emulators.stames_api.paging import collect
 from emulators.stames_api.ratelimit import TokenBucket
 from emulators.stames_api.render import truncate_utf8
 from emulators.stames_api.routes_files import parse_range
+from emulators.stames_api.store import Store
 from emulators.stames_api.table import RawRows
 
 
@@ -103,3 +104,16 @@ def test_collect_stops_at_the_snapshot_bound() -> None:
     page = collect(iter(entries), limit=50, accept=lambda value: True, upper_ms=9)
     assert page.items == list(range(10))
     assert page.has_more is False
+
+
+def test_store_refuses_an_unknown_dataset_format(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"format": "stames-dataset/2"}')
+    with pytest.raises(ValueError, match="stames-dataset/2"):
+        Store.load(tmp_path)
+
+
+def test_store_treats_missing_files_as_empty_collections(tmp_path: Path) -> None:
+    store = Store.load(tmp_path)
+    assert len(store.tickets) == len(store.messages) == len(store.deleted_records) == 0
+    assert store.catalogs["tags"] == []
+    assert store.account == {}
