@@ -44,8 +44,13 @@ def sf_error(status: int, code: str, message: str, fields: list[str] | None = No
 
 
 def field_errors_response(errors: list[FieldError]) -> JSONResponse:
-    """A failed record write over REST: every error of the record, status from the first code."""
-    status = status_for(errors[0].code) if errors else 400
+    """A failed record write over REST: every error of the record, status from the first one.
+
+    "No such record" codes are 404 when they concern the record of the URL, but 400 when they
+    concern a field's reference (a lookup to a deleted parent), which the error's `fields` tell.
+    """
+    first = errors[0] if errors else None
+    status = 400 if first is None or first.fields else status_for(first.code)
     return JSONResponse([error.rest_body() for error in errors], status_code=status)
 
 
