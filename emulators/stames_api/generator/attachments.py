@@ -58,7 +58,7 @@ HOSTILE_NAMES: tuple[str, ...] = (
     "report:2024.pdf",
     "no_extension",
     "   .pdf",
-    "file\x00name.txt",
+    "Factura*Marzo?.pdf",
 )
 KIND_BIG, KIND_ZERO, KIND_REUSED, KIND_HOSTILE = "big", "zero_byte", "reused", "hostile_name"
 KIND_PURGED, KIND_QUARANTINED, KIND_MISLABELED, KIND_INLINE = "purged", "quarantined", "mislabeled", "inline"

@@ -6,6 +6,8 @@ was merged into it, and bump its own `updated_at`, without anything kept in memo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from emulators.stames_api.generator import profile
 from emulators.stames_api.generator.seeding import rng_for
 from emulators.stames_api.generator.timeline import DAY_MS, DST_AMBIGUOUS_MS, FIRST_TICKET_MS, LATEST_MS
@@ -45,6 +47,7 @@ def is_bounce(seed: int, index: int, count: int) -> bool:
     return start <= position < start + burst
 
 
+@lru_cache(maxsize=4096)  # merge lookups revisit the same few neighbours
 def _raw_fate(seed: int, index: int, count: int) -> str:
     if is_bounce(seed, index, count):
         return BOUNCE

@@ -89,8 +89,9 @@ def build_history(rng: random.Random, plan: HistoryPlan, ids: StatusChangeIds) -
     times = _times(rng, plan, len(steps))
     if len(steps) >= 3 and rng.random() < profile.HISTORY_MISSED_EVENT:
         position = rng.randrange(2, len(steps))
-        before, after, who, via = steps[position]
-        steps[position] = ("pending" if before != "pending" else "on_hold", after, who, via)
+        _, after, who, via = steps[position]
+        missed = [key for key in ("pending", "on_hold", "open") if key not in (steps[position - 1][1], after)]
+        steps[position] = (rng.choice(missed), after, who, via)  # the event in between was never recorded
         history.kinds.append("history_missed_event")
     if rng.random() < profile.HISTORY_DISAGREES and plan.fate == "normal" and len(steps) >= 2:
         steps.pop()

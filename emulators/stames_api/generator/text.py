@@ -82,17 +82,20 @@ def to_html(text: str) -> str:
 
 def padding_text(rng: random.Random, target_bytes: int) -> str:
     """Quoted history or pasted logs, grown until the body reaches `target_bytes` of UTF-8."""
+    variants: list[str] = []
+    for _ in range(6):
+        if rng.random() < 0.5:
+            variants.append("\n".join(rng.choice(vocab.LOG_LINES) for _ in range(40)))
+        else:
+            quoted = customer_text(rng, pick_language(rng), rng.choice(vocab.PRODUCTS)).split("\n")
+            variants.append("\n".join("> " + line for line in quoted * 8))
+    sizes = [len(variant.encode("utf-8", "surrogatepass")) + 1 for variant in variants]
     blocks: list[str] = []
     size = 0
     while size < target_bytes:
-        if rng.random() < 0.5:
-            block = "\n".join(rng.choice(vocab.LOG_LINES) for _ in range(40))
-        else:
-            language = pick_language(rng)
-            quoted = customer_text(rng, language, rng.choice(vocab.PRODUCTS)).split("\n")
-            block = "\n".join("> " + line for line in quoted * 8)
-        blocks.append(block)
-        size += len(block.encode("utf-8", "surrogatepass")) + 1
+        choice = rng.randrange(len(variants))
+        blocks.append(variants[choice])
+        size += sizes[choice]
     return "\n".join(blocks)
 
 
