@@ -1,0 +1,21 @@
+"""The CLI verb: refuses to run without a warehouse, writes both files with one."""
+
+from typer.testing import CliRunner
+
+from stames_sf.cli import app
+from tests.fixtures.discovery import TICKETS
+
+
+def test_discover_without_a_warehouse_says_to_extract_first(tmp_path):
+    result = CliRunner().invoke(app, ["discover", "--work", str(tmp_path / "work")])
+    assert result.exit_code == 1
+    assert "stames-sf extract" in result.output
+    assert not (tmp_path / "work" / "reports" / "scope.md").exists()
+
+
+def test_discover_writes_the_scope_report(handwritten_work):
+    result = CliRunner().invoke(app, ["discover", "--work", str(handwritten_work.root)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(TICKETS)} tickets" in result.output
+    assert (handwritten_work.reports / "scope.md").is_file()
+    assert (handwritten_work.reports / "scope.html").is_file()

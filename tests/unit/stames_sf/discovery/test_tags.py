@@ -1,0 +1,55 @@
+"""Tag folding and the picklist-or-Topics decision."""
+
+from stames_sf.discovery.tags import (
+    PICKLIST_MAX_SELECTED,
+    PICKLIST_MAX_VALUES,
+    TagSummary,
+    tag_collisions,
+    tag_key,
+)
+
+
+def test_tag_key_folds_case_whitespace_and_accents():
+    assert tag_key("  VIP ") == "vip"
+    assert tag_key("Garantía") == tag_key("garantia") == "garantia"
+    assert tag_key("envío  urgente") == "envio urgente"
+    assert tag_key("vip") != tag_key("vips")
+
+
+def test_collisions_group_spellings_most_used_first():
+    collisions = tag_collisions([("vip", 10), ("VIP", 3), ("vip ", 1), ("screen", 4)])
+    assert len(collisions) == 1
+    assert collisions[0].key == "vip"
+    assert collisions[0].spellings == (("vip", 10), ("VIP", 3), ("vip ", 1))
+
+
+def _summary(**overrides) -> TagSummary:
+    values = {
+        "assignments": 100,
+        "distinct_spellings": 12,
+        "distinct_normalised": 10,
+        "collisions": (),
+        "max_tags_per_ticket": 4,
+        "longest_tag": 20,
+        "with_separator": 0,
+    }
+    return TagSummary(**(values | overrides))
+
+
+def test_a_small_tag_set_fits_a_multi_select_picklist():
+    summary = _summary()
+    assert summary.picklist_blockers == []
+    assert "multi-select picklist fits" in summary.recommendation
+
+
+def test_too_many_values_or_a_separator_need_topics():
+    many = _summary(distinct_normalised=PICKLIST_MAX_VALUES + 1)
+    crowded = _summary(max_tags_per_ticket=PICKLIST_MAX_SELECTED + 1)
+    separated = _summary(with_separator=2)
+    for summary in (many, crowded, separated):
+        assert len(summary.picklist_blockers) == 1
+        assert summary.recommendation.startswith("Use Topics")
+
+
+def test_no_tags_means_nothing_to_migrate():
+    assert _summary(assignments=0).recommendation == "No tags in use: nothing to migrate."
