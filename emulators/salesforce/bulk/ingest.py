@@ -8,12 +8,11 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from emulators.salesforce.bulk import messages
-from emulators.salesforce.bulk.columns import Column, JobFailedError, id_column_index, plan_columns
+from emulators.salesforce.bulk.columns import JobFailedError
 from emulators.salesforce.bulk.csvio import (
-    NULL_MARKER,
     CsvDialect,
     CsvRowError,
     all_quoted_line,
@@ -24,10 +23,10 @@ from emulators.salesforce.bulk.csvio import (
 )
 from emulators.salesforce.bulk.echo import echo_value
 from emulators.salesforce.bulk.jobs import Job
-from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
+from emulators.salesforce.bulk.rows import RowHandler, row_handler
+from emulators.salesforce.org.types import FieldError, OpContext, OrgStore
 
 INTERNAL_BATCH_SIZE = 10_000
-DELETE_OPERATIONS = frozenset({"delete", "hardDelete"})
 
 Progress = Callable[[int, int], bool]
 """Called after each internal batch with (processed, failed); False means the job was aborted."""
@@ -79,15 +78,6 @@ class IngestOutcome:
     failed: int = 0
     aborted: bool = False
     failure: str | None = None
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """What one row produced: a SaveResult, or an error found before reaching the store."""
-
-    record_id: str
-    created: bool
-    error: FieldError | None
 
 
 class ResultWriter:
@@ -171,7 +161,7 @@ def _process(
     except CsvRowError as error:
         raise JobFailedError(messages.BAD_HEADER.format(reason=error)) from error
     writer.headers(headers, raw_header)
-    row_writer = _row_handler(job, store, headers)
+    row_writer = row_handler(job, store, headers)
     ctx = OpContext(user_id=job.created_by_id, wire="csv", api="bulk")
     for batch in _batches(records, batch_size):
         if outcome.aborted or outcome.failure:
@@ -190,9 +180,6 @@ def _process(
 def _batches(records: Iterator[str], size: int) -> Iterator[list[str]]:
     while batch := list(itertools.islice(records, size)):
         yield batch
-
-
-RowHandler = Callable[[list[str], OpContext], RowResult]
 
 
 def _one_row(
@@ -231,92 +218,6 @@ def _one_row(
 
 
 def _echo(handler: RowHandler, cells: list[str]) -> list[str]:
-    columns: list[Column] | None = getattr(handler, "columns", None)
-    if columns is None:
+    if handler.columns is None:
         return cells
-    return [echo_value(cell, column.field_type) for cell, column in zip(cells, columns, strict=True)]
-
-
-def _row_handler(job: Job, store: OrgStore, headers: list[str]) -> RowHandler:
-    """The per-row write for the job's operation, with the header already resolved."""
-    if job.operation in DELETE_OPERATIONS:
-        return _DeleteRows(store, id_column_index(headers), hard=job.operation == "hardDelete")
-    columns = plan_columns(store, job.object, headers)
-    id_index = id_column_index(headers) if job.operation == "update" else None
-    return _WriteRows(store, job, columns, id_index)
-
-
-class _DeleteRows:
-    def __init__(self, store: OrgStore, id_index: int, *, hard: bool) -> None:
-        self._store = store
-        self._id_index = id_index
-        self._hard = hard
-
-    def __call__(self, cells: list[str], ctx: OpContext) -> RowResult:
-        record_id = cells[self._id_index]
-        if not record_id:
-            return RowResult("", False, _missing_id("delete"))
-        return _from_save(self._store.delete(record_id, ctx, hard=self._hard), record_id)
-
-
-class _WriteRows:
-    def __init__(self, store: OrgStore, job: Job, columns: list[Column], id_index: int | None) -> None:
-        self._store = store
-        self._job = job
-        self.columns = columns
-        self._id_index = id_index
-
-    def __call__(self, cells: list[str], ctx: OpContext) -> RowResult:
-        given_id = cells[self._id_index] if self._id_index is not None else ""
-        values, error = self._values(cells)
-        if error is not None:
-            return RowResult(given_id, False, error)
-        operation = self._job.operation
-        if operation == "insert":
-            return _from_save(self._store.insert(self._job.object, values, ctx), "")
-        if operation == "upsert":
-            external_id = str(self._job.external_id_field_name)
-            return _from_save(self._store.upsert(self._job.object, external_id, values, ctx), "")
-        if not given_id:
-            return RowResult("", False, _missing_id("update"))
-        values = {key: value for key, value in values.items() if key.lower() != "id"}
-        return _from_save(self._store.update(self._job.object, given_id, values, ctx), given_id)
-
-    def _values(self, cells: list[str]) -> tuple[dict[str, Any], FieldError | None]:
-        values: dict[str, Any] = {}
-        for cell, column in zip(cells, self.columns, strict=True):
-            if cell == "":
-                continue
-            if cell == NULL_MARKER:
-                values[column.field] = None
-            elif column.is_relationship:
-                parent_id, error = _resolve_parent(self._store, column, cell)
-                if error is not None:
-                    return values, error
-                values[column.field] = parent_id
-            else:
-                values[column.field] = cell
-        return values, None
-
-
-def _resolve_parent(store: OrgStore, column: Column, value: str) -> tuple[str | None, FieldError | None]:
-    parent_object = str(column.parent_object)
-    parent_field = str(column.parent_field)
-    matches = store.find_ids(parent_object, parent_field, value)
-    if len(matches) == 1:
-        return matches[0], None
-    code, message = messages.PARENT_NOT_FOUND if not matches else messages.PARENT_SEVERAL
-    text = message.format(value=value, field=parent_field, sobject=parent_object)
-    return None, FieldError(code, text, [column.field])
-
-
-def _missing_id(operation: str) -> FieldError:
-    code, message = messages.ID_MISSING
-    return FieldError(code, message.format(operation=operation), ["Id"])
-
-
-def _from_save(result: SaveResult, given_id: str) -> RowResult:
-    if result.success:
-        return RowResult(result.id or given_id, result.created, None)
-    error = result.errors[0] if result.errors else FieldError("UNKNOWN_EXCEPTION", "unknown error")
-    return RowResult(result.id or given_id, False, error)
+    return [echo_value(cell, column.field_type) for cell, column in zip(cells, handler.columns, strict=True)]

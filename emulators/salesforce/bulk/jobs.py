@@ -208,7 +208,7 @@ class JobTable:
         with self._lock:
             self._db.execute("UPDATE jobs SET deleted = 1 WHERE id = ?", (job_id_,))
 
-    def list(self, kind: JobKind, *, after_seq: int, limit: int) -> tuple[list[Job], int | None]:
+    def page(self, kind: JobKind, *, after_seq: int, limit: int) -> tuple[list[Job], int | None]:
         """A page of live jobs of `kind` in creation order and the sequence to continue from."""
         with self._lock:
             rows = self._db.execute(

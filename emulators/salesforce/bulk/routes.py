@@ -293,7 +293,7 @@ async def _job_resource(request: Request, kind: JobKind) -> Response:
 def _job_list(request: Request, kind: JobKind) -> Response:
     locator = request.query_params.get("queryLocator") or ""
     after = int(locator) if locator.isdigit() else 0
-    jobs, next_seq = _service(request).jobs.list(kind, after_seq=after, limit=LIST_PAGE_SIZE)
+    jobs, next_seq = _service(request).jobs.page(kind, after_seq=after, limit=LIST_PAGE_SIZE)
     next_url = None
     if next_seq is not None:
         next_url = f"/services/data/v{_version(request)}/jobs/{kind}?queryLocator={next_seq}"

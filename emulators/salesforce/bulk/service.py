@@ -8,6 +8,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -341,7 +342,7 @@ def _elapsed_ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
 
 
-def _counters(processed: int, failed: int, started: float) -> Any:
+def _counters(processed: int, failed: int, started: float) -> Callable[[Job], None]:
     def apply(job: Job) -> None:
         job.number_records_processed = processed
         job.number_records_failed = failed
@@ -351,7 +352,7 @@ def _counters(processed: int, failed: int, started: float) -> Any:
     return apply
 
 
-def _fail_with(message: str) -> Any:
+def _fail_with(message: str) -> Callable[[Job], None]:
     def apply(job: Job) -> None:
         job.state = FAILED
         job.error_message = message

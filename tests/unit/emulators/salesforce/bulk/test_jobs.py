@@ -109,9 +109,9 @@ def test_jobs_survive_reopening_and_deleted_jobs_are_gone(tmp_path: Path) -> Non
 def test_listing_pages_in_creation_order(tmp_path: Path) -> None:
     table = JobTable(tmp_path / "jobs.sqlite")
     created = [_job(table).id for _ in range(5)]
-    first, next_seq = table.list("ingest", after_seq=0, limit=3)
+    first, next_seq = table.page("ingest", after_seq=0, limit=3)
     assert next_seq is not None
-    rest, final = table.list("ingest", after_seq=next_seq, limit=3)
+    rest, final = table.page("ingest", after_seq=next_seq, limit=3)
     assert [job.id for job in first + rest] == created
     assert final is None
     assert table.count_active("ingest") == 5
