@@ -30,7 +30,7 @@ def attach_children(
             raise _unknown_child_relationship(execution, item)
         child_sobject = str(relationship["childSObject"])
         plan = execution.plan(item.query, child_sobject)
-        paths = [select for select in item.query.select if isinstance(select, Path)]
+        paths = [select for select in plan.query.select if isinstance(select, Path)]
         columns = execution.columns(child_sobject, paths)
         by_parent = _children_by_parent(execution, plan, str(relationship["field"]))
         start = item.query.offset or 0

@@ -112,6 +112,13 @@ def duplicate_field(field_name: str) -> SoqlError:
     return SoqlError("INVALID_FIELD", f"duplicate field selected: {field_name}")
 
 
+def fields_needs_limit(soql: str, offset: int) -> SoqlError:
+    """FIELDS(ALL) or FIELDS(CUSTOM) without `LIMIT` of at most 200. [recall] wording."""
+    return SoqlError(
+        "MALFORMED_QUERY", located(soql, offset, "The SOQL FIELDS function must have a LIMIT of at most 200")
+    )
+
+
 def offset_too_large() -> SoqlError:
     """OFFSET above 2,000. [recall] code and wording."""
     return SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")

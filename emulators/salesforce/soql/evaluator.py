@@ -4,7 +4,7 @@ allows, else a scan), filter, sort, page, then shape them as REST query records.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from emulators.salesforce.org.types import RecordStore
@@ -15,9 +15,11 @@ from emulators.salesforce.soql.nodes import (
     Comparison,
     Condition,
     CountItem,
+    FieldsItem,
     Junction,
     Path,
     Query,
+    SelectItem,
     SubqueryItem,
 )
 from emulators.salesforce.soql.parser import parse
@@ -28,6 +30,7 @@ from emulators.salesforce.soql.schema import ResolvedPath, Schema
 from emulators.salesforce.soql.values import canonical_id, sort_value, stored_value
 
 MAX_OFFSET = 2000
+MAX_FIELDS_LIMIT = 200
 _LINK_FILTER_FIELDS = ("id", "contentdocumentid", "linkedentityid")
 
 
@@ -66,6 +69,7 @@ class Execution:
     def plan(self, query: Query, sobject: str | None = None) -> Plan:
         """Check names, literal types and clause limits; compile WHERE and ORDER BY."""
         sobject = sobject or self.schema.object_name(query.sobject, query.sobject_offset)
+        query = self.expand_fields(query, sobject)
         if query.offset is not None and query.offset > MAX_OFFSET:
             raise errors.offset_too_large()
         compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join)
@@ -80,6 +84,25 @@ class Execution:
             nulls_first = (not item.descending) if item.nulls_first is None else item.nulls_first
             order.append((path, item.descending, nulls_first))
         return Plan(query, sobject, predicate, order)
+
+    def expand_fields(self, query: Query, sobject: str) -> Query:
+        """Replace `FIELDS(...)` with the fields it stands for, in describe order. ALL and CUSTOM
+        need a LIMIT of at most 200, as in the org."""
+        groups = [item for item in query.select if isinstance(item, FieldsItem)]
+        if not groups:
+            return query
+        if any(item.group != "STANDARD" for item in groups) and (
+            query.limit is None or query.limit > MAX_FIELDS_LIMIT
+        ):
+            raise errors.fields_needs_limit(self.schema.soql, groups[0].offset)
+        expanded: list[SelectItem] = []
+        for item in query.select:
+            if isinstance(item, FieldsItem):
+                names = self.schema.field_names(sobject, item.group)
+                expanded.extend(Path(name, item.offset) for name in names)
+            else:
+                expanded.append(item)
+        return replace(query, select=tuple(expanded))
 
     def columns(self, sobject: str, items: Iterable[Path]) -> list[ResolvedPath]:
         """SELECT paths resolved, refusing a field selected twice."""
@@ -192,6 +215,7 @@ class Execution:
     def run(self, query: Query) -> QueryResult:
         """Execute the top-level query."""
         plan = self.plan(query)
+        query = plan.query
         written = written_columns(query)
         if query.group_by or any(isinstance(item, CountItem) for item in query.select):
             return aggregate(self, plan, written)

@@ -80,7 +80,15 @@ class SubqueryItem:
     offset: int
 
 
-SelectItem = Path | CountItem | SubqueryItem
+@dataclass(frozen=True)
+class FieldsItem:
+    """`FIELDS(ALL | STANDARD | CUSTOM)`: every field of that group, expanded from the describe."""
+
+    group: Literal["ALL", "STANDARD", "CUSTOM"]
+    offset: int
+
+
+SelectItem = Path | CountItem | SubqueryItem | FieldsItem
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from emulators.salesforce.soql.nodes import (
     Comparison,
     Condition,
     CountItem,
+    FieldsItem,
     Junction,
     Not,
     Operator,
@@ -70,7 +71,6 @@ _UNSUPPORTED_FUNCTIONS = frozenset(
         "FORMAT",
         "TOLABEL",
         "CONVERTCURRENCY",
-        "FIELDS",
         "GROUPING",
     ]
 )
@@ -177,8 +177,17 @@ class _Parser:
         if token.is_word("TYPEOF"):
             raise malformed(self.soql, token.offset, "TYPEOF is not supported by this org emulator")
         if token.kind is Kind.NAME and self.peek().kind is Kind.PUNCT and self.peek().text == "(":
+            if token.is_word("FIELDS"):
+                return self.fields_item()
             return self.function_item()
         return self.path()
+
+    def fields_item(self) -> FieldsItem:
+        name = self.advance()
+        self.expect_punct("(")
+        group = self.expect_word("ALL", "STANDARD", "CUSTOM").text.upper()
+        self.expect_punct(")")
+        return FieldsItem(group, name.offset)  # type: ignore[arg-type]
 
     def function_item(self) -> CountItem:
         name = self.advance()

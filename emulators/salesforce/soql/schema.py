@@ -161,6 +161,16 @@ class Schema:
                 return _field_info(field)
         return None
 
+    def field_names(self, sobject: str, group: str) -> list[str]:
+        """Names of the fields `FIELDS(group)` selects: ALL, STANDARD (not custom) or CUSTOM."""
+        described = self.describe(sobject) or {"fields": []}
+        names = []
+        for field in described["fields"]:
+            custom = bool(field.get("custom")) or str(field["name"]).endswith("__c")
+            if group == "ALL" or (group == "CUSTOM") == custom:
+                names.append(str(field["name"]))
+        return names
+
     def child_relationship(self, sobject: str, name: str) -> dict[str, Any] | None:
         """The describe's `childRelationships` entry called `name` (any case)."""
         described = self.describe(sobject) or {}
