@@ -89,7 +89,8 @@ def wrong_literal_type(soql: str, offset: int, field_name: str, soap_type: str, 
 
 
 def invalid_id(soql: str, offset: int, value: str) -> SoqlError:
-    """A malformed Id literal in a filter on an id/reference field. [recall]"""
+    """A malformed Id literal in a filter on an id/reference field. Code as clients handle it for
+    bad Ids; wording [recall]."""
     return SoqlError("INVALID_QUERY_FILTER_OPERATOR", located(soql, offset, f"invalid ID field: {value}"))
 
 
@@ -120,7 +121,7 @@ def fields_needs_limit(soql: str, offset: int) -> SoqlError:
 
 
 def offset_too_large() -> SoqlError:
-    """OFFSET above 2,000. [recall] code and wording."""
+    """OFFSET above 2,000: code and wording as in a recorded org response (third-party test suite)."""
     return SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")
 
 

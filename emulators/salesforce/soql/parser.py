@@ -140,6 +140,7 @@ class _Parser:
         if sobject_token.kind is not Kind.NAME or "." in sobject_token.text:
             raise self.fail(sobject_token)
         where = self.where_clause()
+        self.with_clause()
         group_by = self.group_by_clause()
         order_by = self.order_by_clause()
         limit = self.integer_clause("LIMIT")
@@ -219,6 +220,13 @@ class _Parser:
             return None
         self.advance()
         return self.condition()
+
+    def with_clause(self) -> None:
+        """`WITH SECURITY_ENFORCED | USER_MODE | SYSTEM_MODE`: accepted and without effect, as every
+        emulator user sees every record."""
+        if self.current.is_word("WITH"):
+            self.advance()
+            self.expect_word("SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE")
 
     def group_by_clause(self) -> tuple[Path, ...]:
         if not self.current.is_word("GROUP"):

@@ -112,3 +112,9 @@ def test_date_literal_with_number() -> None:
 
 def test_limit_must_be_an_integer() -> None:
     assert error_of("SELECT Id FROM Case LIMIT x").code == "MALFORMED_QUERY"
+
+
+def test_with_security_enforced_is_accepted() -> None:
+    query = parse("SELECT Id FROM Case WHERE Status = 'New' WITH SECURITY_ENFORCED LIMIT 5")
+    assert query.limit == 5
+    assert error_of("SELECT Id FROM Case WITH SOMETHING").message.endswith("unexpected token: 'SOMETHING'")
