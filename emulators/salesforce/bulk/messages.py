@@ -76,11 +76,10 @@ BAD_CSV_ROW = ("INVALID_FIELD", "CSV row is malformed: {reason}")  # [recall]
 ID_MISSING = ("MISSING_ARGUMENT", "Id not specified in an {operation} call")  # [recall]
 COLUMN_COUNT = ("INVALID_FIELD", "Row has {found} values but the header has {expected} columns")  # [recall]
 
-# Query jobs.
-QUERY_UNSUPPORTED = "API_ERROR"  # [recall] code for SOQL features Bulk 2.0 query does not support
+# Query jobs: SOQL the org refuses, or Bulk 2.0 cannot run, is refused at creation with 400
+# INVALIDJOB and the SOQL error's own message [recall: synchronous refusal and code].
 BAD_HEADER = "InvalidBatch : Failed to parse the header row: {reason}"  # [recall]
 NOT_UTF8 = "ClientInputError : The uploaded data is not valid UTF-8"  # [recall]
-QUERY_UNSUPPORTED_MESSAGE = "This query is not supported by Bulk API 2.0"  # [recall]
 INTERRUPTED = "InternalServerError : The job was interrupted by a server restart"  # emulator-only
 INTERNAL_ERROR = "InternalServerError"  # emulator-only: an unexpected error while processing
 MULTIPART_TOO_LARGE = "ClientInputError : Multipart job data is limited to 100,000 characters"  # [doc: limit]

@@ -12,7 +12,7 @@ from emulators.salesforce.bulk.csvio import CsvDialect, all_quoted_line
 from emulators.salesforce.bulk.ingest import JobFiles
 from emulators.salesforce.bulk.jobs import Job
 from emulators.salesforce.org.types import RecordStore
-from emulators.salesforce.soql import csv_rows, execute
+from emulators.salesforce.soql import QueryResult, csv_rows, execute
 
 DEFAULT_PAGE_SIZE = 50_000
 _INDEX_TYPE = "Q"
@@ -41,10 +41,12 @@ def decode_locator(locator: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def run_query(job: Job, files: JobFiles, store: RecordStore) -> int:
-    """Run the job's SOQL and write results plus a byte-offset index; the number of rows."""
-    include_deleted = job.operation == "queryAll"
-    result = execute(store, str(job.query), include_deleted=include_deleted, api_version=job.api_version)
+def run_query(job: Job, files: JobFiles, store: RecordStore, result: QueryResult | None = None) -> int:
+    """Write the job's results (running its SOQL unless `result` is given) plus a byte-offset
+    index; the number of rows."""
+    if result is None:
+        include_deleted = job.operation == "queryAll"
+        result = execute(store, str(job.query), include_deleted=include_deleted, api_version=job.api_version)
     dialect = CsvDialect(job.column_delimiter, job.line_ending)
     offsets = array(_INDEX_TYPE)
     written = 0

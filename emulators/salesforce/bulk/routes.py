@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -214,7 +215,8 @@ def _gzip_chunks(path: Path) -> Iterator[bytes]:
 async def query_root(request: Request) -> Response:
     if request.method == "GET":
         return _job_list(request, "query")
-    job = _service(request).create_query(await _json_body(request), _user_id(request), _version(request))
+    spec = await _json_body(request)
+    job = await run_in_threadpool(_service(request).create_query, spec, _user_id(request), _version(request))
     return JSONResponse(job.info(brief=True))
 
 

@@ -4,7 +4,6 @@ from UploadComplete to a terminal state while clients poll."""
 from __future__ import annotations
 
 import random
-import re
 import shutil
 import threading
 import time
@@ -32,12 +31,11 @@ from emulators.salesforce.bulk.jobs import (
 )
 from emulators.salesforce.bulk.query import run_query
 from emulators.salesforce.org.types import OrgStore
-from emulators.salesforce.soql import SoqlError, bulk_unsupported_reason
+from emulators.salesforce.soql import QueryResult, SoqlError, bulk_unsupported_reason, execute
 
 INGEST_OPERATIONS = ("insert", "update", "upsert", "delete", "hardDelete")
 QUERY_OPERATIONS = ("query", "queryAll")
 UPLOAD_LIMIT_BYTES = 150 * 1024 * 1024
-_FROM = re.compile(r"\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _ABORTABLE = frozenset({OPEN, UPLOAD_COMPLETE, IN_PROGRESS})
 _DELETABLE = frozenset({UPLOAD_COMPLETE, JOB_COMPLETE, ABORTED, FAILED})
 _SLOW_STEP_S = 0.05
@@ -77,6 +75,8 @@ class BulkService:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bulk-job")
         self._rng = random.Random()
         self._create_lock = threading.Lock()
+        self._pending_lock = threading.Lock()
+        self._pending_results: dict[str, QueryResult] = {}
         self._closed = False
         self._recover()
 
@@ -178,21 +178,32 @@ class BulkService:
         if operation not in QUERY_OPERATIONS:
             raise _invalid_job(messages.BAD_OPERATION.format(operation=operation))
         soql = _required(spec, "query")
-        problem = _unsupported_in_bulk(soql)
-        if problem:
-            raise BulkError(400, messages.QUERY_UNSUPPORTED, problem)
-        found = _FROM.search(soql)
-        sobject = self._object_name(found.group(1)) if found else ""
         delimiter, line_ending = _dialect_options(spec)
-        job = self._new_job("query", operation, sobject, user_id, api_version)
+        result = self._checked_query(soql, include_deleted=operation == "queryAll", api_version=api_version)
+        job = self._new_job("query", operation, result.sobject, user_id, api_version)
         job.state = UPLOAD_COMPLETE
         job.query = soql
         job.column_delimiter = delimiter
         job.line_ending = line_ending
         self.jobs.add(job)
         self.files(job.id).folder.mkdir(parents=True, exist_ok=True)
+        with self._pending_lock:
+            self._pending_results[job.id] = result
         self._pool.submit(self._process, job.id)
         return job
+
+    def _checked_query(self, soql: str, *, include_deleted: bool, api_version: str) -> QueryResult:
+        """Run the SOQL while the client waits, so a query the org refuses is refused at creation.
+
+        The result is kept for the worker, which writes it out; the query therefore runs once.
+        """
+        try:
+            problem = bulk_unsupported_reason(soql)
+            if problem:
+                raise _invalid_job(problem)
+            return execute(self.org, soql, include_deleted=include_deleted, api_version=api_version)
+        except SoqlError as error:
+            raise _invalid_job(error.message) from None
 
     def query_job(self, job_id: str) -> Job:
         job = self.jobs.get(job_id, "query")
@@ -207,6 +218,7 @@ class BulkService:
             self._wait_slow_fault(job_id)
             job = self.jobs.transition(job_id, frozenset({UPLOAD_COMPLETE}), IN_PROGRESS)
             if job is None or self._closed:
+                self._take_pending(job_id)
                 return
             started = time.perf_counter()
             if job.kind == "ingest":
@@ -253,7 +265,7 @@ class BulkService:
 
     def _process_query(self, job: Job, started: float) -> None:
         try:
-            rows = run_query(job, self.files(job.id), self.org)
+            rows = run_query(job, self.files(job.id), self.org, self._take_pending(job.id))
         except SoqlError as error:
             self.jobs.update(job.id, _fail_with(f"{error.code}: {error.message}"), only_in=_ABORTABLE)
             return
@@ -265,6 +277,10 @@ class BulkService:
                 final.state = JOB_COMPLETE
 
         self.jobs.update(job.id, finish)
+
+    def _take_pending(self, job_id: str) -> QueryResult | None:
+        with self._pending_lock:
+            return self._pending_results.pop(job_id, None)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -324,14 +340,6 @@ def _dialect_options(spec: dict[str, Any]) -> tuple[str, str]:
     if line_ending not in LINE_ENDINGS:
         raise _invalid_job(messages.BAD_OPTION.format(name="lineEnding", value=line_ending))
     return delimiter, line_ending
-
-
-def _unsupported_in_bulk(soql: str) -> str | None:
-    """Why Bulk 2.0 cannot run this SOQL, or None; a query that does not parse is refused too."""
-    try:
-        return bulk_unsupported_reason(soql)
-    except SoqlError as error:
-        raise BulkError(400, error.code, error.message) from None
 
 
 def _bad_change(job: Job, wanted: str) -> str:

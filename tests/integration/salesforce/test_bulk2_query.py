@@ -83,7 +83,7 @@ def test_query_all_includes_deleted_rows(bulk_sf: Salesforce) -> None:
 def test_soql_that_bulk_cannot_run_is_refused(bulk_http: BulkHttp, soql: str) -> None:
     response = bulk_http.call("POST", "/jobs/query", json={"operation": "query", "query": soql})
     assert response.status_code == 400
-    assert response.json()[0]["errorCode"]
+    assert response.json()[0]["errorCode"] == "INVALIDJOB"
 
 
 def test_completed_query_jobs_cannot_be_aborted_but_can_be_deleted(bulk_http: BulkHttp) -> None:
@@ -100,14 +100,16 @@ def test_completed_query_jobs_cannot_be_aborted_but_can_be_deleted(bulk_http: Bu
     assert bulk_http.call("GET", f"/jobs/query/{info['id']}").status_code == 404
 
 
-def test_a_bad_field_fails_the_query_job(bulk_http: BulkHttp) -> None:
-    job = bulk_http.call(
-        "POST", "/jobs/query", json={"operation": "query", "query": "SELECT Nope__c FROM Account"}
-    )
-    assert job.status_code == 200
-    info = bulk_http.wait("query", job.json()["id"])
-    assert info["state"] == "Failed"
-    assert "INVALID_FIELD" in info["errorMessage"]
+@pytest.mark.parametrize(
+    ("soql", "fragment"),
+    [("SELECT Nope__c FROM Account", "Nope__c"), ("SELECT Id FROM No_Such__c", "No_Such__c")],
+)
+def test_soql_the_org_refuses_is_refused_at_creation(bulk_http: BulkHttp, soql: str, fragment: str) -> None:
+    response = bulk_http.call("POST", "/jobs/query", json={"operation": "query", "query": soql})
+    assert response.status_code == 400
+    assert response.json()[0]["errorCode"] == "INVALIDJOB"
+    assert fragment in response.json()[0]["message"]
+    assert bulk_http.call("GET", "/jobs/query").json()["records"] == []
 
 
 def test_query_results_use_the_jobs_delimiter_and_line_ending(
