@@ -12,17 +12,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulators.salesforce.http import recall
 from emulators.salesforce.http.describe import field_of
 from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import flag, json_body, op_context
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
 
 MAX_RECORDS = 200
-ROLLED_BACK = FieldError(
-    "ALL_OR_NONE_OPERATION_ROLLED_BACK",
-    "Record rolled back because not all records were valid and the request was using AllOrNone header",
-)
-TOO_MANY = "record limit reached. cannot submit more than 200 records into this call"
+ROLLED_BACK = FieldError("ALL_OR_NONE_OPERATION_ROLLED_BACK", recall.ROLLED_BACK)
 
 Write = Callable[[OrgStore, dict[str, Any], OpContext], SaveResult]
 
@@ -73,7 +70,7 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _missing_type() -> SaveResult:
-    return SaveResult(None, False, [FieldError("INVALID_TYPE", "Must specify a type in attributes")])
+    return SaveResult(None, False, [FieldError(*recall.MISSING_TYPE)])
 
 
 def _insert(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
@@ -90,7 +87,7 @@ def _update(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult
     values = _fields(record)
     record_id = values.pop("Id", None) or values.pop("id", None)
     if not record_id:
-        return SaveResult(None, False, [FieldError("MISSING_ARGUMENT", "Id not specified in an update call")])
+        return SaveResult(None, False, [FieldError(*recall.MISSING_ID)])
     return org.update(sobject, str(record_id), values, ctx)
 
 
@@ -117,7 +114,7 @@ async def _records_and_mode(request: Request) -> tuple[list[dict[str, Any]], boo
         raise SalesforceApiError(400, "JSON_PARSER_ERROR", "The request body must hold a records array")
     records = body["records"]
     if len(records) > MAX_RECORDS:
-        raise SalesforceApiError(400, "EXCEEDED_ID_LIMIT", TOO_MANY)
+        raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
     if not all(isinstance(record, dict) for record in records):
         raise SalesforceApiError(400, "JSON_PARSER_ERROR", "Each record must be a JSON object")
     return records, bool(body.get("allOrNone", False))
@@ -132,7 +129,7 @@ async def collection(request: Request) -> Response:
         if not ids:
             raise SalesforceApiError(400, "MISSING_ARGUMENT", "ids parameter is required")
         if len(ids) > MAX_RECORDS:
-            raise SalesforceApiError(400, "EXCEEDED_ID_LIMIT", TOO_MANY)
+            raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
         records = [{"Id": record_id} for record_id in ids]
         all_or_none = flag(request.query_params.get("allOrNone"))
         results = _run(org, records, ctx, _delete, all_or_none)

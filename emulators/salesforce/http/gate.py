@@ -15,11 +15,12 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from emulators.salesforce.http import recall
 from emulators.salesforce.http.errors import NOT_FOUND_MESSAGE, SESSION_INVALID_MESSAGE
 from emulators.salesforce.http.versions import version_status
 
 VERSIONED_PATH = re.compile(r"^/services/data/v(?P<version>[^/]+)(?:/.*)?$")
-LIMIT_EXCEEDED_MESSAGE = "TotalRequests Limit exceeded."
+LIMIT_EXCEEDED_MESSAGE = recall.LIMIT_EXCEEDED
 
 
 class ApiUsage:
@@ -100,7 +101,8 @@ class ServicesGate:
         org = state.org
         limit = int(org.toggle("daily_api_limit"))
         if self.rng.random() < float(org.toggle("fault_503_rate")):
-            body = [{"errorCode": "SERVER_UNAVAILABLE", "message": "Service temporarily unavailable"}]
+            code, message = recall.SERVER_UNAVAILABLE
+            body = [{"errorCode": code, "message": message}]
             return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
         if not state.usage.try_spend(limit):
             body = [{"message": LIMIT_EXCEEDED_MESSAGE, "errorCode": "REQUEST_LIMIT_EXCEEDED"}]

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulators.salesforce.http import recall
 from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import api_version
 from emulators.salesforce.org.ids import mint
@@ -117,5 +118,5 @@ async def query_more(request: Request) -> Response:
     match = _CURSOR_PATH.match(request.path_params["cursor"])
     cursor = request.app.state.cursors.get(match.group("locator")) if match else None
     if match is None or cursor is None:
-        raise SalesforceApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+        raise SalesforceApiError(400, *recall.BAD_QUERY_LOCATOR)
     return JSONResponse(_page(request, match.group("locator"), cursor, int(match.group("offset"))))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-OLDEST_VERSION = 31
-"""Versions 21.0-30.0 were retired in Summer '25 [recall]; older ones answer 410 as well."""
+from emulators.salesforce.http.recall import OLDEST_VERSION
 
 _SEASONS = ("Winter", "Spring", "Summer")
 _WINTER_23 = 56  # v56.0 is Winter '23; every release since advances one season
