@@ -101,6 +101,15 @@ def stream_to_temp(files_dir: Path, chunks: Iterable[bytes]) -> StreamedFile:
     return StreamedFile(temp_path=temp_path, size_bytes=size, sha256=digest.hexdigest())
 
 
+def discard_partials(files_dir: Path) -> int:
+    """Delete temp files a killed run left behind; the ledger never points at them."""
+    partial_dir = files_dir / ".partial"
+    leftovers = [path for path in partial_dir.glob("*") if path.is_file()] if partial_dir.is_dir() else []
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return len(leftovers)
+
+
 def commit_blob(files_dir: Path, streamed: StreamedFile) -> Path:
     """Move a verified temp file to its content address (a duplicate just drops the temp file)."""
     target = blob_path(files_dir, streamed.sha256)

@@ -25,6 +25,7 @@ from dlt_pipelines.stames.attachment_store import (
     DownloadOutcome,
     DownloadStatus,
     commit_blob,
+    discard_partials,
     stream_to_temp,
 )
 from dlt_pipelines.stames.transport import (
@@ -241,6 +242,7 @@ def download_attachments(
         work, base_url=base_url, api_key=api_key, before_download=before_download
     )
     this_run: dict[str, int] = {}
+    discard_partials(work.files)
     with AttachmentLedger(work) as ledger:
         listed = ledger.listed_attachments()
         settled = ledger.settled_ids()

@@ -8,6 +8,7 @@ from dlt_pipelines.stames.attachment_store import (
     DownloadStatus,
     blob_path,
     commit_blob,
+    discard_partials,
     stream_to_temp,
 )
 from stames_sf.workdir import WorkDir
@@ -69,3 +70,12 @@ def test_ledger_keeps_one_row_per_attachment_and_settles_only_final_outcomes(tmp
         assert ledger.status_counts() == {"failed": 1, "purged": 1, "quarantined": 1, "stored": 2}
         assert ledger.settled_ids() == {1, 2}
         assert ledger.listed_attachments() == []
+
+
+def test_partials_of_a_killed_run_are_discarded_and_blobs_kept(tmp_path) -> None:
+    kept = commit_blob(tmp_path, stream_to_temp(tmp_path, iter([b"kept"])))
+    (tmp_path / ".partial" / "leftover").write_bytes(b"half a file")
+    assert discard_partials(tmp_path) == 1
+    assert list((tmp_path / ".partial").iterdir()) == []
+    assert kept.read_bytes() == b"kept"
+    assert discard_partials(tmp_path / "missing") == 0
