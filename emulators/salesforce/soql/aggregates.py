@@ -40,9 +40,7 @@ def aggregate(execution: Execution, plan: Plan, written: list[str]) -> QueryResu
     rows = execution.rows(plan, paged=False)
     buckets: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        key = tuple(
-            stored_value(path.leaf.kind, read(row, path, execution.parents, plan.sobject)) for path in groups
-        )
+        key = tuple(stored_value(path.leaf.kind, read(row, path, execution.parents)) for path in groups)
         buckets.setdefault(key, []).append(row)
     if not groups:
         buckets = {(): rows}
@@ -61,11 +59,9 @@ def _aggregate_record(
     for item, column in zip(plan.query.select, written, strict=True):
         if isinstance(item, Path):
             path = execution.schema.resolve(plan.sobject, item)
-            record[path.leaf.name] = (
-                read(members[0], path, execution.parents, plan.sobject) if members else None
-            )
+            record[path.leaf.name] = read(members[0], path, execution.parents) if members else None
         elif isinstance(item, CountItem) and item.path is not None:
             path = execution.schema.resolve(plan.sobject, item.path)
-            values = (read(row, path, execution.parents, plan.sobject) for row in members)
+            values = (read(row, path, execution.parents) for row in members)
             record[column] = sum(1 for value in values if value not in (None, ""))
     return record

@@ -124,7 +124,7 @@ class Execution:
             record for record in self.candidates(plan) if plan.predicate is None or plan.predicate(record)
         ]
         for path, descending, nulls_first in reversed(plan.order):
-            matching = self.sorted_by(matching, plan.sobject, path, descending, nulls_first)
+            matching = self.sorted_by(matching, path, descending, nulls_first)
         if not paged:
             return matching
         start = plan.query.offset or 0
@@ -132,15 +132,10 @@ class Execution:
         return matching[start:stop]
 
     def sorted_by(
-        self,
-        rows: list[dict[str, Any]],
-        sobject: str,
-        path: ResolvedPath,
-        descending: bool,
-        nulls_first: bool,
+        self, rows: list[dict[str, Any]], path: ResolvedPath, descending: bool, nulls_first: bool
     ) -> list[dict[str, Any]]:
         """A stable sort on one key, nulls placed as asked."""
-        keyed = [(sort_value(path.leaf.kind, read(row, path, self.parents, sobject)), row) for row in rows]
+        keyed = [(sort_value(path.leaf.kind, read(row, path, self.parents)), row) for row in rows]
         nulls = [row for key, row in keyed if key is None]
         present = [(key, row) for key, row in keyed if key is not None]
         present.sort(key=lambda pair: pair[0], reverse=descending)
@@ -207,7 +202,7 @@ class Execution:
             raise errors.malformed(
                 self.schema.soql, paths[0].offset, "The selected field in the subquery must be an Id"
             )
-        found = (stored_value("id", read(row, column, self.parents, plan.sobject)) for row in self.rows(plan))
+        found = (stored_value("id", read(row, column, self.parents)) for row in self.rows(plan))
         return {value for value in found if value is not None}
 
     # -- results ----------------------------------------------------------------------------------

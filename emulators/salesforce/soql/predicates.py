@@ -52,7 +52,7 @@ class PredicateCompiler:
         kind = path.leaf.kind
 
         def value_of(record: dict[str, Any]) -> Any:
-            return stored_value(kind, read(record, path, self.parents, self.sobject))
+            return stored_value(kind, read(record, path, self.parents))
 
         operator = comparison.operator
         if comparison.subquery is not None:
@@ -65,7 +65,7 @@ class PredicateCompiler:
             if literal.kind != "string":
                 raise self.checker._wrong(path.leaf, literal)
             pattern = re.compile(literal.like_regex, re.IGNORECASE | re.DOTALL)
-            return lambda record: _like(pattern, read(record, path, self.parents, self.sobject))
+            return lambda record: _like(pattern, read(record, path, self.parents))
 
         literals = [self.checker.convert(path.leaf, value) for value in comparison.values]
         if operator in ("INCLUDES", "EXCLUDES"):

@@ -15,12 +15,24 @@ class ParentCache:
         self.store = store
         self.include_deleted = include_deleted
         self._records: dict[str, dict[str, Any] | None] = {}
+        self._name_fields: dict[str, str] = {}
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """The record with this Id (any object), or None."""
         if record_id not in self._records:
             self._records[record_id] = self.store.get(record_id, include_deleted=self.include_deleted)
         return self._records[record_id]
+
+    def name_field(self, sobject: str) -> str:
+        """The field the describe marks `nameField` (Case: CaseNumber), `Name` when none is marked."""
+        if sobject not in self._name_fields:
+            try:
+                fields = self.store.describe(sobject)["fields"]
+            except KeyError:
+                fields = []
+            marked = [str(field["name"]) for field in fields if field.get("nameField")]
+            self._name_fields[sobject] = marked[0] if marked else "Name"
+        return self._name_fields[sobject]
 
 
 def record_type(record: dict[str, Any], default: str = "") -> str:
@@ -29,15 +41,17 @@ def record_type(record: dict[str, Any], default: str = "") -> str:
     return str(attributes.get("type") or default)
 
 
-def leaf_value(record: dict[str, Any], path: ResolvedPath, sobject: str) -> Any:
+def leaf_value(record: dict[str, Any], path: ResolvedPath, parents: ParentCache) -> Any:
     """The leaf field of `path` on `record` (the last record reached), with the `Name` pseudo-object's
-    computed fields filled in."""
+    computed fields filled in: `Name` is the target's name field (a Case's CaseNumber)."""
     name = path.leaf.name
     if path.hops and path.hops[-1].polymorphic:
+        target = record_type(record)
         if name == "Type":
-            return owner_type(record, sobject)
-        if name == "NameOrAlias":
-            return record.get("Name") or record.get("Alias")
+            return owner_type(record, target)
+        if name in ("Name", "NameOrAlias"):
+            shown = record.get(parents.name_field(target))
+            return shown or record.get("Alias") if name == "NameOrAlias" else shown
     if name == "IsDeleted":
         return bool(record.get("IsDeleted", False))
     return record.get(name)
@@ -63,10 +77,10 @@ def follow(record: dict[str, Any], path: ResolvedPath, parents: ParentCache) -> 
     return current
 
 
-def read(record: dict[str, Any], path: ResolvedPath, parents: ParentCache, sobject: str) -> Any:
+def read(record: dict[str, Any], path: ResolvedPath, parents: ParentCache) -> Any:
     """The value `path` names, starting from `record`."""
     target = follow(record, path, parents)
-    return None if target is None else leaf_value(target, path, sobject)
+    return None if target is None else leaf_value(target, path, parents)
 
 
 def attributes(
@@ -109,5 +123,5 @@ def project(
                 node[hop.relationship] = shaped_parent
             node = node[hop.relationship]
         if node is not None and current is not None:
-            node[column.leaf.name] = leaf_value(current, column, sobject)
+            node[column.leaf.name] = leaf_value(current, column, parents)
     return shaped

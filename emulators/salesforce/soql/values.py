@@ -86,12 +86,15 @@ def stored_value(kind: ValueKind, raw: Any) -> Any:
         return canonical_id(str(raw)) or str(raw)
     if kind == "boolean":
         return raw if isinstance(raw, bool) else str(raw).lower() in ("true", "1")
-    if kind == "number":
-        return float(raw)
-    if kind == "date":
-        return parse_date(str(raw))
-    if kind == "datetime":
-        return parse_datetime(str(raw))
+    try:
+        if kind == "number":
+            return float(raw)
+        if kind == "date":
+            return parse_date(str(raw))
+        if kind == "datetime":
+            return parse_datetime(str(raw))
+    except ValueError:
+        return None  # a value the store could not have accepted: it matches no filter
     return str(raw)
 
 

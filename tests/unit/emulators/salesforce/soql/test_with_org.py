@@ -97,3 +97,12 @@ def test_sf_cli_login_queries(soql_org: Any) -> None:
     with pytest.raises(SoqlError) as raised:
         execute(soql_org, "SELECT Id FROM ScratchOrgInfo limit 1")
     assert raised.value.code == "INVALID_TYPE"
+
+
+def test_polymorphic_name_is_the_targets_name_field(soql_org: Any, loaded: dict[str, str]) -> None:
+    """Through a polymorphic lookup a Case's `Name` is its CaseNumber, the describe's name field."""
+    link = insert(soql_org, "Task", Subject="Call back", WhatId=loaded["first"], Status="Not Started")
+    (record,) = execute(soql_org, f"SELECT What.Name, What.Type FROM Task WHERE Id = '{link}'").records
+    name_field = next(f["name"] for f in soql_org.describe("Case")["fields"] if f.get("nameField"))
+    assert record["What"]["Name"] == soql_org.get(loaded["first"])[name_field]
+    assert record["What"]["Type"] == "Case"
