@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from emulators.salesforce.bulk import messages
 from emulators.salesforce.bulk.jobs import ABORTED, FAILED, JOB_COMPLETE, JobKind
 from emulators.salesforce.bulk.query import DEFAULT_PAGE_SIZE, decode_locator, encode_locator, read_page
-from emulators.salesforce.bulk.service import UPLOAD_LIMIT_BYTES, BulkError, BulkService
+from emulators.salesforce.bulk.service import UPLOAD_LIMIT_BYTES, BulkError, BulkService, exceeds_upload_limit
 
 MULTIPART_CHAR_LIMIT = 100_000
 LIST_PAGE_SIZE = 1000
@@ -135,20 +135,15 @@ async def upload(request: Request) -> Response:
     job_id = request.path_params["job_id"]
     target = service.start_upload(job_id)
     declared = int(request.headers.get("content-length") or 0)
-    if _too_large(declared):
+    if exceeds_upload_limit(declared):
         raise BulkError(400, *messages.UPLOAD_TOO_LARGE)
     gzipped = request.headers.get("content-encoding", "").lower() == "gzip"
     written = await _stream_to(target, _decoded(request.stream(), gzipped))
-    if _too_large(written):
+    if exceeds_upload_limit(written):
         target.unlink(missing_ok=True)
         raise BulkError(400, *messages.UPLOAD_TOO_LARGE)
     service.finish_upload(job_id)
     return Response(status_code=201)
-
-
-def _too_large(raw_bytes: int) -> bool:
-    """The cap counts base64-encoded size (4 bytes per 3), as Salesforce does."""
-    return (raw_bytes + 2) // 3 * 4 > UPLOAD_LIMIT_BYTES
 
 
 async def _decoded(chunks: AsyncIterator[bytes], gzipped: bool) -> AsyncIterator[bytes]:
@@ -164,7 +159,7 @@ async def _stream_to(target: Path, chunks: AsyncIterator[bytes]) -> int:
     with target.open("wb") as output:
         async for chunk in chunks:
             written += len(chunk)
-            if _too_large(written):
+            if exceeds_upload_limit(written):
                 break
             output.write(chunk)
     return written

@@ -322,6 +322,11 @@ class BulkService:
             return False
 
 
+def exceeds_upload_limit(raw_bytes: int) -> bool:
+    """Whether an upload is over the cap, which counts base64-encoded size (4 bytes per 3)."""
+    return (raw_bytes + 2) // 3 * 4 > UPLOAD_LIMIT_BYTES
+
+
 def _required(spec: dict[str, Any], name: str) -> str:
     value = spec.get(name)
     if not isinstance(value, str) or not value:

@@ -125,3 +125,19 @@ def test_query_results_use_the_jobs_delimiter_and_line_ending(
     info = bulk_http.wait("query", bulk_http.call("POST", "/jobs/query", json=spec).json()["id"])
     text = bulk_http.call("GET", f"/jobs/query/{info['id']}/results").text
     assert text == '"Name"|"Stames_Id__c"\r\n"Q000"|"Q-0"\r\n"Q001"|"Q-1"\r\n'
+
+
+def test_result_pages_point_at_result_urls_that_work(bulk_sf: Salesforce, bulk_http: BulkHttp) -> None:
+    _load_accounts(bulk_sf, 3)
+    spec = {"operation": "query", "query": "SELECT Id FROM Account WHERE Name LIKE 'Q%'"}
+    info = bulk_http.wait("query", bulk_http.call("POST", "/jobs/query", json=spec).json()["id"])
+    pages = bulk_http.call("GET", f"/jobs/query/{info['id']}/resultPages").json()
+    assert pages["done"] is True
+    [page] = pages["resultPages"]
+    response = bulk_http.session.get(
+        bulk_http.server.instance_url + page["resultUrl"],
+        headers={"Authorization": f"Bearer {bulk_http.server.access_token}"},
+        timeout=30,
+    )
+    assert response.headers["Sforce-NumberOfRecords"] == "3"
+    assert response.headers["Sforce-Locator"] == "null"
