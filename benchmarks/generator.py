@@ -7,6 +7,7 @@ a temporary folder and removed afterwards; only the numbers are kept.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ def measure_one(tickets: int) -> dict[str, float | int]:
     """Generate one dataset in this process and report time, memory and size."""
     from emulators.stames_api.generator import generate_dataset
 
+    load_at_start = os.getloadavg()[0]  # other work on the machine slows wall time; record it
     with tempfile.TemporaryDirectory(prefix="stames-bench-") as folder:
         started = time.perf_counter()
         summary = generate_dataset(Path(folder) / "dataset", tickets, SEED)
@@ -34,6 +36,7 @@ def measure_one(tickets: int) -> dict[str, float | int]:
         size = _folder_bytes(Path(folder))
     return {
         "tickets": tickets,
+        "load_average_at_start": round(load_at_start, 2),
         "seconds": round(seconds, 2),
         "tickets_per_second": round(tickets / seconds, 1),
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -57,14 +60,15 @@ def main() -> None:
     lines = [
         "# Dataset generator",
         "",
-        f"Seed {SEED}; each size in a fresh process. Memory should stay flat as tickets grow.",
+        f"Seed {SEED}; each size in a fresh process. Memory should stay flat as tickets grow;",
+        "wall time depends on other load on the machine (1-minute load average recorded).",
         "",
-        "| tickets | seconds | tickets/s | peak RSS MB | dataset MB | messages | attachments |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| tickets | seconds | tickets/s | peak RSS MB | dataset MB | messages | attachments | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {r['tickets']:,} | {r['seconds']} | {r['tickets_per_second']} | {r['peak_rss_mb']} | "
-        f"{r['dataset_mb']} | {r['messages']:,} | {r['attachments']:,} |"
+        f"{r['dataset_mb']} | {r['messages']:,} | {r['attachments']:,} | {r['load_average_at_start']} |"
         for r in runs
     ]
     write_results("generator", {"seed": SEED, "runs": runs}, "\n".join(lines))
