@@ -10,6 +10,7 @@ from typing import Any
 from emulators.salesforce.org.types import RecordStore
 from emulators.salesforce.soql import errors
 from emulators.salesforce.soql.aggregates import aggregate
+from emulators.salesforce.soql.alias import without_alias
 from emulators.salesforce.soql.children import attach_children
 from emulators.salesforce.soql.nodes import (
     Comparison,
@@ -69,7 +70,7 @@ class Execution:
     def plan(self, query: Query, sobject: str | None = None) -> Plan:
         """Check names, literal types and clause limits; compile WHERE and ORDER BY."""
         sobject = sobject or self.schema.object_name(query.sobject, query.sobject_offset)
-        query = self.expand_fields(query, sobject)
+        query = self.expand_fields(without_alias(query), sobject)
         if query.offset is not None and query.offset > MAX_OFFSET:
             raise errors.offset_too_large()
         compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join)

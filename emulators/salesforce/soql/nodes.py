@@ -112,5 +112,7 @@ class Query:
     order_by: tuple[OrderItem, ...] = ()
     limit: int | None = None
     offset: int | None = None
+    alias: str | None = None
+    """`FROM Account acct`: paths may start with `acct.`."""
     features: frozenset[str] = field(default_factory=frozenset)
     """Clauses that Bulk 2.0 refuses, as seen while parsing (e.g. "OFFSET", "TYPEOF")."""

@@ -58,6 +58,8 @@ RESERVED = frozenset(
 )
 """Words that cannot name a field; met where a field is expected they are unexpected tokens."""
 
+_CLAUSE_WORDS = frozenset(["WHERE", "WITH", "GROUP", "ORDER", "LIMIT", "OFFSET", "FOR", "USING", "HAVING"])
+
 _UNSUPPORTED_FUNCTIONS = frozenset(
     [
         "SUM",
@@ -139,6 +141,9 @@ class _Parser:
         sobject_token = self.advance()
         if sobject_token.kind is not Kind.NAME or "." in sobject_token.text:
             raise self.fail(sobject_token)
+        alias = None
+        if self.current.kind is Kind.NAME and self.current.text.upper() not in _CLAUSE_WORDS:
+            alias = self.advance().text
         where = self.where_clause()
         self.with_clause()
         group_by = self.group_by_clause()
@@ -152,6 +157,7 @@ class _Parser:
             select=select,
             sobject=sobject_token.text,
             sobject_offset=sobject_token.offset,
+            alias=alias,
             where=where,
             group_by=group_by,
             order_by=order_by,

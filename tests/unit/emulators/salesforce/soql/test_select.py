@@ -99,3 +99,11 @@ def test_child_subquery_lists_children_or_null(helpdesk: Helpdesk) -> None:
 def test_object_name_prefix_on_own_fields(helpdesk: Helpdesk) -> None:
     records = execute(helpdesk.store, "SELECT Account.Name FROM Account WHERE Stames_Id__c = 'org-2'").records
     assert records[0]["Name"] == "Globex"
+
+
+def test_object_alias_prefixes_paths(helpdesk: Helpdesk) -> None:
+    soql = "SELECT c.Subject, c.Account.Name FROM Case c WHERE c.Status = 'Working' ORDER BY c.Subject"
+    result = execute(helpdesk.store, soql)
+    assert [(r["Subject"], r["Account"]["Name"]) for r in result.records] == [
+        ("Invoice 100% wrong", "Globex")
+    ]
