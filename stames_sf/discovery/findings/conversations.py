@@ -11,6 +11,8 @@ HUGE_BODY_BYTES = 128 * 1024
 # Encoding damage (§3 #14): replacement character, mojibake (UTF-8 read as Latin-1), JSON-escaped
 # lone surrogates (the extractor keeps them as text), zero-width spaces and a trailing zero-width
 # joiner. Bidi marks are left out: right-to-left text carries them legitimately.
+# Only text holding combining marks can be NFD; checking first spares normalising every body.
+COMBINING_MARKS = r"[\x{0300}-\x{036F}]"
 DAMAGE_PATTERN = r"(\x{FFFD}|[ÂÃâð][\x{80}-\x{BF}]|\\u[dD][89abAB][0-9a-fA-F]{2}|\x{200B}|\x{200D}$)"
 
 
@@ -99,7 +101,9 @@ def encoding_damage(warehouse: RawWarehouse) -> Finding:
             "messages",
         )
     checks = [
-        f"(regexp_matches({text(name)}, '{DAMAGE_PATTERN}') OR {text(name)} <> nfc_normalize({text(name)}))"
+        f"(regexp_matches({text(name)}, '{DAMAGE_PATTERN}') "
+        f"OR (regexp_matches({text(name)}, '{COMBINING_MARKS}') "
+        f"AND {text(name)} <> nfc_normalize({text(name)})))"
         for name in columns
     ]
     return rows_finding(
