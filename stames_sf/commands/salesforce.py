@@ -43,11 +43,13 @@ def serve(
     work: WorkOption = DEFAULT_WORK,
 ) -> None:
     """Serve the local Salesforce org (REST, Bulk 2.0, OAuth) until interrupted."""
-    from emulators.salesforce.http.server import connection_path, run_server
+    from emulators.salesforce.http.server import connection_path, org_exists, run_server
     from emulators.salesforce.http.users import agent_emails
 
     state_dir = _state_dir(state, work)
     emails = agent_emails(match_agents) if match_agents else None
+    if emails and org_exists(state_dir):
+        typer.echo("Note: the org already exists; agent users are seeded on first start or on reset.")
     scheme = "http" if http else "https"
     host = "127.0.0.1" if http else "localhost"
     typer.echo(f"Salesforce org emulator at {scheme}://{host}:{port}")

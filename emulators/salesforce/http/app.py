@@ -27,7 +27,6 @@ from emulators.salesforce.http.auth_store import AuthStore
 from emulators.salesforce.http.errors import SalesforceApiError, api_error_handler, http_error_handler
 from emulators.salesforce.http.gate import ApiUsage, ServicesGate
 from emulators.salesforce.http.oauth import oauth_routes
-from emulators.salesforce.http.users import ensure_agent_users
 from emulators.salesforce.org.store import Org
 
 DEFAULT_API_VERSION = "62.0"
@@ -65,14 +64,12 @@ def create_app(
 ) -> Starlette:
     """The emulator app over the org persisted in `state_dir` (created on first use).
 
-    `match_agent_emails` adds an active User per e-mail that the org lacks, so a dataset's agents
-    can be matched to Salesforce users as on a prepared customer org.
+    `match_agent_emails` seeds the org's Users from a dataset's agents (when the org is created,
+    and again on `/__admin/reset`); an org that already exists keeps its users.
     """
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     org = Org.open(state_dir, agent_emails=match_agent_emails)
-    if match_agent_emails:
-        ensure_agent_users(org, match_agent_emails)  # an org seeded earlier lacks the new agents
     bulk = BulkService(org, state_dir)
 
     @contextlib.asynccontextmanager

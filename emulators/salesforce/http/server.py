@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from emulators.salesforce.http.app import DEFAULT_API_VERSION, create_app
 from emulators.salesforce.http.orgview import org_id_of, username_of
 from emulators.salesforce.http.tls import TlsFiles, ensure_tls
+from emulators.salesforce.org.store import DATABASE_FILE
 from emulators.serving import LOOPBACK, free_port, serve_forever
 
 CONNECTION_FILE = "connection.json"
@@ -72,6 +73,11 @@ class RunningServer:
 
 def connection_path(state_dir: Path) -> Path:
     return Path(state_dir) / CONNECTION_FILE
+
+
+def org_exists(state_dir: Path) -> bool:
+    """Whether the state folder already holds an org (seeding happens only on creation)."""
+    return (Path(state_dir) / DATABASE_FILE).exists()
 
 
 def read_connection(state_dir: Path) -> Connection:
