@@ -116,6 +116,8 @@ async def _create_multipart(request: Request, service: BulkService) -> Response:
         spec = json.loads(job_text or "{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise BulkError(400, *messages.BAD_JSON) from None
+    if not isinstance(spec, dict):
+        raise BulkError(400, *messages.BAD_JSON)
     data = content.encode("utf-8") if isinstance(content, str) else (content or b"")
     if len(data.decode("utf-8", errors="replace")) > MULTIPART_CHAR_LIMIT:
         raise BulkError(400, messages.INVALID_JOB, messages.MULTIPART_TOO_LARGE)
@@ -134,7 +136,8 @@ async def upload(request: Request) -> Response:
     service = _service(request)
     job_id = request.path_params["job_id"]
     target = service.start_upload(job_id)
-    declared = int(request.headers.get("content-length") or 0)
+    length_header = request.headers.get("content-length", "")
+    declared = int(length_header) if length_header.isdigit() else 0
     if exceeds_upload_limit(declared):
         raise BulkError(400, *messages.UPLOAD_TOO_LARGE)
     gzipped = request.headers.get("content-encoding", "").lower() == "gzip"

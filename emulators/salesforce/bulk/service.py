@@ -131,9 +131,9 @@ class BulkService:
         """Where to write the job's CSV; refuses a job that is not Open or already has data."""
         job = self.ingest_job(job_id)
         if job.state != OPEN:
-            raise BulkError(409, messages.INVALID_JOB_STATE, messages.UPLOAD_NOT_OPEN)
+            raise BulkError(400, messages.INVALID_JOB_STATE, messages.UPLOAD_NOT_OPEN)
         if job.uploaded:
-            raise BulkError(409, messages.INVALID_JOB_STATE, messages.SECOND_UPLOAD)
+            raise BulkError(400, messages.INVALID_JOB_STATE, messages.SECOND_UPLOAD)
         return self.files(job_id).upload
 
     def finish_upload(self, job_id: str) -> None:
@@ -141,7 +141,7 @@ class BulkService:
             job.uploaded = True
 
         if self.jobs.update(job_id, mark, only_in=frozenset({OPEN})) is None:
-            raise BulkError(409, messages.INVALID_JOB_STATE, messages.UPLOAD_NOT_OPEN)
+            raise BulkError(400, messages.INVALID_JOB_STATE, messages.UPLOAD_NOT_OPEN)
 
     def change_state(self, kind: JobKind, job_id: str, wanted: str) -> Job:
         """PATCH `{"state": …}`: UploadComplete (ingest only) or Aborted."""
