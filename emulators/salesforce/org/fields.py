@@ -176,6 +176,7 @@ class FieldRule:
     picklist: frozenset[str]
     default_picklist: str | None
     default_value: Any
+    relationship_name: str | None = None
 
     @property
     def required(self) -> bool:
@@ -216,6 +217,7 @@ class FieldRule:
             picklist=frozenset(entry["value"] for entry in picklist_values if entry.get("active", True)),
             default_picklist=defaults[0] if defaults else None,
             default_value=described.get("defaultValue"),
+            relationship_name=described.get("relationshipName"),
         )
 
 
@@ -228,6 +230,7 @@ class ObjectSchema:
     field_order: list[str] = field(default_factory=list)
     indexed: list[FieldRule] = field(default_factory=list)
     blob_fields: list[str] = field(default_factory=list)
+    relationships: dict[str, FieldRule] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -259,6 +262,11 @@ class ObjectSchema:
         self.field_order = [described["name"] for described in fields]
         self.indexed = [rule for rule in self.rules.values() if rule.indexed]
         self.blob_fields = [rule.name for rule in self.rules.values() if rule.type == "base64"]
+        self.relationships = {
+            rule.relationship_name.lower(): rule
+            for rule in self.rules.values()
+            if rule.type == "reference" and rule.relationship_name
+        }
 
     def add_field(self, spec: FieldSpec) -> None:
         """Add or replace a field (metadata deploy)."""

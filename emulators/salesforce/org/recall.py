@@ -212,3 +212,19 @@ def delete_blocked(sobject: str, child_object: str, child_ids: list[str]) -> Fie
         f"following {child_object.lower()}s.: {listed}",
         [],
     )
+
+
+def foreign_key_not_found(value: str, field_name: str, sobject: str) -> FieldError:
+    """A nested `"Account": {"Ext__c": …}` reference that matches no record."""
+    return FieldError(
+        "INVALID_FIELD",
+        f"Foreign key external ID: {value} not found for field {field_name} in entity {sobject}",
+        [],
+    )
+
+
+def bad_foreign_key(field_name: str, reference: str) -> FieldError:
+    """A nested reference without one key field, or polymorphic without `attributes.type`."""
+    return FieldError(
+        "INVALID_FIELD", f"{field_name}: invalid foreign key reference {reference}", [field_name]
+    )

@@ -11,7 +11,13 @@ from emulators.salesforce.describe import field_flags_text, recorded_json
 from emulators.salesforce.org import recall
 from emulators.salesforce.org.fields import FieldSpec, ObjectSchema, master_record_type, object_template
 from emulators.salesforce.org.ids import KEY_PREFIXES
-from emulators.salesforce.org.standard_facts import DEFAULT_LENGTHS, EXTRA_FLAGS, FIELD_FACTS, OBJECT_FACTS
+from emulators.salesforce.org.standard_facts import (
+    DEFAULT_LENGTHS,
+    EXTRA_FLAGS,
+    FIELD_FACTS,
+    OBJECT_FACTS,
+    child_relationships,
+)
 
 API_VERSION = "62.0"
 """Version written into describe `urls`; the server answers on any version it lists."""
@@ -92,6 +98,7 @@ def built_object(sobject: str, entries: list[tuple[str, str, bool, bool, bool]])
         mergeable=False,
         feedEnabled=sobject in ("User", "Topic", "ContentDocument"),
         fields=[flag_field_spec(sobject, entry).to_describe() for entry in entries],
+        childRelationships=child_relationships(sobject),
     )
     described["urls"] = object_urls(sobject)
     return ObjectSchema(described)
@@ -202,6 +209,7 @@ def custom_object_describe(name: str, label: str, plural: str, prefix: str, *, o
         recordTypeInfos=[master_record_type()],
     )
     described["urls"] = object_urls(name)
+    described["childRelationships"] = child_relationships("*custom")
     system = [
         FieldSpec(
             "Id", "id", "Record ID", createable=False, updateable=False, nillable=False, defaulted=True

@@ -228,3 +228,38 @@ OBJECT_FACTS: dict[str, dict[str, Any]] = {
     },
 }
 """Object-level describe flags of the built objects (createable/updateable/deletable default True)."""
+
+CHILD_RELATIONSHIPS: dict[str, list[tuple[str, str, str, bool]]] = {
+    "ContentDocument": [
+        ("ContentVersion", "ContentDocumentId", "ContentVersions", True),
+        ("ContentDocumentLink", "ContentDocumentId", "ContentDocumentLinks", True),
+        ("TopicAssignment", "EntityId", "TopicAssignments", True),
+    ],
+    "Topic": [("TopicAssignment", "TopicId", "TopicAssignments", True)],
+    "Task": [("TopicAssignment", "EntityId", "TopicAssignments", True)],
+    "User": [("ContentDocumentLink", "LinkedEntityId", "ContentDocumentLinks", False)],
+    "EmailMessage": [("ContentDocumentLink", "LinkedEntityId", "ContentDocumentLinks", True)],
+    "*custom": [
+        ("ContentDocumentLink", "LinkedEntityId", "ContentDocumentLinks", True),
+        ("Task", "WhatId", "Tasks", True),
+    ],
+}
+"""(child object, field, relationship name, cascadeDelete) of the built describes; `*custom` applies to
+every deployed custom object [recall: the names are the standard ones used in SOQL subqueries]."""
+
+
+def child_relationships(sobject: str) -> list[dict[str, Any]]:
+    """The `childRelationships` entries of a built or custom object, in the recorded shape."""
+    return [
+        {
+            "cascadeDelete": cascade,
+            "childSObject": child,
+            "deprecatedAndHidden": False,
+            "field": field_name,
+            "junctionIdListNames": [],
+            "junctionReferenceTo": [],
+            "relationshipName": relationship,
+            "restrictedDelete": False,
+        }
+        for child, field_name, relationship, cascade in CHILD_RELATIONSHIPS.get(sobject, [])
+    ]

@@ -14,7 +14,7 @@ from typing import Any
 from emulators.salesforce.org import objects, recall
 from emulators.salesforce.org.database import Database
 from emulators.salesforce.org.deploy import DeployResult, deploy_folder, replay_deployments
-from emulators.salesforce.org.fields import ANY_OBJECT, ObjectSchema
+from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
 from emulators.salesforce.org.ids import mint, normalise
 from emulators.salesforce.org.rules import (
     AUDIT_FIELDS,
@@ -291,6 +291,7 @@ class Org:
             raise Rejected(recall.object_not("inserted", schema.describe["label"]))
         user = self.user(ctx.user_id)
         audit_allowed = system or self._audit_allowed(schema, user)
+        values = self._resolve_relationships(schema, values)
         clean = clean_values(schema, values, ctx.wire, "insert", audit_allowed=audit_allowed, system=system)
         apply_defaults(schema, clean, ctx.user_id)
         blobs = _pop_blobs(schema, clean)
@@ -335,6 +336,7 @@ class Org:
         if not schema.flag("updateable"):
             raise Rejected(recall.object_not("updated", schema.describe["label"]))
         incoming = {key: value for key, value in values.items() if key.lower() != "id"}
+        incoming = self._resolve_relationships(schema, incoming)
         clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
         check_required(schema, clean, "update")
         blobs = _pop_blobs(schema, clean)
@@ -506,6 +508,39 @@ class Org:
             owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
             if owner_check and not self.user(value).is_active:
                 raise Rejected(recall.inactive_owner(rule.name))
+
+    def _resolve_relationships(self, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """REST JSON may set a lookup by the parent's external id: `"Account": {"Ext__c": "A-1"}`
+        (polymorphic ones name the type in `attributes`). Replace such entries by the lookup's Id."""
+        if not any(isinstance(value, dict) for key, value in values.items() if key != "attributes"):
+            return values
+        resolved: dict[str, Any] = {}
+        for key, value in values.items():
+            rule = schema.relationships.get(key.lower()) if isinstance(value, dict) else None
+            if rule is None or key == "attributes":
+                resolved[key] = value
+                continue
+            resolved[rule.name] = self._parent_id(rule, value)
+        return resolved
+
+    def _parent_id(self, rule: FieldRule, reference: dict[str, Any]) -> str:
+        declared = (reference.get("attributes") or {}).get("type")
+        targets = [target for target in rule.reference_to if target != ANY_OBJECT]
+        target = declared or (targets[0] if len(targets) == 1 else None)
+        keys = [key for key in reference if key != "attributes"]
+        if target is None or len(keys) != 1 or self._schema.find(target) is None:
+            raise Rejected(recall.bad_foreign_key(rule.name, str(reference)))
+        parent = self._schema.get(target)
+        key_rule = parent.rule(keys[0])
+        if key_rule is None or not (key_rule.external_id or key_rule.id_lookup):
+            raise Rejected(recall.not_an_external_id(parent.name, keys[0]))
+        value = reference[keys[0]]
+        matches = self.find_ids(parent.name, key_rule.name, value if isinstance(value, str) else str(value))
+        if not matches:
+            raise Rejected(recall.foreign_key_not_found(str(value), key_rule.name, parent.name))
+        if len(matches) > 1:
+            raise Rejected(recall.duplicate_external_id(key_rule.name, matches))
+        return matches[0]
 
     def _check_unique(self, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
         for rule in schema.indexed:

@@ -191,3 +191,15 @@ def test_object_level_flags_from_the_contract() -> None:
 def test_key_prefixes_are_unique() -> None:
     prefixes = [REGISTRY.get(name).key_prefix for name in REGISTRY.names()]
     assert len(prefixes) == len(set(prefixes))
+
+
+def test_child_relationships_of_built_objects() -> None:
+    def children(sobject: str) -> set[tuple[str, str, str]]:
+        return {
+            (item["childSObject"], item["field"], item["relationshipName"])
+            for item in REGISTRY.get(sobject).describe["childRelationships"]
+        }
+
+    assert ("ContentVersion", "ContentDocumentId", "ContentVersions") in children("ContentDocument")
+    assert ("TopicAssignment", "TopicId", "TopicAssignments") in children("Topic")
+    assert ("EmailMessage", "ParentId", "EmailMessages") in children("Case")

@@ -283,3 +283,18 @@ def test_accounts_and_contacts_with_cases_cannot_be_deleted(org: Org, admin: OpC
     assert org.delete(case.id, admin).success
     assert org.delete(contact.id, admin).success
     assert org.delete(account.id, admin).success
+
+
+def test_lookup_by_parent_external_id(deployed_org: Org, admin: OpContext) -> None:
+    org = deployed_org
+    contact = org.insert("Contact", {"LastName": "Li", "Stames_Id__c": "U-9"}, admin)
+    case = org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "u-9"}}, admin)
+    assert case.success, case
+    assert record(org, case.id)["ContactId"] == contact.id
+    owner = {"attributes": {"type": "User"}, "Username": "integration@stames-sf.example.org"}
+    owned = org.insert("Case", {"Subject": "s", "Owner": owner}, admin)
+    assert record(org, owned.id)["OwnerId"] == org.integration_user_id
+    assert code_of(org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "nope"}}, admin)) == (
+        "INVALID_FIELD"
+    )
+    assert code_of(org.insert("Case", {"Subject": "s", "Owner": {"Username": "x"}}, admin)) == "INVALID_FIELD"
