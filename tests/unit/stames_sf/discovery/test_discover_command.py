@@ -3,7 +3,7 @@
 from typer.testing import CliRunner
 
 from stames_sf.cli import app
-from tests.fixtures.discovery import TICKETS
+from tests.fixtures.discovery_records import TICKETS
 
 
 def test_discover_without_a_warehouse_says_to_extract_first(tmp_path):

@@ -9,15 +9,8 @@ import pytest
 
 from stames_sf.discovery.service import run_discovery
 from stames_sf.workdir import WorkDir
-from tests.fixtures.discovery import (
-    CUSTOMERS,
-    EXPECTED_FINDINGS,
-    HOSTILE_SUBJECT,
-    MESSAGES,
-    TABLES,
-    TICKETS,
-    land_with_dlt,
-)
+from tests.fixtures.discovery import EXPECTED_FINDINGS, TABLES, land_with_dlt
+from tests.fixtures.discovery_records import CUSTOMERS, HOSTILE_SUBJECT, MESSAGES, TICKETS
 
 
 @pytest.fixture(scope="module")
