@@ -48,6 +48,7 @@ def rest_routes() -> list[BaseRoute]:
         *_both("/sobjects/{sobject}/{record_id}", sobjects.sobject_row, ["GET", "PATCH", "DELETE", "POST"]),
         *_both("/sobjects/{sobject}/{key}/{value}", sobjects.sobject_by_key, ["GET", "PATCH", "DELETE"]),
         *_both("/composite/sobjects", collections.collection, ["POST", "PATCH", "DELETE"]),
+        *_both("/composite/sobjects/{sobject}", collections.collection_retrieve, ["GET", "POST"]),
         *_both("/composite/sobjects/{sobject}/{field}", collections.collection_upsert, ["PATCH"]),
         *_both("/query", query.query, ["GET"]),
         *_both("/queryAll", query.query_all, ["GET"]),

@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse, Response
 from emulators.salesforce.http import recall
 from emulators.salesforce.http.describe import field_of
 from emulators.salesforce.http.errors import SalesforceApiError
-from emulators.salesforce.http.requests_io import flag, json_body, op_context
+from emulators.salesforce.http.requests_io import api_version, flag, json_body, op_context
+from emulators.salesforce.http.sobjects import rest_record
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
 
 MAX_RECORDS = 200
@@ -138,6 +139,37 @@ async def collection(request: Request) -> Response:
     write = _insert if request.method == "POST" else _update
     results = _run(org, records, ctx, write, all_or_none)
     return JSONResponse([_result_body(result, with_created=False) for result in results])
+
+
+async def collection_retrieve(request: Request) -> Response:
+    """`GET /composite/sobjects/{type}?ids=&fields=` or `POST` with `{"ids", "fields"}` (jsforce's
+    multi-record retrieve): one record per Id in order, `null` for Ids that match no live record."""
+    org = request.app.state.org
+    sobject = request.path_params["sobject"]
+    try:
+        describe = org.describe(sobject)
+    except KeyError as error:
+        raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist") from error
+    if request.method == "POST":
+        body = await json_body(request)
+        body = body if isinstance(body, dict) else {}
+        ids, fields = list(body.get("ids") or []), list(body.get("fields") or [])
+    else:
+        ids = [part for part in request.query_params.get("ids", "").split(",") if part]
+        fields = [part for part in request.query_params.get("fields", "").split(",") if part]
+    if not ids or not fields:
+        raise SalesforceApiError(400, "MISSING_ARGUMENT", "ids and fields are required")
+    if len(ids) > MAX_RECORDS:
+        raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
+    version = api_version(request)
+    records: list[dict[str, Any] | None] = []
+    for record_id in ids:
+        record = org.get(str(record_id))
+        if record is None or record["attributes"]["type"] != describe["name"]:
+            records.append(None)
+            continue
+        records.append(rest_record(record, version, ",".join(fields), describe))
+    return JSONResponse(records)
 
 
 async def collection_upsert(request: Request) -> Response:

@@ -97,3 +97,18 @@ def test_upsert_collection_reports_created_per_record(sf_server: RunningServer) 
     assert results[0]["created"] is False
     unknown = _call(sf_server, "PATCH", "/Account/NoSuchKey__c", json={"records": []})
     assert unknown.status_code == 404
+
+
+def test_retrieve_many_returns_records_in_order_and_null_for_unknown_ids(sf_server: RunningServer) -> None:
+    created = _call(
+        sf_server,
+        "POST",
+        "",
+        json={"records": [{"attributes": {"type": "Account"}, "Name": f"R{index}"} for index in range(2)]},
+    ).json()
+    ids = [result["id"] for result in created]
+    missing = "001000000000000AAA"
+    got = _call(sf_server, "GET", f"/Account?ids={ids[1]},{missing},{ids[0]}&fields=Name").json()
+    assert [record["Name"] if record else None for record in got] == ["R1", None, "R0"]
+    posted = _call(sf_server, "POST", "/Account", json={"ids": ids, "fields": ["Id", "Name"]}).json()
+    assert [record["Id"] for record in posted] == ids
