@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from emulators.salesforce.org.types import RecordStore
 from emulators.salesforce.soql import errors
@@ -36,12 +38,28 @@ _LINK_FILTER_FIELDS = ("id", "contentdocumentid", "linkedentityid")
 
 
 def execute(
-    store: RecordStore, soql: str, *, include_deleted: bool = False, api_version: str = "62.0"
+    store: RecordStore,
+    soql: str,
+    *,
+    include_deleted: bool = False,
+    api_version: str = "62.0",
+    time_zone: str = "UTC",
 ) -> QueryResult:
-    """Run `soql` (queryAll semantics when `include_deleted`). Raises `SoqlError` for a query the
-    org would refuse."""
+    """Run `soql` (queryAll semantics when `include_deleted`). `time_zone` is the running user's
+    `TimeZoneSidKey`: date literals such as TODAY follow the user's calendar, as in the org.
+    Raises `SoqlError` for a query the org would refuse."""
     query = parse(soql)
-    return Execution(store, soql, include_deleted=include_deleted, api_version=api_version).run(query)
+    execution = Execution(store, soql, include_deleted=include_deleted, api_version=api_version)
+    execution.zone = _zone(time_zone)
+    return execution.run(query)
+
+
+def _zone(name: str) -> tzinfo:
+    """The named IANA zone, UTC when the name is unknown."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,7 @@ class Execution:
         self.api_version = api_version
         self.schema = Schema(store, soql)
         self.parents = ParentCache(store, include_deleted=include_deleted)
+        self.zone: tzinfo = UTC
 
     # -- planning ---------------------------------------------------------------------------------
 
@@ -73,7 +92,7 @@ class Execution:
         query = self.expand_fields(without_alias(query), sobject)
         if query.offset is not None and query.offset > MAX_OFFSET:
             raise errors.offset_too_large()
-        compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join)
+        compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join, self.zone)
         predicate = None if query.where is None else compiler.compile(query.where)
         if sobject == "ContentDocumentLink" and not _filters_link(query.where):
             raise errors.content_document_link_unfiltered()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 
 from emulators.salesforce.soql import errors
@@ -21,12 +22,14 @@ SemiJoin = Callable[[Query, int], set[str]]
 class PredicateCompiler:
     """Builds predicates for one query's object."""
 
-    def __init__(self, schema: Schema, sobject: str, parents: ParentCache, semi_join: SemiJoin) -> None:
+    def __init__(
+        self, schema: Schema, sobject: str, parents: ParentCache, semi_join: SemiJoin, zone: tzinfo
+    ) -> None:
         self.schema = schema
         self.sobject = sobject
         self.parents = parents
         self.semi_join = semi_join
-        self.checker = LiteralChecker(schema.soql)
+        self.checker = LiteralChecker(schema.soql, zone)
 
     def compile(self, condition: Condition) -> Predicate:
         """A predicate for `condition`."""

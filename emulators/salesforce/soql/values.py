@@ -8,7 +8,7 @@ half-open ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from emulators.salesforce.soql import errors
@@ -108,8 +108,10 @@ def sort_value(kind: ValueKind, raw: Any) -> Any:
 class LiteralChecker:
     """Checks each literal against its field's type and converts it, raising the org's errors."""
 
-    def __init__(self, soql: str) -> None:
+    def __init__(self, soql: str, zone: tzinfo = UTC, today: date | None = None) -> None:
         self.soql = soql
+        self.zone = zone
+        self.today = today or datetime.now(zone).date()
 
     def convert(self, field: FieldInfo, literal: Value) -> Any:
         """The literal as a comparable value, a `Range`, or None for NULL."""
@@ -166,7 +168,7 @@ class LiteralChecker:
         if literal.kind == "date":
             return date.fromisoformat(literal.text)
         if literal.kind == "date_literal":
-            low, high = day_range(literal.text, literal.n)
+            low, high = day_range(literal.text, literal.n, self.today)
             return Range(low, high)
         raise self._wrong(field, literal)
 
@@ -174,8 +176,8 @@ class LiteralChecker:
         if literal.kind == "datetime":
             return parse_datetime(literal.text)
         if literal.kind == "date_literal":
-            low, high = day_range(literal.text, literal.n)
-            return Range(datetime.combine(low, time(), UTC), datetime.combine(high, time(), UTC))
+            low, high = day_range(literal.text, literal.n, self.today)
+            return Range(datetime.combine(low, time(), self.zone), datetime.combine(high, time(), self.zone))
         raise self._wrong(field, literal)
 
 

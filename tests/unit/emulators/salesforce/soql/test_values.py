@@ -1,10 +1,20 @@
 """Ids, stored values and comparison rules."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from emulators.salesforce.soql.values import Range, canonical_id, compare, parse_datetime, stored_value
+from emulators.salesforce.soql.nodes import Value
+from emulators.salesforce.soql.schema import FieldInfo
+from emulators.salesforce.soql.values import (
+    LiteralChecker,
+    Range,
+    canonical_id,
+    compare,
+    parse_datetime,
+    stored_value,
+)
 
 # 15 → 18 vectors published with the Id algorithm (see the Salesforce contract notes, section 3).
 ID_VECTORS = [
@@ -68,3 +78,13 @@ def test_ranges_follow_date_literal_semantics() -> None:
     assert compare("<=", date(2024, 3, 15), march)
     assert compare(">=", date(2024, 3, 1), march)
     assert compare("!=", date(2024, 5, 1), march)
+
+
+def test_date_literal_on_datetime_field_spans_the_users_local_day() -> None:
+    created = FieldInfo("CreatedDate", "datetime", "dateTime")
+    today = Value("date_literal", "TODAY", 0)
+    berlin = LiteralChecker("", ZoneInfo("Europe/Berlin"), today=date(2024, 7, 1)).convert(created, today)
+    assert berlin.low == datetime(2024, 6, 30, 22, tzinfo=UTC)  # midnight CEST is 22:00 UTC
+    assert berlin.high - berlin.low == timedelta(days=1)
+    utc = LiteralChecker("", UTC, today=date(2024, 7, 1)).convert(created, today)
+    assert utc.low == datetime(2024, 7, 1, tzinfo=UTC)
