@@ -304,6 +304,7 @@ def _add_child_relationship(
             "restrictedDelete": False,
         }
     )
+    parent.refresh()
 
 
 def _root(path: Path) -> ET.Element:

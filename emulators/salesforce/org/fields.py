@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,6 +232,7 @@ class ObjectSchema:
     indexed: list[FieldRule] = field(default_factory=list)
     blob_fields: list[str] = field(default_factory=list)
     relationships: dict[str, FieldRule] = field(default_factory=dict)
+    _describe_text: str | None = None
 
     def __post_init__(self) -> None:
         self.refresh()
@@ -251,12 +253,19 @@ class ObjectSchema:
         """An object-level describe flag: createable, updateable, deletable…"""
         return bool(self.describe.get(name))
 
+    def describe_copy(self) -> dict[str, Any]:
+        """A private copy of the describe (callers may change it); the JSON text is cached."""
+        if self._describe_text is None:
+            self._describe_text = json.dumps(self.describe)
+        return dict(json.loads(self._describe_text))
+
     def rule(self, field_name: str) -> FieldRule | None:
         """The rule of a field by case-insensitive API name."""
         return self.rules.get(field_name.lower())
 
     def refresh(self) -> None:
         """Recompute the rules after the describe changed (deploy)."""
+        self._describe_text = None
         fields = self.describe["fields"]
         self.rules = {described["name"].lower(): FieldRule.from_describe(described) for described in fields}
         self.field_order = [described["name"] for described in fields]

@@ -86,7 +86,7 @@ class Org:
     def describe(self, sobject: str, *, user_id: str | None = None) -> dict[str, Any]:
         """Describe JSON; with `user_id`, audit fields show createable when that user may set them."""
         schema = self._schema.get(sobject)
-        described = json.loads(json.dumps(schema.describe))
+        described = schema.describe_copy()
         if user_id is not None and self._audit_allowed(schema, self.user(user_id)):
             for described_field in described["fields"]:
                 if described_field["name"] in AUDIT_FIELDS:
