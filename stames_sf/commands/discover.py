@@ -9,6 +9,8 @@ from stames_sf.options import DEFAULT_WORK, WorkOption
 
 def discover(work: WorkOption = DEFAULT_WORK) -> None:
     """Profile the raw extraction and write reports/scope.md and reports/scope.html."""
+    import duckdb
+
     from stames_sf.discovery.service import run_discovery
     from stames_sf.workdir import WorkDir
 
@@ -16,7 +18,12 @@ def discover(work: WorkOption = DEFAULT_WORK) -> None:
     if not work_dir.warehouse.exists():
         typer.echo(f"No warehouse in {work_dir.root}: run `stames-sf extract` first.", err=True)
         raise typer.Exit(1)
-    report = run_discovery(work_dir)
+    try:
+        report = run_discovery(work_dir)
+    except duckdb.IOException as error:
+        # DuckDB allows one writer: an extraction still running holds the file.
+        typer.echo(f"Cannot read {work_dir.warehouse} (is an extraction running?): {error}", err=True)
+        raise typer.Exit(1) from error
     present = sum(1 for finding in report.findings if finding.count)
     typer.echo(
         f"{report.records('tickets') or 0:,} tickets, {present} edge-case classes present; "
