@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from emulators.salesforce.http import blobs
-from emulators.salesforce.http.describe import describe_of, field_of, object_info
+from emulators.salesforce.http.describe import describe_of, field_of, object_info, with_version
 from emulators.salesforce.http.errors import SalesforceApiError, field_errors_response
 from emulators.salesforce.http.requests_io import api_version, json_object, op_context
 from emulators.salesforce.org.ids import normalise
@@ -58,7 +58,7 @@ def rest_record(record: dict[str, Any], version: str, fields: str | None, descri
     body = {"attributes": {"type": name, "url": record_url(version, name, str(record["Id"]))}}
     if fields is None:
         body.update({key: value for key, value in record.items() if key != "attributes"})
-        return body
+        return _blob_urls_at(body, version, describe)
     for requested in (part.strip() for part in fields.split(",") if part.strip()):
         field = field_of(describe, requested)
         if field is None:
@@ -70,6 +70,14 @@ def rest_record(record: dict[str, Any], version: str, fields: str | None, descri
                 "reference your WSDL or the describe call for the appropriate names.",
             )
         body[field["name"]] = record.get(field["name"])
+    return _blob_urls_at(body, version, describe)
+
+
+def _blob_urls_at(body: dict[str, Any], version: str, describe: dict[str, Any]) -> dict[str, Any]:
+    """Blob fields read as the URL of their bytes, in the API version of the call."""
+    for name in blobs.blob_fields(describe):
+        if isinstance(body.get(name), str):
+            body[name] = with_version({name: body[name]}, version)[name]
     return body
 
 

@@ -42,7 +42,12 @@ def test_multipart_insert_then_download_returns_the_same_bytes(
     assert response.status_code == 201, response.text
     record_id = response.json()["id"]
     assert sf.ContentVersion.get_base64(record_id, base64_field="VersionData") == payload
-    assert sf.ContentVersion.get(record_id)["Title"] == "Screenshot"
+    record = sf.ContentVersion.get(record_id)
+    assert record["Title"] == "Screenshot"
+    assert (
+        record["VersionData"]
+        == f"/services/data/v{sf.sf_version}/sobjects/ContentVersion/{record_id}/VersionData"
+    )
 
 
 def test_multipart_without_the_entity_part_is_refused(sf_server: RunningServer) -> None:

@@ -22,7 +22,9 @@ def test_sf_cli_login_calls_all_answer_as_the_cli_needs(tmp_path: Path) -> None:
         assert user.json()["Username"] == server.connection.username
 
         dev_hub = session.get(
-            f"{base}/services/data/v51.0/query", params={"q": "SELECT Id FROM ScratchOrgInfo limit 1"}, timeout=30
+            f"{base}/services/data/v51.0/query",
+            params={"q": "SELECT Id FROM ScratchOrgInfo limit 1"},
+            timeout=30,
         )
         assert dev_hub.status_code >= 400
 
