@@ -161,7 +161,12 @@ def _process(
     except CsvRowError as error:
         raise JobFailedError(messages.BAD_HEADER.format(reason=error)) from error
     writer.headers(headers, raw_header)
-    row_writer = row_handler(job, store, headers)
+    try:
+        row_writer = row_handler(job, store, headers)
+    except JobFailedError:
+        for raw in records:  # a refused header leaves every row unprocessed
+            writer.unprocessed(raw)
+        raise
     ctx = OpContext(user_id=job.created_by_id, wire="csv", api="bulk")
     for batch in _batches(records, batch_size):
         if outcome.aborted or outcome.failure:

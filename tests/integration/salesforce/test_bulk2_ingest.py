@@ -123,9 +123,11 @@ def test_polymorphic_owner_needs_the_type_prefix(bulk_sf: Salesforce, bulk_http:
 
 
 def test_unknown_column_fails_the_job(bulk_http: BulkHttp) -> None:
-    info = bulk_http.run_ingest("Name,No_Such_Field__c\nA,b\n", object="Account", operation="insert")
+    info = bulk_http.run_ingest("Name,No_Such_Field__c\nA,b\nC,d\n", object="Account", operation="insert")
     assert info["state"] == "Failed"
-    assert "No_Such_Field__c" in info["errorMessage"]
+    assert info["errorMessage"] == "InvalidBatch : Field name not found : No_Such_Field__c"
+    assert [row["Name"] for row in bulk_http.results(info["id"], "unprocessedrecords")] == ["A", "C"]
+    assert bulk_http.results(info["id"], "successfulResults") == []
 
 
 def test_header_names_are_case_insensitive(bulk_sf: Salesforce, bulk_http: BulkHttp) -> None:
