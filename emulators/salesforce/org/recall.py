@@ -18,6 +18,9 @@ NUMBER_RANGE_CODE = "NUMBER_OUTSIDE_VALID_RANGE"
 LENGTH_IN_UTF16_UNITS = True
 """Salesforce measures text length as Java does (UTF-16 code units): an emoji counts as 2."""
 
+FIRST_YEAR, LAST_YEAR = 1700, 4000
+"""Dates and datetimes Salesforce stores: 1700-01-01 to 4000-12-31; others fail with the type code."""
+
 CLOSED_CASE_STATUSES = frozenset({"Closed"})
 """Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
 

@@ -7,6 +7,7 @@ import binascii
 import math
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from emulators.salesforce.org import recall
@@ -160,8 +161,13 @@ def _integer(rule: FieldRule, raw: Any) -> int:
 
 
 def _number(rule: FieldRule, raw: Any) -> float:
-    number = round(_numeric(rule, raw), rule.scale)
+    """Rounded half up to the field's scale, as Salesforce rounds (Python's `round` rounds half to even)."""
+    approximate = _numeric(rule, raw)
     integer_digits = rule.precision - rule.scale if rule.precision else 18
+    if abs(approximate) >= 10**integer_digits:
+        raise Rejected(recall.number_out_of_range(rule.name, rule.label, raw))
+    exact = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(repr(approximate))
+    number = float(exact.quantize(Decimal(1).scaleb(-rule.scale), rounding=ROUND_HALF_UP))
     if abs(number) >= 10**integer_digits:
         raise Rejected(recall.number_out_of_range(rule.name, rule.label, raw))
     return number
@@ -175,6 +181,8 @@ def _date(rule: FieldRule, raw: Any) -> str:
         parsed = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
         raise Rejected(recall.type_error(rule.label, raw)) from exc
+    if not recall.FIRST_YEAR <= parsed.year <= recall.LAST_YEAR:
+        raise Rejected(recall.type_error(rule.label, raw))
     return parsed.isoformat()
 
 
@@ -196,6 +204,8 @@ def _datetime(rule: FieldRule, raw: Any) -> str:
         )
     except ValueError as exc:
         raise Rejected(recall.type_error(rule.label, raw)) from exc
+    if not recall.FIRST_YEAR <= moment.year <= recall.LAST_YEAR:
+        raise Rejected(recall.type_error(rule.label, raw))
     return format_datetime(moment)
 
 

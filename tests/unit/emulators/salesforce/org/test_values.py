@@ -121,3 +121,17 @@ def test_json_base64_over_the_limit_is_refused_but_bytes_pass() -> None:
     assert coerce(blob, "YWJjZA==", "json") == b"abcd"
     multipart_bytes = bytes(recall.JSON_BASE64_MAX_BYTES + 1)
     assert coerce(blob, multipart_bytes, "json") == multipart_bytes
+
+
+@pytest.mark.parametrize(
+    ("raw", "scale", "expected"), [("8.5", 0, 9.0), ("-8.5", 0, -9.0), ("2.345", 2, 2.35)]
+)
+def test_numbers_round_half_up(raw: str, scale: int, expected: float) -> None:
+    assert coerce(rule("currency", precision=18, scale=scale), raw, "csv") == expected
+
+
+@pytest.mark.parametrize(("type_", "raw"), [("date", "0001-01-01"), ("datetime", "4001-01-01T00:00:00Z")])
+def test_dates_outside_salesforce_range_fail(type_: str, raw: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        coerce(rule(type_), raw, "csv")
+    assert caught.value.error.code == recall.TYPE_ERROR_CODE
