@@ -29,7 +29,7 @@ def attach_children(
         if relationship is None:
             raise _unknown_child_relationship(execution, item)
         child_sobject = str(relationship["childSObject"])
-        plan = execution.plan(item.query, child_sobject)
+        plan = execution.plan(item.query, child_sobject, child=True)
         paths = [select for select in plan.query.select if isinstance(select, Path)]
         columns = execution.columns(child_sobject, paths)
         by_parent = _children_by_parent(execution, plan, str(relationship["field"]))

@@ -49,9 +49,10 @@ def execute(
     `TimeZoneSidKey`: date literals such as TODAY follow the user's calendar, as in the org.
     Raises `SoqlError` for a query the org would refuse."""
     query = parse(soql)
-    execution = Execution(store, soql, include_deleted=include_deleted, api_version=api_version)
-    execution.zone = _zone(time_zone)
-    return execution.run(query)
+    zone = _zone(time_zone)
+    return Execution(store, soql, include_deleted=include_deleted, api_version=api_version, zone=zone).run(
+        query
+    )
 
 
 def _zone(name: str) -> tzinfo:
@@ -76,25 +77,28 @@ class Plan:
 class Execution:
     """State shared by one query and its subqueries: schema lookups and fetched parents."""
 
-    def __init__(self, store: RecordStore, soql: str, *, include_deleted: bool, api_version: str) -> None:
+    def __init__(
+        self, store: RecordStore, soql: str, *, include_deleted: bool, api_version: str, zone: tzinfo = UTC
+    ) -> None:
         self.store = store
         self.include_deleted = include_deleted
         self.api_version = api_version
+        self.zone = zone
         self.schema = Schema(store, soql)
         self.parents = ParentCache(store, include_deleted=include_deleted)
-        self.zone: tzinfo = UTC
 
     # -- planning ---------------------------------------------------------------------------------
 
-    def plan(self, query: Query, sobject: str | None = None) -> Plan:
-        """Check names, literal types and clause limits; compile WHERE and ORDER BY."""
+    def plan(self, query: Query, sobject: str | None = None, *, child: bool = False) -> Plan:
+        """Check names, literal types and clause limits; compile WHERE and ORDER BY. A `child`
+        subquery is already narrowed by its parents, so ContentDocumentLinks may be read there."""
         sobject = sobject or self.schema.object_name(query.sobject, query.sobject_offset)
         query = self.expand_fields(without_alias(query), sobject)
         if query.offset is not None and query.offset > MAX_OFFSET:
             raise errors.offset_too_large()
         compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join, self.zone)
         predicate = None if query.where is None else compiler.compile(query.where)
-        if sobject == "ContentDocumentLink" and not _filters_link(query.where):
+        if sobject == "ContentDocumentLink" and not child and not _filters_link(query.where):
             raise errors.content_document_link_unfiltered()
         order = []
         for item in query.order_by:

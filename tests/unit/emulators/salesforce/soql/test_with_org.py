@@ -106,3 +106,26 @@ def test_polymorphic_name_is_the_targets_name_field(soql_org: Any, loaded: dict[
     name_field = next(f["name"] for f in soql_org.describe("Case")["fields"] if f.get("nameField"))
     assert record["What"]["Name"] == soql_org.get(loaded["first"])[name_field]
     assert record["What"]["Type"] == "Case"
+
+
+def test_content_document_links_as_a_child_subquery(soql_org: Any, loaded: dict[str, str]) -> None:
+    """Links read through their parent need no filter of their own."""
+    relationship = next(
+        r["relationshipName"]
+        for r in soql_org.describe("Case")["childRelationships"]
+        if r["childSObject"] == "ContentDocumentLink"
+    )
+    version = insert(
+        soql_org,
+        "ContentVersion",
+        Title="log",
+        PathOnClient="log.txt",
+        VersionData="aGk=",
+        FirstPublishLocationId=loaded["first"],
+    )
+    document = soql_org.get(version)["ContentDocumentId"]
+    soql = (
+        f"SELECT Id, (SELECT ContentDocumentId FROM {relationship}) FROM Case WHERE Id = '{loaded['first']}'"
+    )
+    (record,) = execute(soql_org, soql).records
+    assert [link["ContentDocumentId"] for link in record[relationship]["records"]] == [document]
