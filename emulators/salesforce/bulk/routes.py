@@ -178,8 +178,9 @@ async def ingest_results(request: Request) -> Response:
         raise BulkError(400, messages.INVALID_JOB_STATE, messages.NO_RESULTS_YET)
     files = service.files(job.id)
     path: Path = getattr(files, kind)
-    if kind == "unprocessed" and not path.exists() and files.upload.exists():
-        path = files.upload
+    never_read = not path.exists() or path.stat().st_size == 0
+    if kind == "unprocessed" and never_read and files.upload.exists():
+        path = files.upload  # the job stopped before reading its data: all of it is unprocessed
     return _file_response(request, path)
 
 

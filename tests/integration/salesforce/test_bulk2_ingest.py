@@ -160,6 +160,7 @@ def test_crlf_data_in_an_lf_job_fails_the_job(bulk_http: BulkHttp) -> None:
     info = bulk_http.run_ingest("Name\r\nA\r\n", object="Account", operation="insert", lineEnding="LF")
     assert info["state"] == "Failed"
     assert "LineEnding" in info["errorMessage"]
+    assert [row["Name"] for row in bulk_http.results(info["id"], "unprocessedrecords")] == ["A"]
 
 
 def test_delete_then_hard_delete(bulk_sf: Salesforce) -> None:
