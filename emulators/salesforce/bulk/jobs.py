@@ -109,8 +109,6 @@ class Job:
             body["assignmentRuleId"] = self.assignment_rule_id
         if self.kind == "ingest" and self.state == OPEN:
             body["contentUrl"] = f"services/data/v{self.api_version}/jobs/ingest/{self.id}/batches"
-        if self.kind == "query":
-            body["query"] = self.query
         if brief:
             return body
         body["jobType"] = "V2Ingest" if self.kind == "ingest" else "V2Query"
