@@ -132,6 +132,18 @@ CONTENT_DOCUMENT_LINK_FILTER = (
 """Quoted from real org error bodies (Data Loader logs and API clients), code MALFORMED_QUERY."""
 
 
+CONTENT_DOCUMENT_LINK_NON_ID_FILTER = (
+    "Implementation restriction: filtering on non-id fields is only permitted when filtering by "
+    "ContentDocumentLink.LinkedEntityId using the equals operator."
+)
+"""Quoted from a real error reported in a public project's notes, code MALFORMED_QUERY [recall]."""
+
+
+def content_document_link_non_id_filter() -> SoqlError:
+    """ContentDocumentLink filtered on a non-Id field without `LinkedEntityId = '...'`."""
+    return SoqlError("MALFORMED_QUERY", CONTENT_DOCUMENT_LINK_NON_ID_FILTER)
+
+
 def content_document_link_unfiltered() -> SoqlError:
     """ContentDocumentLink queried without an Id/ContentDocumentId/LinkedEntityId filter (contract §4.4)."""
     return SoqlError("MALFORMED_QUERY", CONTENT_DOCUMENT_LINK_FILTER)

@@ -98,8 +98,8 @@ class Execution:
             raise errors.offset_too_large()
         compiler = PredicateCompiler(self.schema, sobject, self.parents, self.semi_join, self.zone)
         predicate = None if query.where is None else compiler.compile(query.where)
-        if sobject == "ContentDocumentLink" and not child and not _filters_link(query.where):
-            raise errors.content_document_link_unfiltered()
+        if sobject == "ContentDocumentLink" and not child:
+            _check_link_filter(query.where, self.schema)
         order = []
         for item in query.order_by:
             path = self.schema.resolve(sobject, item.path)
@@ -274,10 +274,15 @@ def _top_level_comparisons(where: Condition | None) -> list[Comparison]:
     return []
 
 
-def _filters_link(where: Condition | None) -> bool:
-    """True if a ContentDocumentLink query filters on Id, ContentDocumentId or LinkedEntityId with
-    `=` or `IN`, as the org requires (contract §4.4)."""
-    return any(
-        comparison.path.text.lower() in _LINK_FILTER_FIELDS and comparison.operator in ("=", "IN")
-        for comparison in _top_level_comparisons(where)
-    )
+def _check_link_filter(where: Condition | None, schema: Schema) -> None:
+    """ContentDocumentLink queries need `=`/`IN` on Id, ContentDocumentId or LinkedEntityId
+    (contract §4.4); other fields may only be filtered next to `LinkedEntityId = '...'`."""
+    comparisons = _top_level_comparisons(where)
+    if not any(c.path.text.lower() in _LINK_FILTER_FIELDS and c.operator in ("=", "IN") for c in comparisons):
+        raise errors.content_document_link_unfiltered()
+    by_entity = any(c.path.text.lower() == "linkedentityid" and c.operator == "=" for c in comparisons)
+    filtered_paths = [c.path for c in comparisons] if isinstance(where, Junction) else []
+    for path in filtered_paths:
+        kind = schema.resolve("ContentDocumentLink", path).leaf.kind
+        if kind != "id" and not by_entity:
+            raise errors.content_document_link_non_id_filter()

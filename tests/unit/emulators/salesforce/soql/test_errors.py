@@ -3,7 +3,7 @@
 import pytest
 
 from emulators.salesforce.soql import SoqlError, execute
-from emulators.salesforce.soql.errors import CONTENT_DOCUMENT_LINK_FILTER
+from emulators.salesforce.soql.errors import CONTENT_DOCUMENT_LINK_FILTER, CONTENT_DOCUMENT_LINK_NON_ID_FILTER
 from tests.fixtures.soql_store import Helpdesk
 
 
@@ -87,10 +87,19 @@ def test_content_document_link_with_filter_runs(helpdesk: Helpdesk) -> None:
         f"SELECT Id, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId = '{helpdesk.login_case}'",
     )
     assert [r["Id"] for r in result.records] == [link]
-    other = (
+    case_filter = f"LinkedEntityId = '{helpdesk.login_case}'"
+    by_entity = f"SELECT Id FROM ContentDocumentLink WHERE ShareType = 'V' AND {case_filter}"
+    assert [r["Id"] for r in execute(helpdesk.store, by_entity).records] == [link]
+    in_list = f"SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId IN ('{helpdesk.acme}')"
+    assert execute(helpdesk.store, in_list).records == []
+
+
+def test_content_document_link_non_id_filter_needs_linked_entity_equality(helpdesk: Helpdesk) -> None:
+    soql = (
         f"SELECT Id FROM ContentDocumentLink WHERE ShareType = 'V' AND LinkedEntityId IN ('{helpdesk.acme}')"
     )
-    assert execute(helpdesk.store, other).records == []
+    error = error_of(helpdesk, soql)
+    assert (error.code, error.message) == ("MALFORMED_QUERY", CONTENT_DOCUMENT_LINK_NON_ID_FILTER)
 
 
 def test_rest_body_is_a_json_array(helpdesk: Helpdesk) -> None:
