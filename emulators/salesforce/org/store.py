@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulators.salesforce.org import objects, recall
+from emulators.salesforce.org import objects, recall, references
 from emulators.salesforce.org.database import Database
 from emulators.salesforce.org.deploy import DeployResult, deploy_folder, replay_deployments
-from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
+from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import mint, normalise
 from emulators.salesforce.org.rules import (
     AUDIT_FIELDS,
@@ -25,27 +24,11 @@ from emulators.salesforce.org.rules import (
 )
 from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
 from emulators.salesforce.org.types import TOGGLES, FieldError, OpContext, SaveResult
+from emulators.salesforce.org.users import PERMISSION_KEY, PERMISSIONS, UserInfo, load_user
 from emulators.salesforce.org.values import Rejected, coerce, format_datetime
 
 DATABASE_FILE = "org.sqlite3"
 FILES_DIR = "files"
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    """A user as the rules see them: active or not, and the permissions that change what writes may do."""
-
-    user_id: str
-    username: str = ""
-    email: str = ""
-    is_active: bool = False
-    set_audit_fields: bool = False
-    bypass_automation: bool = False
-    hard_delete: bool = False
-    exists: bool = False
-
-
-PERMISSIONS = ("set_audit_fields", "bypass_automation", "hard_delete")
 
 
 class Org:
@@ -220,30 +203,10 @@ class Org:
     def user(self, user_id: str) -> UserInfo:
         """The user's status and permissions; an unknown Id gives an inactive user with none."""
         cached = self._users.get(user_id)
-        if cached is not None:
-            return cached
-        canonical = normalise(user_id) if isinstance(user_id, str) else None
-        if canonical is None:
-            return UserInfo(user_id=str(user_id))
-        cached = self._users.get(canonical)
-        if cached is not None:
-            return cached
-        row = self._db.fetch(canonical)
-        if row is None or row[0] != "User":
-            return UserInfo(user_id=canonical)
-        data = json.loads(row[2])
-        granted = json.loads(self._db.setting(f"permissions:{canonical}") or "{}")
-        info = UserInfo(
-            user_id=canonical,
-            username=data.get("Username", ""),
-            email=data.get("Email", ""),
-            is_active=bool(data.get("IsActive")) and not row[1],
-            exists=True,
-            **{name: bool(granted.get(name)) for name in PERMISSIONS},
-        )
-        self._users[canonical] = info
-        self._users[user_id] = info
-        return info
+        if cached is None:
+            cached = load_user(self._db, user_id)
+            self._users[user_id] = cached
+        return cached
 
     def grant(self, user_id: str, **permissions: bool) -> None:
         """Set permissions (`set_audit_fields`, `bypass_automation`, `hard_delete`) of a user."""
@@ -251,10 +214,10 @@ class Org:
         if unknown:
             raise KeyError(", ".join(unknown))
         canonical = normalise(user_id) or user_id
-        granted = json.loads(self._db.setting(f"permissions:{canonical}") or "{}")
+        granted = json.loads(self._db.setting(f"{PERMISSION_KEY}{canonical}") or "{}")
         granted.update(permissions)
         with self._db.transaction():
-            self._db.set_setting(f"permissions:{canonical}", json.dumps(granted))
+            self._db.set_setting(f"{PERMISSION_KEY}{canonical}", json.dumps(granted))
         self._users.clear()
 
     def reset(self, agent_emails: list[str] | None = None) -> None:
@@ -291,15 +254,15 @@ class Org:
             raise Rejected(recall.object_not("inserted", schema.describe["label"]))
         user = self.user(ctx.user_id)
         audit_allowed = system or self._audit_allowed(schema, user)
-        values = self._resolve_relationships(schema, values)
+        values = references.resolve_relationships(self, schema, values)
         clean = clean_values(schema, values, ctx.wire, "insert", audit_allowed=audit_allowed, system=system)
         apply_defaults(schema, clean, ctx.user_id)
         blobs = _pop_blobs(schema, clean)
         objects.before_insert(self, schema, clean, blobs, ctx)
         check_required(schema, clean, "insert")
         if not system:
-            self._check_references(schema, clean, inactive_allowed=audit_allowed)
-        self._check_unique(schema, clean, None)
+            references.check_references(self, schema, clean, inactive_allowed=audit_allowed)
+        references.check_unique(self, schema, clean, None)
         record_id = self._mint(schema)
         record = self._stamp_new(record_id, clean, ctx.user_id)
         objects.derive(self, schema, record, None)
@@ -336,13 +299,13 @@ class Org:
         if not schema.flag("updateable"):
             raise Rejected(recall.object_not("updated", schema.describe["label"]))
         incoming = {key: value for key, value in values.items() if key.lower() != "id"}
-        incoming = self._resolve_relationships(schema, incoming)
+        incoming = references.resolve_relationships(self, schema, incoming)
         clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
         check_required(schema, clean, "update")
         blobs = _pop_blobs(schema, clean)
         objects.before_update(self, schema, existing, clean, ctx)
-        self._check_references(schema, clean, inactive_allowed=False)
-        self._check_unique(schema, clean, record_id)
+        references.check_references(self, schema, clean, inactive_allowed=False)
+        references.check_unique(self, schema, clean, record_id)
         now = self.now()
         record = {
             **existing,
@@ -428,6 +391,22 @@ class Org:
         """Live records of `sobject` whose indexed reference `field_name` is `parent_id`."""
         return self._db.lookup(sobject, field_name, parent_id)
 
+    def indexed_ids(self, sobject: str, field_name: str, key: str) -> list[str]:
+        """Live records whose indexed field holds `key` (already in `index_key` form)."""
+        return self._db.lookup(sobject, field_name, key)
+
+    def record_state(self, record_id: str) -> tuple[str, bool] | None:
+        """(object name, deleted) of a record in the org, deleted ones included."""
+        row = self._db.fetch(record_id)
+        return (row[0], row[1]) if row else None
+
+    def object_of(self, record_id: str) -> ObjectSchema | None:
+        """The object an Id's key prefix belongs to."""
+        return self._schema.for_id(record_id)
+
+    def find_object(self, sobject: str) -> ObjectSchema | None:
+        return self._schema.find(sobject)
+
     def next_number(self, counter: str, start: int) -> int:
         """A persisted counter (auto-number fields such as CaseNumber); like Salesforce's, it may skip
         numbers after a rollback but never repeats one."""
@@ -487,70 +466,6 @@ class Org:
             and user.set_audit_fields
             and (schema.custom or schema.name in recall.AUDIT_FIELD_OBJECTS)
         )
-
-    def _check_references(
-        self, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
-    ) -> None:
-        for name, value in clean.items():
-            rule = schema.rules[name.lower()]
-            if rule.type != "reference" or value is None:
-                continue
-            target = self._schema.for_id(value)
-            if target is None or (
-                ANY_OBJECT not in rule.reference_to and target.name not in rule.reference_to
-            ):
-                raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
-            row = self._db.fetch(value)
-            if row is None:
-                raise Rejected(recall.missing_reference(rule.name))
-            if row[1]:
-                raise Rejected(recall.deleted_reference(rule.name))
-            owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
-            if owner_check and not self.user(value).is_active:
-                raise Rejected(recall.inactive_owner(rule.name))
-
-    def _resolve_relationships(self, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
-        """REST JSON may set a lookup by the parent's external id: `"Account": {"Ext__c": "A-1"}`
-        (polymorphic ones name the type in `attributes`). Replace such entries by the lookup's Id."""
-        if not any(isinstance(value, dict) for key, value in values.items() if key != "attributes"):
-            return values
-        resolved: dict[str, Any] = {}
-        for key, value in values.items():
-            rule = schema.relationships.get(key.lower()) if isinstance(value, dict) else None
-            if rule is None or key == "attributes":
-                resolved[key] = value
-                continue
-            resolved[rule.name] = self._parent_id(rule, value)
-        return resolved
-
-    def _parent_id(self, rule: FieldRule, reference: dict[str, Any]) -> str:
-        declared = (reference.get("attributes") or {}).get("type")
-        targets = [target for target in rule.reference_to if target != ANY_OBJECT]
-        target = declared or (targets[0] if len(targets) == 1 else None)
-        keys = [key for key in reference if key != "attributes"]
-        if target is None or len(keys) != 1 or self._schema.find(target) is None:
-            raise Rejected(recall.bad_foreign_key(rule.name, str(reference)))
-        parent = self._schema.get(target)
-        key_rule = parent.rule(keys[0])
-        if key_rule is None or not (key_rule.external_id or key_rule.id_lookup):
-            raise Rejected(recall.not_an_external_id(parent.name, keys[0]))
-        value = reference[keys[0]]
-        matches = self.find_ids(parent.name, key_rule.name, value if isinstance(value, str) else str(value))
-        if not matches:
-            raise Rejected(recall.foreign_key_not_found(str(value), key_rule.name, parent.name))
-        if len(matches) > 1:
-            raise Rejected(recall.duplicate_external_id(key_rule.name, matches))
-        return matches[0]
-
-    def _check_unique(self, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
-        for rule in schema.indexed:
-            value = clean.get(rule.name)
-            if not rule.unique or value is None:
-                continue
-            key = index_key(value, case_sensitive=rule.case_sensitive)
-            others = [found for found in self._db.lookup(schema.name, rule.name, key) if found != own_id]
-            if others:
-                raise Rejected(recall.duplicate_value(rule.name, others[0]))
 
     def _expand(self, schema: ObjectSchema, data: dict[str, Any]) -> dict[str, Any]:
         record = dict.fromkeys(schema.field_order)

@@ -1,0 +1,83 @@
+"""Checks that read other records: lookups point at live records of the right object, unique values
+are free, and nested external-id references (`"Account": {"Ext__c": "A-1"}`) resolve to Ids."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from emulators.salesforce.org import recall
+from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
+from emulators.salesforce.org.rules import index_key
+from emulators.salesforce.org.values import Rejected
+
+if TYPE_CHECKING:
+    from emulators.salesforce.org.store import Org
+
+
+def check_references(
+    org: Org, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
+) -> None:
+    """Every lookup value must name a live record of an object the field points to."""
+    for name, value in clean.items():
+        rule = schema.rules[name.lower()]
+        if rule.type != "reference" or value is None:
+            continue
+        target = org.object_of(value)
+        if target is None or (ANY_OBJECT not in rule.reference_to and target.name not in rule.reference_to):
+            raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
+        state = org.record_state(value)
+        if state is None:
+            raise Rejected(recall.missing_reference(rule.name))
+        if state[1]:
+            raise Rejected(recall.deleted_reference(rule.name))
+        owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
+        if owner_check and not org.user(value).is_active:
+            raise Rejected(recall.inactive_owner(rule.name))
+
+
+def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """REST JSON may set a lookup by the parent's external id: `"Account": {"Ext__c": "A-1"}`
+    (polymorphic ones name the type in `attributes`). Replace such entries by the lookup's Id."""
+    if not any(isinstance(value, dict) for key, value in values.items() if key != "attributes"):
+        return values
+    resolved: dict[str, Any] = {}
+    for key, value in values.items():
+        rule = schema.relationships.get(key.lower()) if isinstance(value, dict) else None
+        if rule is None or key == "attributes":
+            resolved[key] = value
+            continue
+        resolved[rule.name] = _parent_id(org, rule, value)
+    return resolved
+
+
+def _parent_id(org: Org, rule: FieldRule, reference: dict[str, Any]) -> str:
+    declared = (reference.get("attributes") or {}).get("type")
+    targets = [target for target in rule.reference_to if target != ANY_OBJECT]
+    target = declared or (targets[0] if len(targets) == 1 else None)
+    keys = [key for key in reference if key != "attributes"]
+    if target is None or len(keys) != 1 or org.find_object(target) is None:
+        raise Rejected(recall.bad_foreign_key(rule.name, str(reference)))
+    parent = org.schema(target)
+    key_rule = parent.rule(keys[0])
+    if key_rule is None or not (key_rule.external_id or key_rule.id_lookup):
+        raise Rejected(recall.not_an_external_id(parent.name, keys[0]))
+    value = reference[keys[0]]
+    matches = org.find_ids(parent.name, key_rule.name, value if isinstance(value, str) else str(value))
+    if not matches:
+        raise Rejected(recall.foreign_key_not_found(str(value), key_rule.name, parent.name))
+    if len(matches) > 1:
+        raise Rejected(recall.duplicate_external_id(key_rule.name, matches))
+    return matches[0]
+
+
+def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
+    """DUPLICATE_VALUE when another live record holds a unique field's value."""
+    for rule in schema.indexed:
+        value = clean.get(rule.name)
+        if not rule.unique or value is None:
+            continue
+        key = index_key(value, case_sensitive=rule.case_sensitive)
+        others = [found for found in org.indexed_ids(schema.name, rule.name, key) if found != own_id]
+        if others:
+            raise Rejected(recall.duplicate_value(rule.name, others[0]))
