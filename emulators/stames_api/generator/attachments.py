@@ -82,6 +82,7 @@ class AttachmentFactory:
     next_id: int = profile.FIRST_ATTACHMENT_ID
     _big_pool: dict[int, _Content] = field(default_factory=dict)
     _recent: deque[_Content] = field(default_factory=lambda: deque(maxlen=64))
+    _hostile_used: int = 0
 
     def make(
         self, rng: random.Random, *, ticket_id: int, message_id: int, channel_type: str, inline: bool = False
@@ -108,7 +109,8 @@ class AttachmentFactory:
         self._recent.append(content)
         file_name, content_type = content.file_name, content.content_type
         if rng.random() < profile.ATTACHMENT_HOSTILE_NAME:
-            file_name = rng.choice(HOSTILE_NAMES)
+            file_name = HOSTILE_NAMES[self._hostile_used % len(HOSTILE_NAMES)]  # in turn: each one shows up
+            self._hostile_used += 1
             kinds.append(KIND_HOSTILE)
         elif content_type == "application/pdf" and rng.random() < 0.05:
             content_type = "application/octet-stream"

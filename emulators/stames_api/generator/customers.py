@@ -67,6 +67,14 @@ def _identity(seed: int, index: int, count: int) -> Identity:
     )
 
 
+def language_of(seed: int, index: int, count: int) -> str:
+    """The language a customer writes in (a duplicate writes like the customer it copies)."""
+    if index == mailer_daemon_index(count):
+        return "en"
+    source = index - 1 if is_duplicate(seed, index, count) else index
+    return _identity(seed, source, count).language
+
+
 def is_duplicate(seed: int, index: int, count: int) -> bool:
     """A second record for the customer at `index - 1`, with a case/space/look-alike email."""
     if index < 1 or index >= mailer_daemon_index(count) or index - 1 == mailer_daemon_index(count):

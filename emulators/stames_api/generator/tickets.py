@@ -18,7 +18,7 @@ from emulators.stames_api.generator.catalog import (
     Record,
 )
 from emulators.stames_api.generator.custom_records import RecordSinks
-from emulators.stames_api.generator.history import HistoryPlan, StatusChangeIds, build_history
+from emulators.stames_api.generator.history import History, HistoryPlan, StatusChangeIds, build_history
 from emulators.stames_api.generator.profile import Volumes
 from emulators.stames_api.generator.seeding import rng_for
 from emulators.stames_api.generator.threads import Author, MessageIds, Thread, ThreadPlan, build_thread
@@ -45,6 +45,47 @@ class TicketSinks:
 
 
 @dataclass
+class _Draft:
+    """Decisions about one ticket taken before its children are built."""
+
+    rng: random.Random
+    index: int
+    ticket_id: int
+    fate: str
+    created_ms: int
+    customer: Record
+    channel_type: str
+    inbox_id: int
+    language: str
+    product: str
+    assignee_id: int | None
+    first_body: str | None
+    subject: str
+    merge_target: int | None
+    merged_at_ms: int | None
+    status: str = "new"
+
+
+def _updated_and_deleted(
+    rng: random.Random, draft: _Draft, thread: Thread, history: History
+) -> tuple[int, str | None]:
+    """The ticket follows its newest child (§2.3: a child change bumps the ticket); deletion comes last."""
+    latest = max(
+        [
+            draft.created_ms,
+            thread.latest_ms,
+            draft.merged_at_ms or 0,
+            *(to_ms(change["changed_at"]) for change in history.changes),
+        ]
+    )
+    updated_ms = min(LATEST_MS, latest + (rng.randrange(1, 5_000) if rng.random() < 0.3 else 0))
+    if draft.fate != fates.DELETED:
+        return updated_ms, None
+    deleted_ms = min(LATEST_MS, max(updated_ms, latest + rng.randrange(HOUR_MS, 30 * DAY_MS)))
+    return deleted_ms, iso(deleted_ms)
+
+
+@dataclass
 class TicketGenerator:
     """Writes tickets in id order; all state kept is counters and a bounded tag catalogue."""
 
@@ -59,116 +100,126 @@ class TicketGenerator:
     kinds: Counter[str] = field(default_factory=Counter)
 
     def write(self, index: int) -> None:
+        """Build ticket `index` with everything that hangs off it, and append it all to the files."""
+        draft = self._draft(index)
+        thread = self._thread(draft)
+        history = self._history(draft, thread)
+        record = self._record(draft, thread, history)
+        self._write(record, thread, history.changes, draft.fate, draft.merged_at_ms)
+        self._count(record, draft.fate, thread.kinds, history.kinds)
+
+    def _draft(self, index: int) -> _Draft:
         seed, count = self.seed, self.volumes.tickets
         rng = rng_for(seed, "ticket", index)
-        ticket_id = fates.ticket_id(index)
         fate = fates.fate(seed, index, count)
-        created_ms = fates.created_ms(seed, index, count)
-        customer = customers.build_customer(seed, self._customer_index(index, fate), self.volumes.customers)
+        customer_index = self._customer_index(index, fate)
+        customer = customers.build_customer(seed, customer_index, self.volumes.customers)
         channel_type = parts.channel(rng, fate, customer)
-        inbox_id = rng.choice(INBOXES_BY_TYPE[channel_type])
-        language = text.pick_language(rng)
+        language = customers.language_of(seed, customer_index, self.volumes.customers)
+        if rng.random() < 0.2:
+            language = text.pick_language(rng)
         product = rng.choice(vocab.PRODUCTS)
-        assignee_id = self._assignee(rng, fate)
         first_body = parts.first_body(rng, fate, channel_type, language, product)
-        subject = parts.subject(rng, fate, channel_type, language, product, first_body)
-        merge_sources = fates.merged_sources(seed, index, count)
-        merge_notes = tuple(
-            (fates.ticket_id(source), fates.merged_at_ms(seed, source, count, index))
-            for source in merge_sources
-        )
-        thread = build_thread(
-            rng,
-            ThreadPlan(
-                ticket_id=ticket_id,
-                channel_type=channel_type,
-                inbox_id=inbox_id,
-                language=language,
-                product=product,
-                customer=Author("customer", customer["id"], customer["name"]),
-                agents=self._thread_agents(rng, assignee_id),
-                created_ms=created_ms,
-                message_count=parts.message_count(rng, fate),
-                first_body=first_body,
-                subject=subject,
-                merge_notes=merge_notes,
-            ),
-            self.message_ids,
-            self.files,
-        )
-        status = parts.status(rng, fate, created_ms)
         merge_target = fates.merge_target(seed, index, count)
-        merged_at = fates.merged_at_ms(seed, index, count, merge_target) if merge_target is not None else None
-        history = build_history(
-            rng,
-            HistoryPlan(
-                ticket_id=ticket_id,
-                status=status if fate != fates.DELETED else rng.choice(("open", "solved")),
-                fate=fate,
-                channel_type=channel_type,
-                customer_id=customer["id"],
-                agent_id=assignee_id,
-                created_ms=created_ms,
-                end_ms=max(created_ms, thread.latest_ms),
-                merged_at_ms=merged_at,
+        return _Draft(
+            rng=rng,
+            index=index,
+            ticket_id=fates.ticket_id(index),
+            fate=fate,
+            created_ms=fates.created_ms(seed, index, count),
+            customer=customer,
+            channel_type=channel_type,
+            inbox_id=rng.choice(INBOXES_BY_TYPE[channel_type]),
+            language=language,
+            product=product,
+            assignee_id=self._assignee(rng, fate),
+            first_body=first_body,
+            subject=parts.subject(rng, fate, channel_type, language, product, first_body),
+            merge_target=merge_target,
+            merged_at_ms=(
+                fates.merged_at_ms(seed, index, count, merge_target) if merge_target is not None else None
             ),
-            self.change_ids,
         )
-        latest = max(
-            [
-                created_ms,
-                thread.latest_ms,
-                *(ms for _, ms in merge_notes),
-                merged_at or 0,
-                *(to_ms(change["changed_at"]) for change in history.changes),
-            ]
+
+    def _thread(self, draft: _Draft) -> Thread:
+        seed, count = self.seed, self.volumes.tickets
+        merge_notes = tuple(
+            (fates.ticket_id(source), fates.merged_at_ms(seed, source, count, draft.index))
+            for source in fates.merged_sources(seed, draft.index, count)
         )
-        updated_ms = min(LATEST_MS, latest + (rng.randrange(1, 5_000) if rng.random() < 0.3 else 0))
-        deleted_at = None
-        if fate == fates.DELETED:
-            updated_ms = min(LATEST_MS, max(updated_ms, latest + rng.randrange(HOUR_MS, 30 * DAY_MS)))
-            deleted_at = iso(updated_ms)
-        tags = pick_tags(rng)
-        if fate == fates.MERGED:
-            tags.append("closed_by_merge")
-        if fate == fates.BOUNCE:
-            tags = ["auto_reply", "mailer-daemon"]
-        self.tag_counts.update(tags)
-        record = {
-            "id": ticket_id,
-            "number": f"ST-{ticket_id}",
-            "subject": subject,
-            "description_text": first_body,
-            "description_html": text.to_html(first_body) if first_body is not None else None,
+        plan = ThreadPlan(
+            ticket_id=draft.ticket_id,
+            channel_type=draft.channel_type,
+            inbox_id=draft.inbox_id,
+            language=draft.language,
+            product=draft.product,
+            customer=Author("customer", draft.customer["id"], draft.customer["name"]),
+            agents=self._thread_agents(draft.rng, draft.assignee_id),
+            created_ms=draft.created_ms,
+            message_count=parts.message_count(draft.rng, draft.fate),
+            first_body=draft.first_body,
+            subject=draft.subject,
+            merge_notes=merge_notes,
+        )
+        return build_thread(draft.rng, plan, self.message_ids, self.files)
+
+    def _history(self, draft: _Draft, thread: Thread) -> History:
+        draft.status = parts.status(draft.rng, draft.fate, draft.created_ms)
+        underlying = draft.rng.choice(("open", "solved")) if draft.fate == fates.DELETED else draft.status
+        plan = HistoryPlan(
+            ticket_id=draft.ticket_id,
+            status=underlying,
+            fate=draft.fate,
+            channel_type=draft.channel_type,
+            customer_id=draft.customer["id"],
+            agent_id=draft.assignee_id,
+            created_ms=draft.created_ms,
+            end_ms=max(draft.created_ms, thread.latest_ms),
+            merged_at_ms=draft.merged_at_ms,
+        )
+        return build_history(draft.rng, plan, self.change_ids)
+
+    def _record(self, draft: _Draft, thread: Thread, history: History) -> Record:
+        rng, status = draft.rng, draft.status
+        updated_ms, deleted_at = _updated_and_deleted(rng, draft, thread, history)
+        priority = parts.priority(rng, draft.channel_type)
+        record: Record = {
+            "id": draft.ticket_id,
+            "number": f"ST-{draft.ticket_id}",
+            "subject": draft.subject,
+            "description_text": draft.first_body,
+            "description_html": text.to_html(draft.first_body) if draft.first_body is not None else None,
             "status": status,
             "status_category": STATUS_CATEGORY[status],
-            "priority": parts.priority(rng, channel_type),
-            "assignee_id": assignee_id,
+            "priority": priority,
+            "assignee_id": draft.assignee_id,
             "team_id": rng.choice((1, 2, 3, 4, None)),
-            "customer_id": customer["id"],
-            "requester": parts.requester(rng, customer),
+            "customer_id": draft.customer["id"],
+            "requester": parts.requester(rng, draft.customer),
             "channel": {
-                "type": channel_type,
-                "inbox_id": inbox_id,
-                "source_ref": parts.source_ref(rng, channel_type, customer),
+                "type": draft.channel_type,
+                "inbox_id": draft.inbox_id,
+                "source_ref": parts.source_ref(rng, draft.channel_type, draft.customer),
             },
-            "tags": tags,
-            "custom_fields": self._custom_fields(rng, ticket_id, product, created_ms, customer["id"], fate),
+            "tags": self._tags(rng, draft.fate),
+            "custom_fields": self._custom_fields(draft),
+            **parts.sla(rng, priority, draft.created_ms, draft.customer),
+            "message_count": len(thread.messages),
+            "attachment_count": len(thread.attachments),
+            "merged_into_id": fates.ticket_id(draft.merge_target) if draft.merge_target is not None else None,
+            "is_spam": status == "spam",
+            "deleted_at": deleted_at,
+            "created_at": created_stamp(draft.created_ms),
+            "updated_at": iso(updated_ms),
         }
-        record.update(parts.sla(rng, record["priority"], created_ms, customer))
-        record.update(
-            {
-                "message_count": len(thread.messages),
-                "attachment_count": len(thread.attachments),
-                "merged_into_id": fates.ticket_id(merge_target) if merge_target is not None else None,
-                "is_spam": status == "spam",
-                "deleted_at": deleted_at,
-                "created_at": created_stamp(created_ms),
-                "updated_at": iso(updated_ms),
-            }
-        )
-        self._write(record, thread, history.changes, fate, merged_at)
-        self._count(record, fate, thread.kinds, history.kinds, created_ms)
+        return record
+
+    def _tags(self, rng: random.Random, fate: str) -> list[str]:
+        tags = ["auto_reply", "mailer-daemon"] if fate == fates.BOUNCE else pick_tags(rng)
+        if fate == fates.MERGED:
+            tags.append("closed_by_merge")
+        self.tag_counts.update(tags)
+        return tags
 
     def _write(
         self, record: Record, thread: Thread, changes: list[Record], fate: str, merged_at: int | None
@@ -215,7 +266,6 @@ class TicketGenerator:
         fate: str,
         thread_kinds: dict[str, int],
         history_kinds: list[str],
-        created_ms: int,
     ) -> None:
         self.kinds.update(thread_kinds)
         self.kinds.update(history_kinds)
@@ -249,14 +299,13 @@ class TicketGenerator:
         ids += rng.sample(self.roster.author_ids, min(2, len(self.roster.author_ids)))
         return tuple(Author("agent", agent_id, self.roster.names[agent_id]) for agent_id in ids)
 
-    def _custom_fields(
-        self, rng: random.Random, ticket_id: int, product: str, created_ms: int, customer_id: int, fate: str
-    ) -> list[Record]:
+    def _custom_fields(self, draft: _Draft) -> list[Record]:
+        rng, ticket_id, fate, created_ms = draft.rng, draft.ticket_id, draft.fate, draft.created_ms
         warranty_value: str | None = None
         record_args = {
             "ticket_id": ticket_id,
             "ticket_count": self.volumes.tickets,
-            "customer_id": customer_id,
+            "customer_id": draft.customer["id"],
             "created_ms": created_ms,
         }
         if fate != fates.BOUNCE and rng.random() < 0.25:
@@ -274,7 +323,7 @@ class TicketGenerator:
         )
         return custom_field_values(
             rng,
-            product,
+            draft.product,
             created_ms,
             unknown_dropdown=unknown,
             warranty_value=warranty_value,
