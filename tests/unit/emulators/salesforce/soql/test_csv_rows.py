@@ -5,18 +5,18 @@ from emulators.salesforce.soql.result import csv_value
 from tests.fixtures.soql_store import Helpdesk
 
 
-def test_header_keeps_the_query_spelling_and_rows_follow(helpdesk: Helpdesk) -> None:
+def test_header_keeps_the_query_spelling_and_rows_follow(soql_desk: Helpdesk) -> None:
     result = execute(
-        helpdesk.store,
+        soql_desk.store,
         "SELECT id, Subject, account.name, IsEscalated, CreatedDate FROM Case WHERE Stames_Id__c = 't-3'",
     )
     header, row = list(csv_rows(result))
     assert header == ["id", "Subject", "account.name", "IsEscalated", "CreatedDate"]
-    assert row == [helpdesk.followup_case, "Re: cannot log in", "Acme", "false", "2024-03-05T07:00:00.000Z"]
+    assert row == [soql_desk.followup_case, "Re: cannot log in", "Acme", "false", "2024-03-05T07:00:00.000Z"]
 
 
-def test_null_parent_and_null_value_are_empty_cells(helpdesk: Helpdesk) -> None:
-    result = execute(helpdesk.store, "SELECT Subject, Account.Name FROM Case WHERE Stames_Id__c = 't-4'")
+def test_null_parent_and_null_value_are_empty_cells(soql_desk: Helpdesk) -> None:
+    result = execute(soql_desk.store, "SELECT Subject, Account.Name FROM Case WHERE Stames_Id__c = 't-4'")
     assert list(csv_rows(result))[1] == ["", ""]
 
 

@@ -7,14 +7,14 @@ from emulators.salesforce.soql.errors import CONTENT_DOCUMENT_LINK_FILTER, CONTE
 from tests.fixtures.soql_store import Helpdesk
 
 
-def error_of(helpdesk: Helpdesk, soql: str) -> SoqlError:
+def error_of(soql_desk: Helpdesk, soql: str) -> SoqlError:
     with pytest.raises(SoqlError) as raised:
-        execute(helpdesk.store, soql)
+        execute(soql_desk.store, soql)
     return raised.value
 
 
-def test_unknown_field(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Id, Stames_Id FROM Account")
+def test_unknown_field(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Id, Stames_Id FROM Account")
     assert error.code == "INVALID_FIELD"
     assert error.message.endswith(
         "No such column 'Stames_Id' on entity 'Account'. If you are attempting to use a custom field, "
@@ -23,47 +23,47 @@ def test_unknown_field(helpdesk: Helpdesk) -> None:
     )
 
 
-def test_unknown_field_in_where_and_order_by(helpdesk: Helpdesk) -> None:
-    assert error_of(helpdesk, "SELECT Id FROM Case WHERE Nope = 'x'").code == "INVALID_FIELD"
-    assert error_of(helpdesk, "SELECT Id FROM Case ORDER BY Nope").code == "INVALID_FIELD"
+def test_unknown_field_in_where_and_order_by(soql_desk: Helpdesk) -> None:
+    assert error_of(soql_desk, "SELECT Id FROM Case WHERE Nope = 'x'").code == "INVALID_FIELD"
+    assert error_of(soql_desk, "SELECT Id FROM Case ORDER BY Nope").code == "INVALID_FIELD"
 
 
-def test_unknown_parent_field_names_the_parent_entity(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Account.Nope FROM Case")
+def test_unknown_parent_field_names_the_parent_entity(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Account.Nope FROM Case")
     assert "No such column 'Nope' on entity 'Account'" in error.message
 
 
-def test_unknown_relationship(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Acount.Name FROM Case")
+def test_unknown_relationship(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Acount.Name FROM Case")
     assert error.code == "INVALID_FIELD"
     assert "Didn't understand relationship 'Acount' in field path" in error.message
 
 
-def test_custom_field_through_polymorphic_owner_is_refused(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Owner.Stames_Id__c FROM Case")
+def test_custom_field_through_polymorphic_owner_is_refused(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Owner.Stames_Id__c FROM Case")
     assert error.code == "INVALID_FIELD"
 
 
-def test_unknown_object(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Id FROM Ticket__c")
+def test_unknown_object(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Id FROM Ticket__c")
     assert error.code == "INVALID_TYPE"
     assert "sObject type 'Ticket__c' is not supported." in error.message
 
 
-def test_duplicate_field(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Id, Name, name FROM Account")
+def test_duplicate_field(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Id, Name, name FROM Account")
     assert (error.code, error.message) == ("INVALID_FIELD", "duplicate field selected: Name")
 
 
-def test_offset_above_2000(helpdesk: Helpdesk) -> None:
-    assert execute(helpdesk.store, "SELECT Id FROM Case OFFSET 2000").records == []
-    assert error_of(helpdesk, "SELECT Id FROM Case OFFSET 2001").code == "NUMBER_OUTSIDE_VALID_RANGE"
+def test_offset_above_2000(soql_desk: Helpdesk) -> None:
+    assert execute(soql_desk.store, "SELECT Id FROM Case OFFSET 2000").records == []
+    assert error_of(soql_desk, "SELECT Id FROM Case OFFSET 2001").code == "NUMBER_OUTSIDE_VALID_RANGE"
 
 
-def test_non_filterable_and_non_sortable_fields(helpdesk: Helpdesk) -> None:
+def test_non_filterable_and_non_sortable_fields(soql_desk: Helpdesk) -> None:
     # Case.Description is a long text area: the describe marks it neither filterable nor sortable.
-    assert "can not be filtered" in error_of(helpdesk, "SELECT Id FROM Case WHERE Description = 'x'").message
-    assert "can not be sorted" in error_of(helpdesk, "SELECT Id FROM Case ORDER BY Description").message
+    assert "can not be filtered" in error_of(soql_desk, "SELECT Id FROM Case WHERE Description = 'x'").message
+    assert "can not be sorted" in error_of(soql_desk, "SELECT Id FROM Case ORDER BY Description").message
 
 
 @pytest.mark.parametrize(
@@ -75,33 +75,33 @@ def test_non_filterable_and_non_sortable_fields(helpdesk: Helpdesk) -> None:
         "SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '001000000000001AAA' OR ShareType = 'V'",
     ],
 )
-def test_content_document_link_needs_an_id_filter(helpdesk: Helpdesk, soql: str) -> None:
-    error = error_of(helpdesk, soql)
+def test_content_document_link_needs_an_id_filter(soql_desk: Helpdesk, soql: str) -> None:
+    error = error_of(soql_desk, soql)
     assert (error.code, error.message) == ("MALFORMED_QUERY", CONTENT_DOCUMENT_LINK_FILTER)
 
 
-def test_content_document_link_with_filter_runs(helpdesk: Helpdesk) -> None:
-    link = helpdesk.store.add("ContentDocumentLink", LinkedEntityId=helpdesk.login_case, ShareType="V")
+def test_content_document_link_with_filter_runs(soql_desk: Helpdesk) -> None:
+    link = soql_desk.store.add("ContentDocumentLink", LinkedEntityId=soql_desk.login_case, ShareType="V")
     result = execute(
-        helpdesk.store,
-        f"SELECT Id, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId = '{helpdesk.login_case}'",
+        soql_desk.store,
+        f"SELECT Id, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId = '{soql_desk.login_case}'",
     )
     assert [r["Id"] for r in result.records] == [link]
-    case_filter = f"LinkedEntityId = '{helpdesk.login_case}'"
+    case_filter = f"LinkedEntityId = '{soql_desk.login_case}'"
     by_entity = f"SELECT Id FROM ContentDocumentLink WHERE ShareType = 'V' AND {case_filter}"
-    assert [r["Id"] for r in execute(helpdesk.store, by_entity).records] == [link]
-    in_list = f"SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId IN ('{helpdesk.acme}')"
-    assert execute(helpdesk.store, in_list).records == []
+    assert [r["Id"] for r in execute(soql_desk.store, by_entity).records] == [link]
+    in_list = f"SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId IN ('{soql_desk.acme}')"
+    assert execute(soql_desk.store, in_list).records == []
 
 
-def test_content_document_link_non_id_filter_needs_linked_entity_equality(helpdesk: Helpdesk) -> None:
+def test_content_document_link_non_id_filter_needs_linked_entity_equality(soql_desk: Helpdesk) -> None:
     soql = (
-        f"SELECT Id FROM ContentDocumentLink WHERE ShareType = 'V' AND LinkedEntityId IN ('{helpdesk.acme}')"
+        f"SELECT Id FROM ContentDocumentLink WHERE ShareType = 'V' AND LinkedEntityId IN ('{soql_desk.acme}')"
     )
-    error = error_of(helpdesk, soql)
+    error = error_of(soql_desk, soql)
     assert (error.code, error.message) == ("MALFORMED_QUERY", CONTENT_DOCUMENT_LINK_NON_ID_FILTER)
 
 
-def test_rest_body_is_a_json_array(helpdesk: Helpdesk) -> None:
-    error = error_of(helpdesk, "SELECT Id FROM Nope")
+def test_rest_body_is_a_json_array(soql_desk: Helpdesk) -> None:
+    error = error_of(soql_desk, "SELECT Id FROM Nope")
     assert error.rest_body() == [{"message": error.message, "errorCode": "INVALID_TYPE"}]

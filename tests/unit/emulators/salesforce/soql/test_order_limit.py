@@ -4,12 +4,12 @@ from emulators.salesforce.soql import execute
 from tests.fixtures.soql_store import Helpdesk
 
 
-def subjects(helpdesk: Helpdesk, tail: str) -> list[str | None]:
-    return [r["Subject"] for r in execute(helpdesk.store, f"SELECT Subject FROM Case {tail}").records]
+def subjects(soql_desk: Helpdesk, tail: str) -> list[str | None]:
+    return [r["Subject"] for r in execute(soql_desk.store, f"SELECT Subject FROM Case {tail}").records]
 
 
-def test_ascending_puts_nulls_first_and_ignores_case(helpdesk: Helpdesk) -> None:
-    assert subjects(helpdesk, "ORDER BY Subject") == [
+def test_ascending_puts_nulls_first_and_ignores_case(soql_desk: Helpdesk) -> None:
+    assert subjects(soql_desk, "ORDER BY Subject") == [
         None,
         "Cannot log in",
         "Invoice 100% wrong",
@@ -17,8 +17,8 @@ def test_ascending_puts_nulls_first_and_ignores_case(helpdesk: Helpdesk) -> None
     ]
 
 
-def test_descending_puts_nulls_last(helpdesk: Helpdesk) -> None:
-    assert subjects(helpdesk, "ORDER BY Subject DESC") == [
+def test_descending_puts_nulls_last(soql_desk: Helpdesk) -> None:
+    assert subjects(soql_desk, "ORDER BY Subject DESC") == [
         "Re: cannot log in",
         "Invoice 100% wrong",
         "Cannot log in",
@@ -26,14 +26,14 @@ def test_descending_puts_nulls_last(helpdesk: Helpdesk) -> None:
     ]
 
 
-def test_explicit_nulls_placement(helpdesk: Helpdesk) -> None:
-    assert subjects(helpdesk, "ORDER BY Subject ASC NULLS LAST")[-1] is None
-    assert subjects(helpdesk, "ORDER BY Subject DESC NULLS FIRST")[0] is None
+def test_explicit_nulls_placement(soql_desk: Helpdesk) -> None:
+    assert subjects(soql_desk, "ORDER BY Subject ASC NULLS LAST")[-1] is None
+    assert subjects(soql_desk, "ORDER BY Subject DESC NULLS FIRST")[0] is None
 
 
-def test_multiple_keys(helpdesk: Helpdesk) -> None:
+def test_multiple_keys(soql_desk: Helpdesk) -> None:
     records = execute(
-        helpdesk.store, "SELECT Status, CreatedDate FROM Case ORDER BY Status DESC, CreatedDate"
+        soql_desk.store, "SELECT Status, CreatedDate FROM Case ORDER BY Status DESC, CreatedDate"
     ).records
     assert [(r["Status"], r["CreatedDate"][:10]) for r in records] == [
         ("Working", "2024-03-02"),
@@ -43,28 +43,28 @@ def test_multiple_keys(helpdesk: Helpdesk) -> None:
     ]
 
 
-def test_order_by_datetime_uses_instants_not_text(helpdesk: Helpdesk) -> None:
+def test_order_by_datetime_uses_instants_not_text(soql_desk: Helpdesk) -> None:
     # 2024-03-05T08:00+01:00 is later than 2024-03-02T23:15Z even though offsets differ.
-    records = execute(helpdesk.store, "SELECT Id FROM Case ORDER BY CreatedDate DESC LIMIT 1").records
-    assert records[0]["Id"] == helpdesk.followup_case
+    records = execute(soql_desk.store, "SELECT Id FROM Case ORDER BY CreatedDate DESC LIMIT 1").records
+    assert records[0]["Id"] == soql_desk.followup_case
 
 
-def test_order_by_parent_field(helpdesk: Helpdesk) -> None:
+def test_order_by_parent_field(soql_desk: Helpdesk) -> None:
     records = execute(
-        helpdesk.store, "SELECT Id FROM Case ORDER BY Account.Name DESC NULLS LAST, Subject"
+        soql_desk.store, "SELECT Id FROM Case ORDER BY Account.Name DESC NULLS LAST, Subject"
     ).records
     assert [r["Id"] for r in records] == [
-        helpdesk.invoice_case,
-        helpdesk.login_case,
-        helpdesk.followup_case,
-        helpdesk.queued_case,
+        soql_desk.invoice_case,
+        soql_desk.login_case,
+        soql_desk.followup_case,
+        soql_desk.queued_case,
     ]
 
 
-def test_limit_and_offset_page_through_the_sorted_rows(helpdesk: Helpdesk) -> None:
-    everything = subjects(helpdesk, "ORDER BY Subject")
-    assert subjects(helpdesk, "ORDER BY Subject LIMIT 2") == everything[:2]
-    assert subjects(helpdesk, "ORDER BY Subject LIMIT 2 OFFSET 1") == everything[1:3]
-    assert subjects(helpdesk, "ORDER BY Subject OFFSET 3") == everything[3:]
-    result = execute(helpdesk.store, "SELECT Id FROM Case LIMIT 3")
+def test_limit_and_offset_page_through_the_sorted_rows(soql_desk: Helpdesk) -> None:
+    everything = subjects(soql_desk, "ORDER BY Subject")
+    assert subjects(soql_desk, "ORDER BY Subject LIMIT 2") == everything[:2]
+    assert subjects(soql_desk, "ORDER BY Subject LIMIT 2 OFFSET 1") == everything[1:3]
+    assert subjects(soql_desk, "ORDER BY Subject OFFSET 3") == everything[3:]
+    result = execute(soql_desk.store, "SELECT Id FROM Case LIMIT 3")
     assert result.total_size == len(result.records) == 3
