@@ -10,16 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulators.salesforce.org import objects, recall, references
+from emulators.salesforce.org import objects, recall, writes
 from emulators.salesforce.org.database import Database
 from emulators.salesforce.org.deploy import DeployResult, deploy_folder, replay_deployments
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import mint, normalise
 from emulators.salesforce.org.rules import (
     AUDIT_FIELDS,
-    apply_defaults,
-    check_required,
-    clean_values,
     index_key,
 )
 from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
@@ -70,7 +67,7 @@ class Org:
         """Describe JSON; with `user_id`, audit fields show createable when that user may set them."""
         schema = self._schema.get(sobject)
         described = schema.describe_copy()
-        if user_id is not None and self._audit_allowed(schema, self.user(user_id)):
+        if user_id is not None and self.audit_allowed(schema, self.user(user_id)):
             for described_field in described["fields"]:
                 if described_field["name"] in AUDIT_FIELDS:
                     described_field["createable"] = True
@@ -143,7 +140,7 @@ class Org:
             return _failed(
                 None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
             )
-        return self._guarded(lambda: (self._insert(schema, values, ctx), True))
+        return self._guarded(lambda: (writes.insert_record(self, schema, values, ctx), True))
 
     def update(self, sobject: str, record_id: str, values: Mapping[str, Any], ctx: OpContext) -> SaveResult:
         schema = self._schema.find(sobject)
@@ -152,7 +149,7 @@ class Org:
                 None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
             )
         return self._guarded(
-            lambda: (self._update(schema, record_id, values, ctx), False), failed_id=record_id
+            lambda: (writes.update_record(self, schema, record_id, values, ctx), False), failed_id=record_id
         )
 
     def upsert(
@@ -163,10 +160,12 @@ class Org:
             return _failed(
                 None, FieldError("INVALID_TYPE", f"sObject type '{sobject}' is not supported.", [])
             )
-        return self._guarded(lambda: self._upsert(schema, external_id_field, values, ctx))
+        return self._guarded(lambda: writes.upsert_record(self, schema, external_id_field, values, ctx))
 
     def delete(self, record_id: str, ctx: OpContext, *, hard: bool = False) -> SaveResult:
-        return self._guarded(lambda: (self._delete(record_id, ctx, hard=hard), False), failed_id=record_id)
+        return self._guarded(
+            lambda: (writes.delete_record(self, record_id, ctx, hard=hard), False), failed_id=record_id
+        )
 
     def toggle(self, name: str) -> Any:
         if name not in TOGGLES:
@@ -247,121 +246,8 @@ class Org:
             return _failed(failed_id, rejected.error)
         return SaveResult(id=record_id, success=True, created=created)
 
-    def _insert(
-        self, schema: ObjectSchema, values: Mapping[str, Any], ctx: OpContext, *, system: bool = False
-    ) -> str:
-        if not system and not schema.flag("createable"):
-            raise Rejected(recall.object_not("inserted", schema.describe["label"]))
-        user = self.user(ctx.user_id)
-        audit_allowed = system or self._audit_allowed(schema, user)
-        values = references.resolve_relationships(self, schema, values)
-        clean = clean_values(schema, values, ctx.wire, "insert", audit_allowed=audit_allowed, system=system)
-        apply_defaults(schema, clean, ctx.user_id)
-        blobs = _pop_blobs(schema, clean)
-        objects.before_insert(self, schema, clean, blobs, ctx)
-        check_required(schema, clean, "insert")
-        if not system:
-            references.check_references(self, schema, clean, inactive_allowed=audit_allowed)
-        references.check_unique(self, schema, clean, None)
-        record_id = self._mint(schema)
-        record = self._stamp_new(record_id, clean, ctx.user_id)
-        objects.derive(self, schema, record, None)
-        self._write_new(schema, record)
-        for content in blobs.values():
-            (self.state_dir / FILES_DIR / record_id).write_bytes(content)
-        objects.after_insert(self, schema, record, ctx, system=system)
-        return record_id
-
-    def _stamp_new(self, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
-        now = self.now()
-        created = clean.get("CreatedDate") or now
-        creator = clean.get("CreatedById") or user_id
-        modified = clean.get("LastModifiedDate") or created
-        if created > now:
-            raise Rejected(recall.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
-        if modified < created:
-            raise Rejected(
-                recall.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"])
-            )
-        return {
-            "Id": record_id,
-            "IsDeleted": False,
-            **clean,
-            "CreatedDate": created,
-            "CreatedById": creator,
-            "LastModifiedDate": modified,
-            "LastModifiedById": clean.get("LastModifiedById") or creator,
-            "SystemModstamp": now,
-        }
-
-    def _update(self, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext) -> str:
-        record_id, existing = self._live(schema, raw_id)
-        if not schema.flag("updateable"):
-            raise Rejected(recall.object_not("updated", schema.describe["label"]))
-        incoming = {key: value for key, value in values.items() if key.lower() != "id"}
-        incoming = references.resolve_relationships(self, schema, incoming)
-        clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
-        check_required(schema, clean, "update")
-        blobs = _pop_blobs(schema, clean)
-        objects.before_update(self, schema, existing, clean, ctx)
-        references.check_references(self, schema, clean, inactive_allowed=False)
-        references.check_unique(self, schema, clean, record_id)
-        now = self.now()
-        record = {
-            **existing,
-            **clean,
-            "LastModifiedDate": now,
-            "LastModifiedById": ctx.user_id,
-            "SystemModstamp": now,
-        }
-        objects.derive(self, schema, record, existing)
-        self.write_existing(schema, record)
-        for content in blobs.values():
-            (self.state_dir / FILES_DIR / record_id).write_bytes(content)
-        return record_id
-
-    def _upsert(
-        self, schema: ObjectSchema, external_id_field: str, values: Mapping[str, Any], ctx: OpContext
-    ) -> tuple[str, bool]:
-        rule = schema.rule(external_id_field)
-        if rule is None or not (rule.external_id or rule.id_lookup or rule.type == "id"):
-            raise Rejected(recall.not_an_external_id(schema.name, external_id_field))
-        key = next((name for name in values if name.lower() == rule.name.lower()), None)
-        value = values.get(key) if key else None
-        if rule.type == "id":
-            if value in (None, ""):
-                return self._insert(schema, {k: v for k, v in values.items() if k != key}, ctx), True
-            rest = {k: v for k, v in values.items() if k != key}
-            return self._update(schema, str(value), rest, ctx), False
-        if value is None or value == "":
-            raise Rejected(recall.missing_external_id(rule.name))
-        matches = self.find_ids(schema.name, rule.name, str(value) if not isinstance(value, str) else value)
-        if len(matches) > 1:
-            raise Rejected(recall.duplicate_external_id(rule.name, matches))
-        if matches:
-            rest = {k: v for k, v in values.items() if k != key}
-            return self._update(schema, matches[0], rest, ctx), False
-        return self._insert(schema, values, ctx), True
-
-    def _delete(self, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
-        canonical = normalise(raw_id) if isinstance(raw_id, str) else None
-        if canonical is None:
-            raise Rejected(FieldError("MALFORMED_ID", f"malformed id {raw_id}", []))
-        row = self._db.fetch(canonical)
-        if row is None or (row[1] and not hard):
-            raise Rejected(recall.entity_deleted())
-        schema = self._schema.get(row[0])
-        if not schema.flag("deletable"):
-            raise Rejected(recall.object_not("deleted", schema.describe["label"]))
-        if hard and not self.user(ctx.user_id).hard_delete:
-            raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
-        objects.check_restricted_delete(self, schema, canonical)
-        for child_id in objects.cascade_children(self, schema, canonical):
-            self._remove(child_id, hard=hard)
-        self._remove(canonical, hard=hard)
-        return canonical
-
-    def _remove(self, record_id: str, *, hard: bool) -> None:
+    def remove_record(self, record_id: str, *, hard: bool) -> None:
+        """Soft-delete (IsDeleted, unindexed) or hard-delete one record and its file."""
         row = self._db.fetch(record_id)
         if row is None:
             return
@@ -376,6 +262,15 @@ class Org:
         self._db.unindex(record_id)
 
     # ------------------------------------------------------------------ helpers used by objects.py
+
+    def store_file(self, record_id: str, content: bytes) -> None:
+        """Keep a record's binary field (ContentVersion.VersionData) as a file in the state folder."""
+        (self.state_dir / FILES_DIR / record_id).write_bytes(content)
+
+    def fetch_row(self, record_id: str) -> tuple[str, bool, dict[str, Any]] | None:
+        """(object name, deleted, stored data) of any record, deleted ones included."""
+        row = self._db.fetch(record_id)
+        return (row[0], row[1], json.loads(row[2])) if row else None
 
     def now(self) -> str:
         return format_datetime(datetime.now(UTC))
@@ -421,7 +316,7 @@ class Org:
     def system_insert(self, sobject: str, values: Mapping[str, Any], user_id: str) -> str:
         """Insert as the platform does (seed data, records created by automation): no createable checks."""
         ctx = OpContext(user_id=user_id)
-        return self._insert(self._schema.get(sobject), values, ctx, system=True)
+        return writes.insert_record(self, self._schema.get(sobject), values, ctx, system=True)
 
     def write_existing(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
         record_id = record["Id"]
@@ -431,7 +326,7 @@ class Org:
         if schema.name == "User":
             self._users.clear()
 
-    def _write_new(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
+    def write_new(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
         record_id = record["Id"]
         self._db.insert(record_id, schema.name, json.dumps(_compact(record)))
         self._db.index(schema.name, self._index_entries(schema, record), record_id)
@@ -446,12 +341,12 @@ class Org:
         entries += [(name, record[name]) for name in linked if record.get(name)]
         return entries
 
-    def _mint(self, schema: ObjectSchema) -> str:
+    def mint(self, schema: ObjectSchema) -> str:
         self._sequence += 1
         self._db.set_setting("sequence", str(self._sequence))
         return mint(schema.key_prefix, self._sequence)
 
-    def _live(self, schema: ObjectSchema, raw_id: str) -> tuple[str, dict[str, Any]]:
+    def live(self, schema: ObjectSchema, raw_id: str) -> tuple[str, dict[str, Any]]:
         canonical = normalise(raw_id) if isinstance(raw_id, str) else None
         if canonical is None or canonical[:3] != schema.key_prefix:
             raise Rejected(recall.wrong_object_id(schema.name, str(raw_id)))
@@ -460,7 +355,7 @@ class Org:
             raise Rejected(recall.entity_deleted())
         return canonical, found[1]
 
-    def _audit_allowed(self, schema: ObjectSchema, user: UserInfo) -> bool:
+    def audit_allowed(self, schema: ObjectSchema, user: UserInfo) -> bool:
         return (
             bool(self.toggle("audit_fields_enabled"))
             and user.set_audit_fields
@@ -488,14 +383,6 @@ class Org:
 
 def _failed(record_id: str | None, error: FieldError) -> SaveResult:
     return SaveResult(id=record_id, success=False, errors=[error])
-
-
-def _pop_blobs(schema: ObjectSchema, clean: dict[str, Any]) -> dict[str, bytes]:
-    return {
-        name: clean.pop(name)
-        for name in [name for name in clean if schema.rules[name.lower()].type == "base64"]
-        if clean.get(name) is not None
-    }
 
 
 def _compact(record: Mapping[str, Any]) -> dict[str, Any]:
