@@ -295,6 +295,9 @@ def _job_list(request: Request, kind: JobKind) -> Response:
     locator = request.query_params.get("queryLocator") or ""
     after = int(locator) if locator.isdigit() else 0
     jobs, next_seq = _service(request).jobs.page(kind, after_seq=after, limit=LIST_PAGE_SIZE)
+    wanted_type = request.query_params.get("jobType")
+    if wanted_type:  # only Bulk 2.0 jobs live here: Classic and BigObjectIngest lists are empty
+        jobs = [job for job in jobs if job.info()["jobType"] == wanted_type]
     next_url = None
     if next_seq is not None:
         next_url = f"/services/data/v{_version(request)}/jobs/{kind}?queryLocator={next_seq}"

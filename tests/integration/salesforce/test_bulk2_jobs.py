@@ -148,6 +148,9 @@ def test_job_listing_contains_created_jobs(bulk_http: BulkHttp) -> None:
     listing = bulk_http.call("GET", "/jobs/ingest").json()
     assert listing["done"] is True
     assert created <= {job["id"] for job in listing["records"]}
+    assert all(job["jobType"] == "V2Ingest" for job in listing["records"])
+    classic = bulk_http.call("GET", "/jobs/ingest", params={"jobType": "Classic"}).json()
+    assert classic["records"] == []
 
 
 @pytest.mark.parametrize(
