@@ -340,7 +340,7 @@ class _Parser:
             self.advance()
             subquery = self.query()
             self.expect_punct(")")
-            self.features.add("subquery")
+            self.features.add("semi-join")
             return Comparison(path, operator, (), subquery, operator_offset)
         return Comparison(path, operator, self.value_list(), operator_offset=operator_offset)
 

@@ -10,6 +10,7 @@ from emulators.salesforce.soql import bulk_supported, bulk_unsupported_reason
     [
         "SELECT Id, Account.Name, Owner.Username FROM Case WHERE Status = 'New' ORDER BY Subject LIMIT 10",
         "SELECT Id FROM Account WHERE Id IN ('001000000000001AAA')",
+        "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Case)",
     ],
 )
 def test_plain_and_parent_path_queries_are_supported(soql: str) -> None:

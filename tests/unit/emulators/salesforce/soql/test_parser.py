@@ -93,6 +93,7 @@ def test_semi_join_and_child_subquery_are_marked() -> None:
     semi = parse("SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Case)")
     assert isinstance(semi.where, Comparison)
     assert semi.where.subquery is not None
+    assert semi.features == frozenset({"semi-join"})
     child = parse("SELECT Id, (SELECT Id FROM Cases) FROM Account")
     assert "subquery" in child.features
 
