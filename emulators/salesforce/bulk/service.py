@@ -255,6 +255,9 @@ class BulkService:
             job, self.files(job.id), self.org, faults=faults, progress=progress, batch_size=self.batch_size
         )
 
+        if outcome.aborted and self._closed:
+            outcome.failure = messages.INTERRUPTED  # stopped by shutdown, not by a client's abort
+
         def finish(final: Job) -> None:
             _counters(outcome.processed, outcome.failed, started)(final)
             if final.state == IN_PROGRESS:
