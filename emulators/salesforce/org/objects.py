@@ -165,6 +165,8 @@ def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> 
     record["ContactPhone"] = contact_data.get("Phone")
     record["ContactMobile"] = contact_data.get("MobilePhone")
     record["ContactFax"] = contact_data.get("Fax")
+    if previous is None and not record.get("AccountId") and contact_data.get("AccountId"):
+        record["AccountId"] = contact_data["AccountId"]  # [recall] Salesforce fills it from the Contact
 
 
 def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:

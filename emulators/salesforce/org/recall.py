@@ -21,6 +21,13 @@ LENGTH_IN_UTF16_UNITS = True
 FIRST_YEAR, LAST_YEAR = 1700, 4000
 """Dates and datetimes Salesforce stores: 1700-01-01 to 4000-12-31; others fail with the type code."""
 
+EXCLUDED_TARGETS: dict[tuple[str, str], frozenset[str]] = {
+    ("Task", "WhatId"): frozenset({"Contact", "Lead", "User", "Group"}),
+    ("EmailMessage", "RelatedToId"): frozenset({"Contact", "Lead", "User", "Group"}),
+}
+"""Polymorphic lookups open to "any object" except people: WhatId/RelatedToId never name a Contact
+(that is WhoId's job) [doc: object reference, "non-human" parent]."""
+
 CLOSED_CASE_STATUSES = frozenset({"Closed"})
 """Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
 

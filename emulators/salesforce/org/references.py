@@ -24,7 +24,9 @@ def check_references(
         if rule.type != "reference" or value is None:
             continue
         target = org.object_of(value)
-        if target is None or (ANY_OBJECT not in rule.reference_to and target.name not in rule.reference_to):
+        allowed = ANY_OBJECT in rule.reference_to or (target is not None and target.name in rule.reference_to)
+        excluded = recall.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
+        if target is None or not allowed or target.name in excluded:
             raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
         state = org.record_state(value)
         if state is None:

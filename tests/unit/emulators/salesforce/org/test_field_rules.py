@@ -172,3 +172,22 @@ def test_csv_wire_values_are_parsed(org: Org) -> None:
     assert record is not None
     assert record["NumberOfEmployees"] == 1200
     assert record["AnnualRevenue"] == 912260031.0
+
+
+def test_what_id_never_names_a_person(org: Org, admin: OpContext) -> None:
+    contact = org.insert("Contact", {"LastName": "X"}, admin)
+    assert code_of(org.insert("Task", {"Subject": "call", "WhatId": contact.id}, admin)) == (
+        "FIELD_INTEGRITY_EXCEPTION"
+    )
+    assert org.insert("Task", {"Subject": "call", "WhoId": contact.id}, admin).success
+
+
+def test_case_takes_its_account_from_the_contact(org: Org, admin: OpContext) -> None:
+    account = org.insert("Account", {"Name": "Acme"}, admin)
+    contact = org.insert(
+        "Contact", {"LastName": "X", "AccountId": account.id, "Email": "x@example.com"}, admin
+    )
+    case = org.insert("Case", {"Subject": "s", "ContactId": contact.id}, admin)
+    stored = org.get(case.id)
+    assert stored is not None
+    assert (stored["AccountId"], stored["ContactEmail"]) == (account.id, "x@example.com")
