@@ -21,6 +21,7 @@ from emulators.salesforce.http.versions import version_status
 
 VERSIONED_PATH = re.compile(r"^/services/data/v(?P<version>[^/]+)(?:/.*)?$")
 LIMIT_EXCEEDED_MESSAGE = recall.LIMIT_EXCEEDED
+_REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
 class ApiUsage:
@@ -68,6 +69,9 @@ class ServicesGate:
         self.rng = rng or random.Random()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "//" in scope.get("path", ""):
+            # sfdx-core keeps the instance URL with a trailing slash and calls `//services/data`.
+            scope = {**scope, "path": _REPEATED_SLASHES.sub("/", scope["path"])}
         match = VERSIONED_PATH.match(scope.get("path", "")) if scope["type"] == "http" else None
         if match is None:
             await self.app(scope, receive, send)

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from emulators.salesforce.http import recall
 from emulators.salesforce.http.errors import SalesforceApiError
-from emulators.salesforce.http.requests_io import api_version
+from emulators.salesforce.http.requests_io import api_version, flag
 from emulators.salesforce.org.ids import mint
 from emulators.salesforce.soql import SoqlError, execute
 
@@ -85,6 +85,38 @@ def _page(request: Request, locator: str, cursor: Cursor, offset: int) -> dict[s
     return page
 
 
+def _column(name: str, children: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "aggregate": False,
+        "apexType": None,
+        "booleanType": False,
+        "columnName": name,
+        "custom": name.endswith("__c") or name.endswith("__r"),
+        "displayName": name,
+        "foreignKeyName": None,
+        "insertable": False,
+        "joinColumns": children,
+        "numberType": False,
+        "textType": False,
+        "updatable": False,
+    }
+
+
+def column_metadata(columns: list[str]) -> list[dict[str, Any]]:
+    """`?columns=true` (what `sf data query` asks first): the SELECT list as a tree, parent
+    relationships holding their fields in `joinColumns`, in SELECT order."""
+    tree: dict[str, Any] = {}
+    for column in columns:
+        node = tree
+        for part in column.split("."):
+            node = node.setdefault(part, {})
+
+    def build(nodes: dict[str, Any]) -> list[dict[str, Any]]:
+        return [_column(name, build(children)) for name, children in nodes.items()]
+
+    return build(tree)
+
+
 async def run_query(request: Request, *, include_deleted: bool) -> Response:
     soql = request.query_params.get("q")
     if not soql or not soql.strip():
@@ -93,6 +125,14 @@ async def run_query(request: Request, *, include_deleted: bool) -> Response:
         result = execute(request.app.state.org, soql, include_deleted=include_deleted)
     except SoqlError as error:
         raise SalesforceApiError(400, error.code, error.message) from error
+    if flag(request.query_params.get("columns")):
+        return JSONResponse(
+            {
+                "columnMetadata": column_metadata(list(result.columns)),
+                "entityName": result.sobject,
+                "groupBy": False,
+            }
+        )
     if result.is_count:
         return JSONResponse({"totalSize": result.total_size, "done": True, "records": []})
     size = batch_size(request)
