@@ -28,6 +28,10 @@ EXCLUDED_TARGETS: dict[tuple[str, str], frozenset[str]] = {
 """Polymorphic lookups open to "any object" except people: WhatId/RelatedToId never name a Contact
 (that is WhoId's job) [doc: object reference, "non-human" parent]."""
 
+UNIQUE_INCLUDES_RECYCLE_BIN = True
+"""A soft-deleted record keeps its unique values until it is hard-deleted or the bin is emptied, so a
+re-load after a soft rollback collides (DUPLICATE_VALUE naming the deleted record)."""
+
 CLOSED_CASE_STATUSES = frozenset({"Closed"})
 """Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulators.salesforce.org import recall
 from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
-from emulators.salesforce.org.rules import index_key
+from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.values import Rejected
 
 if TYPE_CHECKING:
@@ -81,5 +81,7 @@ def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_i
             continue
         key = index_key(value, case_sensitive=rule.case_sensitive)
         others = [found for found in org.indexed_ids(schema.name, rule.name, key) if found != own_id]
+        if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
+            others += org.indexed_ids(schema.name, DELETED_PREFIX + rule.name, key)
         if others:
             raise Rejected(recall.duplicate_value(rule.name, others[0]))

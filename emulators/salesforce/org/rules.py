@@ -14,6 +14,9 @@ from emulators.salesforce.org.values import Rejected, coerce
 AUDIT_FIELDS = ("CreatedDate", "CreatedById", "LastModifiedDate", "LastModifiedById")
 """Settable on insert with "Set Audit Fields upon Record Creation"; never on update (contract §4.3)."""
 
+DELETED_PREFIX = "~deleted:"
+"""Lookup-index field prefix for unique values still held by records in the recycle bin."""
+
 _IGNORED_KEYS = frozenset({"attributes"})
 
 Mode = Literal["insert", "update"]

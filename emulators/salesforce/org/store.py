@@ -17,6 +17,7 @@ from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import mint, normalise
 from emulators.salesforce.org.rules import (
     AUDIT_FIELDS,
+    DELETED_PREFIX,
     index_key,
 )
 from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
@@ -260,6 +261,14 @@ class Org:
         data.update(IsDeleted=True, SystemModstamp=self.now())
         self._db.replace(record_id, json.dumps(data), deleted=True)
         self._db.unindex(record_id)
+        if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
+            schema = self._schema.get(row[0])
+            held = [
+                (DELETED_PREFIX + rule.name, index_key(data[rule.name], case_sensitive=rule.case_sensitive))
+                for rule in schema.indexed
+                if rule.unique and data.get(rule.name) is not None
+            ]
+            self._db.index(schema.name, held, record_id)
 
     # ------------------------------------------------------------------ helpers used by objects.py
 

@@ -298,3 +298,15 @@ def test_lookup_by_parent_external_id(deployed_org: Org, admin: OpContext) -> No
         "INVALID_FIELD"
     )
     assert code_of(org.insert("Case", {"Subject": "s", "Owner": {"Username": "x"}}, admin)) == "INVALID_FIELD"
+
+
+def test_recycle_bin_keeps_unique_values_until_hard_delete(deployed_org: Org, admin: OpContext) -> None:
+    org = deployed_org
+    first = org.insert("Contact", {"LastName": "A", "Stames_Id__c": "U-7"}, admin)
+    assert org.delete(first.id, admin).success
+    assert org.find_ids("Contact", "Stames_Id__c", "U-7") == []
+    again = org.upsert("Contact", "Stames_Id__c", {"LastName": "A", "Stames_Id__c": "U-7"}, admin)
+    assert code_of(again) == "DUPLICATE_VALUE"
+    assert first.id in again.errors[0].message
+    assert org.delete(first.id, admin, hard=True).success
+    assert org.upsert("Contact", "Stames_Id__c", {"LastName": "A", "Stames_Id__c": "U-7"}, admin).success
