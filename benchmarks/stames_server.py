@@ -78,22 +78,18 @@ def measure_one(tickets: int, dataset: Path) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    from emulators.stames_api.generator import generate_dataset
+def measure_in_child(tickets: int, dataset: Path) -> dict[str, Any]:
+    """Run `measure_one` in a fresh interpreter so its peak RSS is the server's alone."""
+    child = subprocess.run(
+        [sys.executable, "-m", "benchmarks.stames_server", str(tickets), str(dataset)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(child.stdout.strip().splitlines()[-1])
 
-    runs = []
-    for tickets in SIZES:
-        with tempfile.TemporaryDirectory(prefix="stames-server-bench-") as folder:
-            dataset = Path(folder) / "dataset"
-            generate_dataset(dataset, tickets, SEED)
-            child = subprocess.run(
-                [sys.executable, "-m", "benchmarks.stames_server", str(tickets), str(dataset)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        print(runs[-1], flush=True)
+
+def report(runs: list[dict[str, Any]]) -> None:
     lines = [
         "# Local Stames server",
         "",
@@ -110,6 +106,19 @@ def main() -> None:
         for r in runs
     ]
     write_results("stames_server", {"seed": SEED, "runs": runs}, "\n".join(lines))
+
+
+def main() -> None:
+    from emulators.stames_api.generator import generate_dataset
+
+    runs = []
+    for tickets in SIZES:
+        with tempfile.TemporaryDirectory(prefix="stames-server-bench-") as folder:
+            dataset = Path(folder) / "dataset"
+            generate_dataset(dataset, tickets, SEED)
+            runs.append(measure_in_child(tickets, dataset))
+        print(runs[-1], flush=True)
+    report(runs)
 
 
 if __name__ == "__main__":

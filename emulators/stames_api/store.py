@@ -18,7 +18,7 @@ DATASET_FORMAT = "stames-dataset/1"
 CATALOG_FILES = ("ticket_statuses", "channels", "custom_fields", "custom_objects", "tags")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketAttrs:
     """What /tickets filters on, kept per row so a scan never parses rows it drops."""
 
@@ -31,7 +31,7 @@ class TicketAttrs:
     spam: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MessageAttrs:
     ticket_id: Any
     private: bool
