@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from emulators.stames_api.generator import profile, text
 from emulators.stames_api.generator.attachments import AttachmentFactory, public_metadata
 from emulators.stames_api.generator.catalog import MESSAGING_CHANNELS, Record
-from emulators.stames_api.generator.timeline import HOUR_MS, LATEST_MS, MINUTE_MS, created_stamp, iso
+from emulators.stames_api.generator.timeline import DAY_MS, HOUR_MS, LATEST_MS, MINUTE_MS, created_stamp, iso
 
 HUGE_MIN_BYTES = 130 * 1024
 HUGE_MAX_BYTES = 2 * 1024 * 1024
@@ -23,6 +23,9 @@ class Author:
 
     def as_record(self) -> Record:
         return {"type": self.type, "id": self.id, "name": self.name}
+
+
+SYSTEM = Author("system", None, "Stames")
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _author_for(rng: random.Random, position: int, plan: ThreadPlan) -> tuple[Au
         return agent, "outbound", False
     if draw < 0.94:
         return agent, "internal", True
-    return Author("system", None, "Stames"), "internal", True
+    return SYSTEM, "internal", True
 
 
 def _external_id(rng: random.Random, channel_type: str, direction: str) -> str | None:
@@ -162,152 +165,157 @@ def build_thread(
     rng: random.Random, plan: ThreadPlan, message_ids: MessageIds, files: AttachmentFactory
 ) -> Thread:
     """All messages of one ticket, in id order, with their attachments."""
-    thread = Thread()
-    times = _timeline(rng, plan, thread)
-    for position, created_ms in enumerate(times):
+    builder = _ThreadBuilder(rng, plan, files, Thread())
+    for position, created_ms in enumerate(_timeline(rng, plan, builder.thread)):
         author, direction, is_private = _author_for(rng, position, plan)
         body = _body(rng, plan, position, author, is_private)
-        _add_message(
-            rng, plan, thread, message_ids.take(), created_ms, author, direction, is_private, body, files
-        )
+        builder.add(message_ids.take(), created_ms, author, direction, is_private, body)
     for merged_id, merged_ms in plan.merge_notes:
         note = f"El ticket ST-{merged_id} se ha fusionado en este ticket"
-        _add_message(
-            rng,
-            plan,
-            thread,
-            message_ids.take(),
-            merged_ms,
-            Author("system", None, "Stames"),
-            "internal",
-            True,
-            note,
-            files,
-            plain=True,
+        builder.add(message_ids.take(), merged_ms, SYSTEM, "internal", True, note, plain=True)
+    return builder.thread
+
+
+@dataclass
+class _ThreadBuilder:
+    """Adds messages to one thread, drawing every message-level edge case from the ticket's stream."""
+
+    rng: random.Random
+    plan: ThreadPlan
+    files: AttachmentFactory
+    thread: Thread
+
+    def add(
+        self,
+        message_id: int,
+        created_ms: int,
+        author: Author,
+        direction: str,
+        is_private: bool,
+        body: str | None,
+        *,
+        plain: bool = False,
+    ) -> None:
+        """Append one message; `plain` messages (system notes) skip the random edge cases."""
+        rng, thread = self.rng, self.thread
+        channel_type = "api" if is_private else self.plan.channel_type
+        if body is not None and not plain and rng.random() < profile.MESSAGE_DAMAGED:
+            body, _kind = text.damage(rng, body)
+            thread.flag("messages_bad_encoding")
+        attachments: list[Record] = []
+        html_extras: list[str] = []
+        if not plain and author.type in ("customer", "agent"):
+            if channel_type == "email":
+                html_extras = self._inline_images(message_id, attachments)
+            if body is None or rng.random() < profile.MESSAGE_ATTACHMENT:
+                attachments.extend(self._attachments(message_id))
+        body_text, body_html = self._bodies(body, channel_type, author, is_private, html_extras, plain)
+        updated_ms = created_ms
+        if rng.random() < 0.03:
+            updated_ms = min(LATEST_MS, created_ms + rng.randrange(1, 3 * HOUR_MS))  # edited
+        erase_draw = 1.0 if plain else rng.random()
+        later_ms = min(LATEST_MS, created_ms + rng.randrange(1, 90) * DAY_MS)
+        if erase_draw < profile.MESSAGE_ERASED:  # GDPR erasure: gone, only a tombstone remains
+            thread.erased_ids.append((message_id, later_ms))
+            thread.latest_ms = max(thread.latest_ms, later_ms)
+            thread.flag("messages_erased")
+            return
+        if erase_draw < profile.MESSAGE_ERASED + profile.MESSAGE_REDACTED:
+            body_text, body_html, updated_ms = "[redacted]", None, later_ms
+            thread.flag("messages_redacted")
+        thread.attachments.extend(attachments)
+        thread.latest_ms = max(thread.latest_ms, created_ms, updated_ms)
+        thread.messages.append(
+            {
+                "id": message_id,
+                "ticket_id": self.plan.ticket_id,
+                "author": author.as_record(),
+                "direction": direction,
+                "is_private": is_private,
+                "channel": {
+                    "type": channel_type,
+                    "inbox_id": None if channel_type == "api" else self.plan.inbox_id,
+                },
+                "external_id": _external_id(rng, channel_type, direction),
+                "body_text": body_text,
+                "body_html": body_html,
+                "body_truncated": False,
+                "body_size_bytes": max(text.utf8_size(body_text), text.utf8_size(body_html)),
+                "delivery_status": _delivery(rng, channel_type, direction),
+                "attachments": [public_metadata(record) for record in attachments],
+                "created_at": created_stamp(created_ms),
+                "updated_at": iso(max(updated_ms, created_ms)),
+            }
         )
-    return thread
+        thread.flag("messages")
 
+    def _bodies(
+        self,
+        body: str | None,
+        channel_type: str,
+        author: Author,
+        is_private: bool,
+        html_extras: list[str],
+        plain: bool,
+    ) -> tuple[str | None, str | None]:
+        """(body_text, body_html): HTML for email-like channels and agent notes; sometimes huge."""
+        if body is None:
+            return None, None
+        body_html: str | None = None
+        if channel_type in ("email", "web_form") and not plain:
+            body_html = text.to_html(body) + "".join(html_extras)
+        elif is_private and author.type == "agent":
+            body_html = text.to_html(body)
+        if plain or self.rng.random() >= profile.MESSAGE_HUGE:
+            return body, body_html
+        padding = text.padding_text(self.rng, _huge_size(self.rng))
+        self.thread.flag("messages_huge")
+        return f"{body}\n\n{padding}", (None if body_html is None else f"{body_html}<pre>{padding}</pre>")
 
-def _add_message(
-    rng: random.Random,
-    plan: ThreadPlan,
-    thread: Thread,
-    message_id: int,
-    created_ms: int,
-    author: Author,
-    direction: str,
-    is_private: bool,
-    body: str | None,
-    files: AttachmentFactory,
-    *,
-    plain: bool = False,
-) -> None:
-    channel_type = "api" if is_private else plan.channel_type
-    is_email = channel_type in ("email", "web_form") and not plain
-    if body is not None and not plain and rng.random() < profile.MESSAGE_DAMAGED:
-        body, _kind = text.damage(rng, body)
-        thread.flag("messages_bad_encoding")
-    attachments: list[Record] = []
-    html_extras: list[str] = []
-    if channel_type == "email" and not plain and author.type in ("customer", "agent"):
-        _email_extras(rng, plan, thread, message_id, html_extras, attachments, files)
-    if (
-        not plain
-        and author.type in ("customer", "agent")
-        and (body is None or rng.random() < profile.MESSAGE_ATTACHMENT)
-    ):
-        for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 3)):
-            record, kinds = files.make(
-                rng, ticket_id=plan.ticket_id, message_id=message_id, channel_type=plan.channel_type
-            )
+    def _attachments(self, message_id: int) -> list[Record]:
+        rng = self.rng
+        made = [self._attachment(message_id) for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 3))]
+        if len(made) >= 2 and rng.random() < 0.3:
+            made[1]["file_name"] = made[0]["file_name"]
+            self.thread.flag("messages_duplicate_file_names")
+        return made
+
+    def _attachment(self, message_id: int, *, inline: bool = False) -> Record:
+        record, kinds = self.files.make(
+            self.rng,
+            ticket_id=self.plan.ticket_id,
+            message_id=message_id,
+            channel_type=self.plan.channel_type,
+            inline=inline,
+        )
+        for kind in kinds:
+            self.thread.flag(f"attachments_{kind}")
+        return record
+
+    def _inline_images(self, message_id: int, attachments: list[Record]) -> list[str]:
+        """Inline images three ways: base64 data URIs, `cid:` to an inline attachment, malformed `cid:`."""
+        rng, extras = self.rng, []
+        if rng.random() < profile.EMAIL_DATA_URI:
+            huge = rng.random() < profile.EMAIL_DATA_URI_HUGE
+            raw = DATA_URI_HUGE_BYTES + rng.randrange(100_000) if huge else rng.randrange(2_000, 60_000)
+            extras.append(text.data_uri_image(rng, raw))
+            self.thread.flag("messages_data_uri")
+        draw = rng.random()
+        if draw < 0.03:
+            record = self._attachment(message_id, inline=True)
             attachments.append(record)
-            for kind in kinds:
-                thread.flag(f"attachments_{kind}")
-        if len(attachments) >= 2 and rng.random() < 0.3:
-            attachments[1]["file_name"] = attachments[0]["file_name"]
-            thread.flag("messages_duplicate_file_names")
-    body_text = body
-    body_html = text.to_html(body) + "".join(html_extras) if is_email and body is not None else None
-    if is_private and body is not None and author.type == "agent":
-        body_html = text.to_html(body)
-    if not plain and body is not None and rng.random() < profile.MESSAGE_HUGE:
-        padding = text.padding_text(rng, _huge_size(rng))
-        body_text = f"{body}\n\n{padding}"
-        if body_html is not None:
-            body_html += f"<pre>{padding}</pre>"
-        thread.flag("messages_huge")
-    updated_ms = created_ms
-    if rng.random() < 0.03:
-        updated_ms = min(LATEST_MS, created_ms + rng.randrange(1, 3 * HOUR_MS))  # edited
-    erase_draw = rng.random() if not plain else 1.0
-    if erase_draw < profile.MESSAGE_ERASED:
-        erased_ms = min(LATEST_MS, created_ms + rng.randrange(1, 90) * HOUR_MS * 24)
-        thread.erased_ids.append((message_id, erased_ms))
-        thread.latest_ms = max(thread.latest_ms, erased_ms)
-        thread.flag("messages_erased")
-        return
-    if erase_draw < profile.MESSAGE_ERASED + profile.MESSAGE_REDACTED:
-        body_text, body_html = "[redacted]", None
-        updated_ms = min(LATEST_MS, created_ms + rng.randrange(1, 90) * HOUR_MS * 24)
-        thread.flag("messages_redacted")
-    thread.attachments.extend(attachments)
-    thread.latest_ms = max(thread.latest_ms, created_ms, updated_ms)
-    thread.messages.append(
-        {
-            "id": message_id,
-            "ticket_id": plan.ticket_id,
-            "author": author.as_record(),
-            "direction": direction,
-            "is_private": is_private,
-            "channel": {"type": channel_type, "inbox_id": None if channel_type == "api" else plan.inbox_id},
-            "external_id": _external_id(rng, channel_type, direction),
-            "body_text": body_text,
-            "body_html": body_html,
-            "body_truncated": False,
-            "body_size_bytes": max(text.utf8_size(body_text), text.utf8_size(body_html)),
-            "delivery_status": _delivery(rng, channel_type, direction),
-            "attachments": [public_metadata(record) for record in attachments],
-            "created_at": created_stamp(created_ms),
-            "updated_at": iso(max(updated_ms, created_ms)),
-        }
-    )
-    thread.flag("messages")
+            extras.append(f'<img src="cid:{record["content_id"]}" alt="inline">')
+            self.thread.flag("messages_cid")
+        elif draw < 0.04:
+            token = f"{rng.getrandbits(64):016x}"
+            extras.append(
+                f'<img src="cid:https://attachment.helpdesk.example/inline/attachment?token={token}">'
+            )
+            self.thread.flag("messages_malformed_cid")
+        return extras
 
 
 def _huge_size(rng: random.Random) -> int:
     if rng.random() < 0.8:
         return rng.randrange(HUGE_MIN_BYTES, 256 * 1024)
     return rng.randrange(256 * 1024, HUGE_MAX_BYTES)
-
-
-def _email_extras(
-    rng: random.Random,
-    plan: ThreadPlan,
-    thread: Thread,
-    message_id: int,
-    html_extras: list[str],
-    attachments: list[Record],
-    files: AttachmentFactory,
-) -> None:
-    """Inline images three ways: base64 data URIs, `cid:` to an inline attachment, malformed `cid:`."""
-    if rng.random() < profile.EMAIL_DATA_URI:
-        huge = rng.random() < profile.EMAIL_DATA_URI_HUGE
-        raw = DATA_URI_HUGE_BYTES + rng.randrange(100_000) if huge else rng.randrange(2_000, 60_000)
-        html_extras.append(text.data_uri_image(rng, raw))
-        thread.flag("messages_data_uri")
-    draw = rng.random()
-    if draw < 0.03:
-        record, kinds = files.make(
-            rng, ticket_id=plan.ticket_id, message_id=message_id, channel_type=plan.channel_type, inline=True
-        )
-        attachments.append(record)
-        html_extras.append(f'<img src="cid:{record["content_id"]}" alt="inline">')
-        for kind in kinds:
-            thread.flag(f"attachments_{kind}")
-        thread.flag("messages_cid")
-    elif draw < 0.04:
-        token = f"{rng.getrandbits(64):016x}"
-        html_extras.append(
-            f'<img src="cid:https://attachment.helpdesk.example/inline/attachment?token={token}">'
-        )
-        thread.flag("messages_malformed_cid")
