@@ -101,6 +101,8 @@ def before_update(
 def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
     """Fields Salesforce computes from others, on every insert and update."""
     name = schema.name
+    if schema.custom and previous is None:
+        _custom_name(org, schema, record)
     if name in ("Contact", "User"):
         record["Name"] = " ".join(part for part in (record.get("FirstName"), record.get("LastName")) if part)
     elif name == "Case":
@@ -148,6 +150,17 @@ def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> N
             blocking = org.children(child_object, field_name, parent_id)
             if blocking:
                 raise Rejected(recall.delete_blocked(schema.name, child_object, blocking))
+
+
+def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None:
+    """A custom record's Name: the next auto number, or its own Id when a Text name was left empty."""
+    rule = schema.rule("Name")
+    if rule is None or record.get("Name") is not None:
+        return
+    if rule.createable:
+        record["Name"] = record["Id"]
+    else:
+        record["Name"] = f"{org.next_number(schema.name + '.Name', 1):08d}"  # [recall] display format
 
 
 def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:

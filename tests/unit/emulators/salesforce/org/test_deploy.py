@@ -151,7 +151,15 @@ def test_master_detail_child_has_no_owner_and_requires_parent(
     assert org.schema("Case_Note__c").rule("OwnerId") is None
     assert code_of(org.insert("Case_Note__c", {}, admin)) == "REQUIRED_FIELD_MISSING"
     case = org.insert("Case", {"Subject": "s"}, admin)
-    assert org.insert("Case_Note__c", {"Case__c": case.id}, admin).success
+    note = org.insert("Case_Note__c", {"Case__c": case.id}, admin)
+    assert (org.get(note.id) or {})["Name"] == "00000001"
     assert code_of(org.insert("Case_Note__c", {"Case__c": case.id, "Name": "n"}, admin)) == (
         "INVALID_FIELD_FOR_INSERT_UPDATE"
     )
+
+
+def test_custom_record_names_default(deployed_org: Org, admin: OpContext) -> None:
+    event = deployed_org.insert("Ticket_Event__c", {"Kind__c": "created"}, admin)
+    named = deployed_org.insert("Ticket_Event__c", {"Kind__c": "created", "Name": "E-1"}, admin)
+    assert (deployed_org.get(event.id) or {})["Name"] == event.id
+    assert (deployed_org.get(named.id) or {})["Name"] == "E-1"
