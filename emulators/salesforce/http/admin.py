@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -33,7 +34,7 @@ def _as_json(value: Any) -> Any:
 async def reset(request: Request) -> Response:
     """Back to the seeded org: records, API usage, open cursors and Bulk jobs."""
     state = request.app.state
-    state.org.reset(agent_emails=state.agent_emails or None)
+    await run_in_threadpool(state.org.reset, agent_emails=state.agent_emails or None)
     state.usage.set_used(0)
     state.cursors.clear()
     bulk_reset = getattr(state.bulk, "reset", None)
@@ -44,7 +45,7 @@ async def reset(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     """Every record of every object, for tests that compare org states."""
-    return JSONResponse(request.app.state.org.export())
+    return JSONResponse(await run_in_threadpool(request.app.state.org.export))
 
 
 async def toggles(request: Request) -> Response:
@@ -137,7 +138,7 @@ async def deploy(request: Request) -> Response:
     with tempfile.TemporaryDirectory(prefix="sf-deploy-") as folder:
         root = Path(folder)
         _unpack(archive, root)
-        result = request.app.state.org.deploy(root)
+        result = await run_in_threadpool(request.app.state.org.deploy, root)
     return JSONResponse(_as_json(result))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -133,11 +134,11 @@ async def collection(request: Request) -> Response:
             raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
         records = [{"Id": record_id} for record_id in ids]
         all_or_none = flag(request.query_params.get("allOrNone"))
-        results = _run(org, records, ctx, _delete, all_or_none)
+        results = await run_in_threadpool(_run, org, records, ctx, _delete, all_or_none)
         return JSONResponse([_result_body(result, with_created=False) for result in results])
     records, all_or_none = await _records_and_mode(request)
     write = _insert if request.method == "POST" else _update
-    results = _run(org, records, ctx, write, all_or_none)
+    results = await run_in_threadpool(_run, org, records, ctx, write, all_or_none)
     return JSONResponse([_result_body(result, with_created=False) for result in results])
 
 
@@ -188,5 +189,6 @@ async def collection_upsert(request: Request) -> Response:
         raise SalesforceApiError(404, "NOT_FOUND", message)
     records, all_or_none = await _records_and_mode(request)
     ctx = op_context(request, api="collections")
-    results = _run(org, records, ctx, _upserter(str(describe["name"]), str(field["name"])), all_or_none)
+    upserter = _upserter(str(describe["name"]), str(field["name"]))
+    results = await run_in_threadpool(_run, org, records, ctx, upserter, all_or_none)
     return JSONResponse([_result_body(result, with_created=True) for result in results])

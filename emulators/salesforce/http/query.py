@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -122,7 +123,9 @@ async def run_query(request: Request, *, include_deleted: bool) -> Response:
     if not soql or not soql.strip():
         raise SalesforceApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
     try:
-        result = execute(request.app.state.org, soql, include_deleted=include_deleted)
+        result = await run_in_threadpool(
+            execute, request.app.state.org, soql, include_deleted=include_deleted
+        )
     except SoqlError as error:
         raise SalesforceApiError(400, error.code, error.message) from error
     if flag(request.query_params.get("columns")):

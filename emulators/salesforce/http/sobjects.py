@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -94,7 +95,7 @@ async def create(request: Request, sobject: str) -> Response:
         values = await blobs.multipart_values(request, describe)
     else:
         values = await json_object(request)
-    result = request.app.state.org.insert(name, values, op_context(request))
+    result = await run_in_threadpool(request.app.state.org.insert, name, values, op_context(request))
     return created_response(result)
 
 
@@ -122,9 +123,9 @@ async def sobject_row(request: Request) -> Response:
         return JSONResponse(body)
     if request.method == "PATCH":
         values = await json_object(request)
-        result = org.update(name, str(record["Id"]), values, op_context(request))
+        result = await run_in_threadpool(org.update, name, str(record["Id"]), values, op_context(request))
     else:
-        result = org.delete(str(record["Id"]), op_context(request))
+        result = await run_in_threadpool(org.delete, str(record["Id"]), op_context(request))
     if not result.success:
         return field_errors_response(list(result.errors))
     return Response(status_code=204)
@@ -195,7 +196,7 @@ async def upsert(request: Request, describe: dict[str, Any], field_name: str, va
     else:
         values = {key: item for key, item in values.items() if key.lower() != field_name.lower()}
         values[field_name] = value
-        result = org.upsert(name, field_name, values, op_context(request))
+        result = await run_in_threadpool(org.upsert, name, field_name, values, op_context(request))
     if not result.success:
         if any(error.code in {"DUPLICATE_EXTERNAL_ID", "MULTIPLE_CHOICES"} for error in result.errors):
             return _multiple_choices(request, name, _matches(request, name, field_name, value))
