@@ -36,6 +36,7 @@ def _config(app: Any, port: int, certfile: Path | None, keyfile: Path | None) ->
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
         timeout_keep_alive=30,
+        timeout_graceful_shutdown=2,
     )
 
 

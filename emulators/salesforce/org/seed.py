@@ -174,6 +174,4 @@ def _attribute_to(org: Org, record_id: str, user_id: str) -> None:
         return
     sobject, data = found
     data.update(CreatedById=user_id, LastModifiedById=user_id)
-    if sobject == "User" and record_id == user_id:
-        data.setdefault("OwnerId", user_id)
     org.write_existing(org.schema(sobject), data)

@@ -62,3 +62,10 @@ def test_pre_existing_business_records(org: Org) -> None:
         assert len(rows) == 2
         assert all(row[field_name].startswith(PRE_EXISTING) for row in rows)
     assert list(org.scan("Task")) == []
+
+
+def test_seeded_records_hold_only_described_fields(org: Org) -> None:
+    for sobject, rows in org.export().items():
+        described = {item["name"] for item in org.describe(sobject)["fields"]}
+        for row in rows:
+            assert set(row) == described, (sobject, set(row) - described)
