@@ -11,6 +11,12 @@ from emulators.stames_api.generator import vocabulary as vocab
 
 DAMAGE_KINDS: tuple[str, ...] = ("mojibake", "replacement_char", "nfd", "zero_width", "lone_surrogate")
 LONE_SURROGATE = "\ud83d"
+# Sticker, location and contact-card messages: content with no file bytes behind it (§3 #13).
+NO_FILE_CONTENT: tuple[str, ...] = (
+    "[sticker]",
+    "📍 Ubicación compartida: 41.38506, 2.17340",
+    "BEGIN:VCARD\nVERSION:3.0\nFN:Taller Centro\nTEL:+34930000000\nEND:VCARD",
+)
 
 
 def pick_language(rng: random.Random) -> str:
@@ -43,6 +49,8 @@ def subject_line(rng: random.Random, language: str, product: str) -> str:
     subject = f"{rng.choice(vocab.SUBJECT_PREFIXES[language])} {product}"
     if rng.random() < 0.1:
         subject += rng.choice((" 📱", " – urgente", " !!!", " (2)"))
+    if rng.random() < 0.003:
+        subject = "RE: FW: " * 40 + subject  # a forward chain longer than Salesforce's 255 characters
     return with_bidi(rng, language, subject)
 
 
@@ -56,8 +64,11 @@ def customer_text(rng: random.Random, language: str, product: str) -> str:
 
 def short_message(rng: random.Random, language: str, product: str) -> str:
     """A chat-style message: no greeting line, often lowercase, sometimes only an emoji."""
-    if rng.random() < 0.08:
+    draw = rng.random()
+    if draw < 0.08:
         return rng.choice(("👍", "🙏🙏", "ok", "??", "😡"))
+    if draw < 0.1:
+        return rng.choice(NO_FILE_CONTENT)
     return with_bidi(rng, language, rng.choice(vocab.PROBLEMS[language]).format(p=product))
 
 

@@ -165,3 +165,14 @@ def test_sha256_matches_the_bytes_that_will_be_served(profile_dataset):
             checked["generate"] += 1
     assert checked["file"] > 100
     assert checked["generate"] == 50
+
+
+def test_odd_content_long_subjects_and_attachment_only_messages(profile_dataset):
+    bodies = {m["body_text"] for m in profile_dataset.messages}
+    assert "[sticker]" in bodies
+    assert any(body and body.startswith("BEGIN:VCARD") for body in bodies)
+    attachment_only = [m for m in profile_dataset.messages if m["body_text"] is None]
+    assert attachment_only
+    assert all(m["attachments"] for m in attachment_only if m["author"]["type"] == "customer")
+    assert any(len(t["subject"]) > 255 for t in profile_dataset.tickets)
+    assert any(t["description_text"] is None for t in profile_dataset.tickets)
