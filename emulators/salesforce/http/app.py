@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from emulators.salesforce.bulk import BulkService
 from emulators.salesforce.bulk import routes as bulk_routes
-from emulators.salesforce.http import collections, describe, query, resources, sobjects
+from emulators.salesforce.http import collections, describe, query, replication, resources, sobjects
 from emulators.salesforce.http.admin import admin_routes
 from emulators.salesforce.http.auth_store import AuthStore
 from emulators.salesforce.http.errors import SalesforceApiError, api_error_handler, http_error_handler
@@ -45,6 +45,8 @@ def rest_routes() -> list[BaseRoute]:
         *_both("/sobjects", describe.global_describe, ["GET"]),
         *_both("/sobjects/{sobject}", sobjects.sobject_root, ["GET", "POST"]),
         *_both("/sobjects/{sobject}/describe", describe.full_describe, ["GET"]),
+        *_both("/sobjects/{sobject}/updated", replication.updated, ["GET"]),
+        *_both("/sobjects/{sobject}/deleted", replication.deleted, ["GET"]),
         *_both("/sobjects/{sobject}/{record_id}", sobjects.sobject_row, ["GET", "PATCH", "DELETE", "POST"]),
         *_both("/sobjects/{sobject}/{key}/{value}", sobjects.sobject_by_key, ["GET", "PATCH", "DELETE"]),
         *_both("/composite/sobjects", collections.collection, ["POST", "PATCH", "DELETE"]),
@@ -85,6 +87,7 @@ def create_app(
         routes=[
             *oauth_routes(),
             *_both("/services/data", resources.versions, ["GET"]),
+            Route("/services/data/v{version}", resources.resource_index, methods=["GET"]),
             Mount("/services/data/v{version}", routes=[*rest_routes(), *bulk_routes()]),
             *admin_routes(),
         ],
