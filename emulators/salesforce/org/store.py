@@ -259,6 +259,7 @@ class Org:
             return
         data = json.loads(row[2])
         data.update(IsDeleted=True, SystemModstamp=self.now())
+        data = _compact(self._schema.get(row[0]), data)
         self._db.replace(record_id, json.dumps(data), deleted=True)
         self._db.unindex(record_id)
         if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
@@ -329,7 +330,7 @@ class Org:
 
     def write_existing(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
         record_id = record["Id"]
-        self._db.replace(record_id, json.dumps(_compact(record)), deleted=False)
+        self._db.replace(record_id, json.dumps(_compact(schema, record)), deleted=False)
         self._db.unindex(record_id)
         self._db.index(schema.name, self._index_entries(schema, record), record_id)
         if schema.name == "User":
@@ -337,7 +338,7 @@ class Org:
 
     def write_new(self, schema: ObjectSchema, record: dict[str, Any]) -> None:
         record_id = record["Id"]
-        self._db.insert(record_id, schema.name, json.dumps(_compact(record)))
+        self._db.insert(record_id, schema.name, json.dumps(_compact(schema, record)))
         self._db.index(schema.name, self._index_entries(schema, record), record_id)
 
     def _index_entries(self, schema: ObjectSchema, record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -394,6 +395,9 @@ def _failed(record_id: str | None, error: FieldError) -> SaveResult:
     return SaveResult(id=record_id, success=False, errors=[error])
 
 
-def _compact(record: Mapping[str, Any]) -> dict[str, Any]:
-    """What is stored: non-null values only (records are expanded to every field on read)."""
-    return {name: value for name, value in record.items() if value is not None}
+def _compact(schema: ObjectSchema, record: Mapping[str, Any]) -> dict[str, Any]:
+    """What is stored: non-null values of the object's fields (records are expanded on read; system
+    fields an object lacks, such as User.IsDeleted, are dropped)."""
+    return {
+        name: value for name, value in record.items() if value is not None and name.lower() in schema.rules
+    }
