@@ -31,10 +31,25 @@ def _as_json(value: Any) -> Any:
     return value
 
 
+def _reset_keeping_sessions(state: Any) -> None:
+    """Reset the org; tokens follow their users (matched by Username) to the new user Ids, so
+    `connection.json` keeps working."""
+    org = state.org
+    usernames = {user_id: org.user(user_id).username for user_id in state.auth.owners()}
+    was_admin = str(org.admin_user_id)
+    org.reset(agent_emails=state.agent_emails or None)
+    new_owner: dict[str, str | None] = {}
+    for user_id, username in usernames.items():
+        matches = org.find_ids("User", "Username", username) if username else []
+        new_owner[user_id] = str(matches[0]) if matches else None
+    new_owner[was_admin] = str(org.admin_user_id)
+    state.auth.reassign(new_owner)
+
+
 async def reset(request: Request) -> Response:
-    """Back to the seeded org: records, API usage, open cursors and Bulk jobs."""
+    """Back to the seeded org: records, API usage and open cursors (sessions are kept)."""
     state = request.app.state
-    await run_in_threadpool(state.org.reset, agent_emails=state.agent_emails or None)
+    await run_in_threadpool(_reset_keeping_sessions, state)
     state.usage.set_used(0)
     state.cursors.clear()
     bulk_reset = getattr(state.bulk, "reset", None)

@@ -121,6 +121,22 @@ class AuthStore:
             user_id = self._tokens.get(token)
         return Session(user_id=user_id, token=token) if user_id else None
 
+    def owners(self) -> set[str]:
+        """User Ids that hold at least one token."""
+        with self._lock:
+            return set(self._tokens.values())
+
+    def reassign(self, new_owner: dict[str, str | None]) -> None:
+        """Move tokens to other user Ids (an org reset re-creates its users under new Ids);
+        tokens of users mapped to None are revoked."""
+        with self._lock:
+            self._tokens = {
+                token: new_owner.get(owner, owner)
+                for token, owner in self._tokens.items()
+                if new_owner.get(owner, owner) is not None
+            }
+            self._write_json(self._sessions_file, self._tokens)
+
     def revoke_all(self) -> None:
         with self._lock:
             self._tokens.clear()

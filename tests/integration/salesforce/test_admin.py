@@ -42,6 +42,7 @@ def test_export_then_reset_returns_to_the_seeded_org(sf_server: RunningServer, s
     after = admin_call(sf_server, "GET", "/__admin/export").json()
     assert created["id"] not in {record["Id"] for record in after["Account"]}
     assert len(after["User"]) == len(seeded["User"])
+    assert sf.Account.create({"Name": "After reset"})["success"] is True  # the admin token still works
 
 
 def test_toggles_read_and_write_and_refuse_unknown_names(sf_server: RunningServer) -> None:
