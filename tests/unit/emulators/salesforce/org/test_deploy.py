@@ -163,3 +163,40 @@ def test_custom_record_names_default(deployed_org: Org, admin: OpContext) -> Non
     named = deployed_org.insert("Ticket_Event__c", {"Kind__c": "created", "Name": "E-1"}, admin)
     assert (deployed_org.get(event.id) or {})["Name"] == event.id
     assert (deployed_org.get(named.id) or {})["Name"] == "E-1"
+
+
+def test_redeploy_is_idempotent(deployed_org: Org, tmp_path: Path) -> None:
+    names = deployed_org.sobject_names()
+    prefix = deployed_org.schema("Ticket_Event__c").key_prefix
+    again = deployed_org.deploy(write_sfdx_source(tmp_path / "again"))
+    assert again.success
+    assert again.objects == []
+    assert deployed_org.sobject_names() == names
+    assert deployed_org.schema("Ticket_Event__c").key_prefix == prefix
+
+
+def test_global_value_set_feeds_a_restricted_picklist(org: Org, admin: OpContext, tmp_path: Path) -> None:
+    sets = tmp_path / "src" / "globalValueSets"
+    sets.mkdir(parents=True)
+    (sets / "Channel.globalValueSet-meta.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><GlobalValueSet xmlns="http://soap.sforce.com/2006/04/metadata">'
+        "<customValue><fullName>email</fullName><default>false</default><label>email</label></customValue>"
+        "<customValue><fullName>chat</fullName><default>false</default><label>chat</label></customValue>"
+        "<masterLabel>Channel</masterLabel><sorted>false</sorted></GlobalValueSet>",
+        encoding="utf-8",
+    )
+    fields = tmp_path / "src" / "objects" / "Case" / "fields"
+    fields.mkdir(parents=True)
+    (fields / "Channel__c.field-meta.xml").write_text(
+        sfdx_field(
+            "Channel__c",
+            "<label>Channel</label><type>Picklist</type><valueSet><valueSetName>Channel"
+            "</valueSetName></valueSet>",
+        ),
+        encoding="utf-8",
+    )
+    assert org.deploy(tmp_path / "src").success
+    assert org.insert("Case", {"Subject": "s", "Channel__c": "chat"}, admin).success
+    assert code_of(org.insert("Case", {"Subject": "s", "Channel__c": "fax"}, admin)) == (
+        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+    )
