@@ -108,7 +108,6 @@ def test_breakdowns_per_status_channel_priority(report, dataset):
         (7, "tickets_hard_deleted_assignee"),
         (10, "messages_redacted"),
         (11, "messages_data_uri"),
-        (12, "messages_huge"),
         (16, "tickets_custom_status"),
         (18, "tickets_spam"),
         (19, "history_synthetic_import"),
@@ -137,6 +136,12 @@ def test_grouped_findings_match_their_parts(report, generation):
     assert report.finding(24).parts["dropdown"] == edge_cases["tickets_unknown_dropdown"]
     missing = edge_cases.get("attachments_purged", 0) + edge_cases.get("attachments_quarantined", 0)
     assert report.finding(20).count == missing
+
+
+def test_huge_bodies_match_the_message_file(report, dataset):
+    # Any body over 128 KB counts, whether pasted logs or data-URI images made it big.
+    sizes = [message["body_size_bytes"] for message in _jsonl(dataset / "messages.jsonl")]
+    assert report.finding(12).count == sum(1 for size in sizes if size > 128 * 1024)
 
 
 def test_encoding_damage_within_what_redaction_can_hide(report, generation):
