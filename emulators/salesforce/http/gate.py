@@ -52,7 +52,8 @@ def limit_info(used: int, limit: int) -> tuple[bytes, bytes]:
     return b"sforce-limit-info", f"api-usage={used}/{limit}".encode()
 
 
-def _bearer(scope: Scope) -> str | None:
+def bearer_token(scope: Scope) -> str | None:
+    """The token of `Authorization: Bearer …` (or the older `OAuth …` scheme)."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
@@ -97,7 +98,7 @@ class ServicesGate:
         if status != 200:
             code = "NOT_FOUND" if status == 404 else "GONE"
             return JSONResponse([{"errorCode": code, "message": NOT_FOUND_MESSAGE}], status_code=status)
-        token = _bearer(scope)
+        token = bearer_token(scope)
         session = state.auth.session(token) if token else None
         if session is None or not state.org.user(session.user_id).is_active:
             body = [{"message": SESSION_INVALID_MESSAGE, "errorCode": "INVALID_SESSION_ID"}]

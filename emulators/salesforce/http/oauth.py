@@ -24,6 +24,7 @@ from emulators.salesforce.http.auth_store import (
     verify_jwt_assertion,
 )
 from emulators.salesforce.http.errors import SESSION_INVALID_MESSAGE
+from emulators.salesforce.http.gate import bearer_token
 from emulators.salesforce.http.orgview import active_user_id, org_id_of, user_record
 
 PASSWORD_GRANT = "password"  # noqa: S105 (an OAuth grant name)
@@ -38,15 +39,6 @@ def oauth_error(error: str, description: str, status: int = 400) -> JSONResponse
 def instance_url(request: Request) -> str:
     """The URL clients reached us on; Salesforce answers with the org's own instance URL."""
     return f"{request.url.scheme}://{request.url.netloc}"
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of `Authorization: Bearer …` (or the older `OAuth …` scheme)."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() in {"bearer", "oauth"} and token.strip():
-        return token.strip()
-    return None
 
 
 def _token_body(request: Request, user_id: str, token: str, client_secret: str) -> dict[str, Any]:
@@ -122,7 +114,7 @@ async def token_endpoint(request: Request) -> Response:
 
 async def userinfo_endpoint(request: Request) -> Response:
     """OpenID user info; sfdx-core reads `user_id` and `organization_id` from it at login."""
-    token = bearer_token(request)
+    token = bearer_token(request.scope)
     auth: AuthStore = request.app.state.auth
     session = auth.session(token) if token else None
     org = request.app.state.org

@@ -1,24 +1,17 @@
 """Small reads of the org that the HTTP layer needs: users by name, the org Id.
 
 Kept in one place so the transport depends on the store only through the `OrgStore` contract plus
-`Org.user()` / `Org.admin_user_id`.
+`Org.user()`, `Org.org_id` and `Org.admin_user_id`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-FALLBACK_ORG_ID = "00D8d0000000001AAA"
-
 
 def org_id_of(org: Any) -> str:
     """The Organization record's Id (tokens start with it, userinfo reports it)."""
-    known = getattr(org, "org_id", None)
-    if isinstance(known, str):
-        return known
-    for record in org.scan("Organization"):
-        return str(record["Id"])
-    return FALLBACK_ORG_ID
+    return str(org.org_id)
 
 
 def user_record(org: Any, user_id: str) -> dict[str, Any] | None:
@@ -32,19 +25,11 @@ def active_user_id(org: Any, username: str | None) -> str | None:
     """The Id of the active user with this Username (case-insensitive, as logins are)."""
     if not username:
         return None
-    matches = org.find_ids("User", "Username", username)
-    if not matches:
-        matches = [
-            str(record["Id"])
-            for record in org.scan("User")
-            if str(record.get("Username", "")).lower() == username.lower()
-        ]
-    for user_id in matches:
+    for user_id in org.find_ids("User", "Username", username):
         if org.user(user_id).is_active:
-            return user_id
+            return str(user_id)
     return None
 
 
 def username_of(org: Any, user_id: str) -> str:
-    record = user_record(org, user_id)
-    return str(record.get("Username", "")) if record else ""
+    return org.user(user_id).username
