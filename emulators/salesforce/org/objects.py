@@ -107,6 +107,9 @@ def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dic
         record["Name"] = " ".join(part for part in (record.get("FirstName"), record.get("LastName")) if part)
     elif name == "Case":
         _case(org, record, previous)
+    if name == "User" and not record.get("CommunityNickname"):
+        local = str(record.get("Email") or "user").split("@", 1)[0][:30]
+        record["CommunityNickname"] = f"{local}{org.next_number('CommunityNickname', 1)}"
     elif name == "Task":
         record["IsClosed"] = record.get("Status") in org.closed_values("Task")
         record["IsHighPriority"] = record.get("Priority") == "High"

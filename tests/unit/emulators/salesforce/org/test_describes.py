@@ -164,7 +164,6 @@ def test_describe_shape(sobject: str) -> None:
                 "LastName",
                 "Email",
                 "Alias",
-                "CommunityNickname",
                 "TimeZoneSidKey",
                 "LocaleSidKey",
                 "EmailEncodingKey",

@@ -310,3 +310,33 @@ def test_recycle_bin_keeps_unique_values_until_hard_delete(deployed_org: Org, ad
     assert first.id in again.errors[0].message
     assert org.delete(first.id, admin, hard=True).success
     assert org.upsert("Contact", "Stames_Id__c", {"LastName": "A", "Stames_Id__c": "U-7"}, admin).success
+
+
+def test_user_insert_with_the_usual_fields(org: Org, admin: OpContext) -> None:
+    profile = next(row["Id"] for row in org.scan("Profile") if row["Name"] == "Standard User")
+    user = {
+        "Username": "new.agent@example.com.sandbox",
+        "Email": "new.agent@example.com",
+        "LastName": "Agent",
+        "Alias": "nagent",
+        "TimeZoneSidKey": "Europe/Madrid",
+        "LocaleSidKey": "es_ES",
+        "EmailEncodingKey": "UTF-8",
+        "LanguageLocaleKey": "es",
+        "ProfileId": profile,
+    }
+    created = org.insert("User", user, admin)
+    assert created.success, created
+    stored = record(org, created.id)
+    assert stored["CommunityNickname"].startswith("new.agent")
+    assert stored["IsActive"] is True
+    assert code_of(org.insert("User", {**user, "Email": "other@example.com"}, admin)) == "DUPLICATE_VALUE"
+    assert code_of(org.insert("User", {**user, "Username": "x@example.com", "ProfileId": None}, admin)) == (
+        "REQUIRED_FIELD_MISSING"
+    )
+
+
+def test_email_message_status_defaults_to_new(org: Org, admin: OpContext) -> None:
+    case = org.insert("Case", {"Subject": "s"}, admin)
+    email = org.insert("EmailMessage", {"ParentId": case.id, "Incoming": True, "Subject": "hi"}, admin)
+    assert record(org, email.id)["Status"] == "0"
