@@ -60,8 +60,6 @@ HOSTILE_NAMES: tuple[str, ...] = (
     "   .pdf",
     "Factura*Marzo?.pdf",
 )
-KIND_BIG, KIND_ZERO, KIND_REUSED, KIND_HOSTILE = "big", "zero_byte", "reused", "hostile_name"
-KIND_PURGED, KIND_QUARANTINED, KIND_MISLABELED, KIND_INLINE = "purged", "quarantined", "mislabeled", "inline"
 
 
 @dataclass
@@ -86,24 +84,20 @@ class AttachmentFactory:
 
     def make(
         self, rng: random.Random, *, ticket_id: int, message_id: int, channel_type: str, inline: bool = False
-    ) -> tuple[Record, list[str]]:
-        """One attachment record (with `content`), plus the edge-case kinds it carries."""
+    ) -> Record:
+        """One attachment record, with the server-side `content` spec unless its bytes were purged."""
         attachment_id = self.next_id
         self.next_id += 1
-        kinds: list[str] = []
-        draw = rng.random()
+        draw = 1.0 if inline else rng.random()  # inline images are always fresh, small pictures
         if draw < profile.ATTACHMENT_BIG:
             content = self._big(rng.randrange(profile.BIG_FILE_POOL))
-            kinds.append(KIND_BIG)
         elif draw < profile.ATTACHMENT_BIG + profile.ATTACHMENT_ZERO_BYTE:
             content = self._small(rng, attachment_id, channel_type, size=0)
-            kinds.append(KIND_ZERO)
         elif (
             draw < profile.ATTACHMENT_BIG + profile.ATTACHMENT_ZERO_BYTE + profile.ATTACHMENT_REUSED
             and self._recent
         ):
             content = rng.choice(self._recent)
-            kinds.append(KIND_REUSED)
         else:
             content = self._fresh(rng, attachment_id, channel_type, inline)
         self._recent.append(content)
@@ -111,20 +105,14 @@ class AttachmentFactory:
         if rng.random() < profile.ATTACHMENT_HOSTILE_NAME:
             file_name = HOSTILE_NAMES[self._hostile_used % len(HOSTILE_NAMES)]  # in turn: each one shows up
             self._hostile_used += 1
-            kinds.append(KIND_HOSTILE)
         elif content_type == "application/pdf" and rng.random() < 0.05:
             content_type = "application/octet-stream"
-            kinds.append(KIND_MISLABELED)
         status = "available"
         status_draw = rng.random()
         if status_draw < profile.ATTACHMENT_PURGED:
             status = "purged"
-            kinds.append(KIND_PURGED)
         elif status_draw < profile.ATTACHMENT_PURGED + profile.ATTACHMENT_QUARANTINED:
             status = "quarantined"
-            kinds.append(KIND_QUARANTINED)
-        if inline:
-            kinds.append(KIND_INLINE)
         record: Record = {
             "id": attachment_id,
             "message_id": message_id,
@@ -139,7 +127,7 @@ class AttachmentFactory:
         }
         if status != "purged":  # purged bytes are gone; the metadata keeps the original size and hash
             record["content"] = content.content
-        return record, kinds
+        return record
 
     def _fresh(self, rng: random.Random, attachment_id: int, channel_type: str, inline: bool) -> _Content:
         size = int(math.exp(rng.uniform(math.log(256), math.log(1 << 20))))

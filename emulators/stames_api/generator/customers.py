@@ -56,7 +56,7 @@ def _identity(seed: int, index: int, count: int) -> Identity:
     rng = rng_for(seed, "customer-identity", index)
     language = text.pick_language(rng)
     first, last = text.person_name(rng, language)
-    local = f"{text.ascii_slug(first)}.{text.ascii_slug(last)}{rng.randrange(1, 999)}"
+    local = f"{text.ascii_slug(first)}.{text.ascii_slug(last)}{index}"  # the index keeps addresses unique
     return Identity(
         language=language,
         name=f"{first} {last}",

@@ -26,7 +26,6 @@ class HistoryPlan:
 @dataclass
 class History:
     changes: list[Record] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
 
 
 class StatusChangeIds:
@@ -58,7 +57,6 @@ def build_history(rng: random.Random, plan: HistoryPlan, ids: StatusChangeIds) -
     )
     steps: list[tuple[str | None, str, dict[str, object], str]] = []
     if plan.created_ms < HISTORY_START_MS:
-        history.kinds.append("history_synthetic_import")
         first = plan.status if plan.status in ("closed", "solved") else "open"
         steps.append((None, first, {"type": "system", "id": None}, "import"))
         if first != plan.status and plan.status != "deleted":
@@ -73,12 +71,10 @@ def build_history(rng: random.Random, plan: HistoryPlan, ids: StatusChangeIds) -
             targets = _path_to(rng, plan.status if plan.fate != "merged" else "open")
             if rng.random() < profile.HISTORY_ESCALATED_TIER2:
                 targets = ["escalated_tier2", "open", *targets]
-                history.kinds.append("history_inactive_status")
             if plan.status in ("solved", "closed") and rng.random() < profile.HISTORY_FLAPPING:
                 targets = [*targets[:-1], "solved", "reopened", "open", "solved"][: len(targets) + 4]
                 if plan.status == "closed":
                     targets.append("closed")
-                history.kinds.append("history_flapping")
             previous = "open"
             for target in targets:
                 if target != previous:
@@ -87,15 +83,13 @@ def build_history(rng: random.Random, plan: HistoryPlan, ids: StatusChangeIds) -
             if plan.fate == "merged":
                 steps.append((previous, "closed", agent, "merge"))
     times = _times(rng, plan, len(steps))
+    if rng.random() < profile.HISTORY_DISAGREES and plan.fate == "normal" and len(steps) >= 2:
+        steps.pop()
     if len(steps) >= 3 and rng.random() < profile.HISTORY_MISSED_EVENT:
         position = rng.randrange(2, len(steps))
         _, after, who, via = steps[position]
         missed = [key for key in ("pending", "on_hold", "open") if key not in (steps[position - 1][1], after)]
         steps[position] = (rng.choice(missed), after, who, via)  # the event in between was never recorded
-        history.kinds.append("history_missed_event")
-    if rng.random() < profile.HISTORY_DISAGREES and plan.fate == "normal" and len(steps) >= 2:
-        steps.pop()
-        history.kinds.append("history_disagrees")
     for (before, after, who, via), changed_ms in zip(steps, times, strict=False):
         stamp = iso(changed_ms)
         history.changes.append(
@@ -112,11 +106,6 @@ def build_history(rng: random.Random, plan: HistoryPlan, ids: StatusChangeIds) -
                 "updated_at": stamp,
             }
         )
-    if any(
-        change["changed_at"] == other["changed_at"]
-        for change, other in zip(history.changes, history.changes[1:], strict=False)
-    ):
-        history.kinds.append("history_same_changed_at")
     return history
 
 

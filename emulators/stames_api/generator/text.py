@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import random
+import re
 import unicodedata
 
 from emulators.stames_api.generator import vocabulary as vocab
@@ -121,8 +122,8 @@ def damage(rng: random.Random, text: str) -> tuple[str, str]:
     kind = rng.choice(DAMAGE_KINDS)
     if kind == "mojibake":
         damaged = text.encode("utf-8", "surrogatepass").decode("latin-1")
-        if damaged == text:
-            damaged = text + " InformaciÃ³n"
+        if not re.search("[ÂÃ][\x80-\xbf]", damaged):  # Hebrew or Arabic bytes read as Latin-1 look different
+            damaged += " InformaciÃ³n"
     elif kind == "replacement_char":
         damaged = text[: len(text) // 2] + "\ufffd" + text[len(text) // 2 :]
     elif kind == "nfd":

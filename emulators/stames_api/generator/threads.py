@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 
-from emulators.stames_api.generator import profile, text
+from emulators.stames_api.generator import census, profile, text
 from emulators.stames_api.generator.attachments import AttachmentFactory, public_metadata
 from emulators.stames_api.generator.catalog import MESSAGING_CHANNELS, Record
 from emulators.stames_api.generator.timeline import DAY_MS, HOUR_MS, LATEST_MS, MINUTE_MS, created_stamp, iso
@@ -51,11 +52,9 @@ class Thread:
     messages: list[Record] = field(default_factory=list)
     attachments: list[Record] = field(default_factory=list)
     erased_ids: list[tuple[int, int]] = field(default_factory=list)  # (message id, erased at)
-    kinds: dict[str, int] = field(default_factory=dict)
+    kinds: Counter[str] = field(default_factory=Counter)
+    created_ms: list[int] = field(default_factory=list)  # of the messages written, in id order
     latest_ms: int = 0  # the newest created/updated/erased moment: the ticket's updated_at follows it
-
-    def flag(self, kind: str, amount: int = 1) -> None:
-        self.kinds[kind] = self.kinds.get(kind, 0) + amount
 
 
 class MessageIds:
@@ -69,7 +68,7 @@ class MessageIds:
         return self.next_id - 1
 
 
-def _timeline(rng: random.Random, plan: ThreadPlan, thread: Thread) -> list[int]:
+def _timeline(rng: random.Random, plan: ThreadPlan) -> list[int]:
     """Creation times: growing gaps, squeezed to end before the latest stamp, then the anomalies."""
     gaps = [0] + [
         rng.choice((2_000, 5 * MINUTE_MS, 3 * HOUR_MS, 20 * HOUR_MS)) + rng.randrange(HOUR_MS)
@@ -88,12 +87,10 @@ def _timeline(rng: random.Random, plan: ThreadPlan, thread: Thread) -> list[int]
         start = rng.randrange(1, plan.message_count - 1)
         for position in range(start + 1, min(plan.message_count, start + rng.randint(2, 4))):
             times[position] = times[start]  # a WhatsApp burst inside one millisecond
-        thread.flag("threads_identical_timestamps")
     elif plan.message_count >= 3 and rng.random() < profile.THREAD_BACKDATED:
         position = rng.randrange(2, plan.message_count)
         if times[position - 1] - times[0] >= 2:
             times[position] = (times[0] + times[position - 1]) // 2  # imported later, dated earlier
-            thread.flag("threads_backdated")
     return times
 
 
@@ -166,13 +163,14 @@ def build_thread(
 ) -> Thread:
     """All messages of one ticket, in id order, with their attachments."""
     builder = _ThreadBuilder(rng, plan, files, Thread())
-    for position, created_ms in enumerate(_timeline(rng, plan, builder.thread)):
+    for position, created_ms in enumerate(_timeline(rng, plan)):
         author, direction, is_private = _author_for(rng, position, plan)
         body = _body(rng, plan, position, author, is_private)
         builder.add(message_ids.take(), created_ms, author, direction, is_private, body)
     for merged_id, merged_ms in plan.merge_notes:
         note = f"El ticket ST-{merged_id} se ha fusionado en este ticket"
         builder.add(message_ids.take(), merged_ms, SYSTEM, "internal", True, note, plain=True)
+    builder.thread.kinds.update(census.thread_kinds(builder.thread.created_ms))
     return builder.thread
 
 
@@ -201,7 +199,6 @@ class _ThreadBuilder:
         channel_type = "api" if is_private else self.plan.channel_type
         if body is not None and not plain and rng.random() < profile.MESSAGE_DAMAGED:
             body, _kind = text.damage(rng, body)
-            thread.flag("messages_bad_encoding")
         attachments: list[Record] = []
         html_extras: list[str] = []
         if not plain and author.type in ("customer", "agent"):
@@ -218,36 +215,37 @@ class _ThreadBuilder:
         if erase_draw < profile.MESSAGE_ERASED:  # GDPR erasure: gone, only a tombstone remains
             thread.erased_ids.append((message_id, later_ms))
             thread.latest_ms = max(thread.latest_ms, later_ms)
-            thread.flag("messages_erased")
+            thread.kinds["messages_erased"] += 1
             return
         if erase_draw < profile.MESSAGE_ERASED + profile.MESSAGE_REDACTED:
             body_text, body_html, updated_ms = "[redacted]", None, later_ms
-            thread.flag("messages_redacted")
         thread.attachments.extend(attachments)
         thread.latest_ms = max(thread.latest_ms, created_ms, updated_ms)
-        thread.messages.append(
-            {
-                "id": message_id,
-                "ticket_id": self.plan.ticket_id,
-                "author": author.as_record(),
-                "direction": direction,
-                "is_private": is_private,
-                "channel": {
-                    "type": channel_type,
-                    "inbox_id": None if channel_type == "api" else self.plan.inbox_id,
-                },
-                "external_id": _external_id(rng, channel_type, direction),
-                "body_text": body_text,
-                "body_html": body_html,
-                "body_truncated": False,
-                "body_size_bytes": max(text.utf8_size(body_text), text.utf8_size(body_html)),
-                "delivery_status": _delivery(rng, channel_type, direction),
-                "attachments": [public_metadata(record) for record in attachments],
-                "created_at": created_stamp(created_ms),
-                "updated_at": iso(max(updated_ms, created_ms)),
-            }
-        )
-        thread.flag("messages")
+        thread.created_ms.append(created_ms)
+        message: Record = {
+            "id": message_id,
+            "ticket_id": self.plan.ticket_id,
+            "author": author.as_record(),
+            "direction": direction,
+            "is_private": is_private,
+            "channel": {
+                "type": channel_type,
+                "inbox_id": None if channel_type == "api" else self.plan.inbox_id,
+            },
+            "external_id": _external_id(rng, channel_type, direction),
+            "body_text": body_text,
+            "body_html": body_html,
+            "body_truncated": False,
+            "body_size_bytes": max(text.utf8_size(body_text), text.utf8_size(body_html)),
+            "delivery_status": _delivery(rng, channel_type, direction),
+            "attachments": [public_metadata(record) for record in attachments],
+            "created_at": created_stamp(created_ms),
+            "updated_at": iso(max(updated_ms, created_ms)),
+        }
+        thread.messages.append(message)
+        thread.kinds.update(census.message_kinds(message))
+        for attachment in attachments:
+            thread.kinds.update(census.attachment_kinds(attachment))
 
     def _bodies(
         self,
@@ -269,7 +267,6 @@ class _ThreadBuilder:
         if plain or self.rng.random() >= profile.MESSAGE_HUGE:
             return body, body_html
         padding = text.padding_text(self.rng, _huge_size(self.rng))
-        self.thread.flag("messages_huge")
         return f"{body}\n\n{padding}", (None if body_html is None else f"{body_html}<pre>{padding}</pre>")
 
     def _attachments(self, message_id: int) -> list[Record]:
@@ -277,20 +274,16 @@ class _ThreadBuilder:
         made = [self._attachment(message_id) for _ in range(1 if rng.random() < 0.8 else rng.randint(2, 3))]
         if len(made) >= 2 and rng.random() < 0.3:
             made[1]["file_name"] = made[0]["file_name"]
-            self.thread.flag("messages_duplicate_file_names")
         return made
 
     def _attachment(self, message_id: int, *, inline: bool = False) -> Record:
-        record, kinds = self.files.make(
+        return self.files.make(
             self.rng,
             ticket_id=self.plan.ticket_id,
             message_id=message_id,
             channel_type=self.plan.channel_type,
             inline=inline,
         )
-        for kind in kinds:
-            self.thread.flag(f"attachments_{kind}")
-        return record
 
     def _inline_images(self, message_id: int, attachments: list[Record]) -> list[str]:
         """Inline images three ways: base64 data URIs, `cid:` to an inline attachment, malformed `cid:`."""
@@ -299,19 +292,16 @@ class _ThreadBuilder:
             huge = rng.random() < profile.EMAIL_DATA_URI_HUGE
             raw = DATA_URI_HUGE_BYTES + rng.randrange(100_000) if huge else rng.randrange(2_000, 60_000)
             extras.append(text.data_uri_image(rng, raw))
-            self.thread.flag("messages_data_uri")
         draw = rng.random()
         if draw < 0.03:
             record = self._attachment(message_id, inline=True)
             attachments.append(record)
             extras.append(f'<img src="cid:{record["content_id"]}" alt="inline">')
-            self.thread.flag("messages_cid")
         elif draw < 0.04:
             token = f"{rng.getrandbits(64):016x}"
             extras.append(
                 f'<img src="cid:https://attachment.helpdesk.example/inline/attachment?token={token}">'
             )
-            self.thread.flag("messages_malformed_cid")
         return extras
 
 

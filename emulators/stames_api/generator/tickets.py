@@ -6,13 +6,12 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from emulators.stames_api.generator import customers, fates, profile, text
+from emulators.stames_api.generator import census, customers, fates, profile, text
 from emulators.stames_api.generator import ticket_parts as parts
 from emulators.stames_api.generator import vocabulary as vocab
 from emulators.stames_api.generator.agents import Roster
 from emulators.stames_api.generator.attachments import AttachmentFactory
 from emulators.stames_api.generator.catalog import (
-    CUSTOM_STATUSES,
     INBOXES_BY_TYPE,
     STATUS_CATEGORY,
     Record,
@@ -106,7 +105,7 @@ class TicketGenerator:
         history = self._history(draft, thread)
         record = self._record(draft, thread, history)
         self._write(record, thread, history.changes, draft.fate, draft.merged_at_ms)
-        self._count(record, draft.fate, thread.kinds, history.kinds)
+        self._count(record, draft.fate, thread, history.changes)
 
     def _draft(self, index: int) -> _Draft:
         seed, count = self.seed, self.volumes.tickets
@@ -260,22 +259,12 @@ class TicketGenerator:
             }
         )
 
-    def _count(
-        self,
-        record: Record,
-        fate: str,
-        thread_kinds: dict[str, int],
-        history_kinds: list[str],
-    ) -> None:
-        self.kinds.update(thread_kinds)
-        self.kinds.update(history_kinds)
-        self.kinds[f"tickets_{fate}"] += 1
-        if record["status"] in CUSTOM_STATUSES:
-            self.kinds["tickets_custom_status"] += 1
-        if record["assignee_id"] in self.roster.hard_deleted_ids:
-            self.kinds["tickets_hard_deleted_assignee"] += 1
-        if " " in record["created_at"]:
-            self.kinds["tickets_legacy_created_at"] += 1
+    def _count(self, record: Record, fate: str, thread: Thread, changes: list[Record]) -> None:
+        self.kinds.update(thread.kinds)
+        self.kinds.update(census.history_kinds(changes, record["status"]))
+        self.kinds.update(census.ticket_kinds(record, self.roster.hard_deleted_ids))
+        if fate == fates.BOUNCE:
+            self.kinds["tickets_bounce"] += 1
 
     def _customer_index(self, index: int, fate: str) -> int:
         customer_count, count = self.volumes.customers, self.volumes.tickets
