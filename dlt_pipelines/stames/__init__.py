@@ -19,12 +19,8 @@ from dlt.extract import DltResource
 from dlt.sources.rest_api import rest_api_resources
 
 from dlt_pipelines.stames import settings
-from dlt_pipelines.stames.helpers import (
-    escape_lone_surrogates,
-    has_truncated_body,
-    message_detail_path,
-    with_full_body,
-)
+from dlt_pipelines.stames.helpers import escape_lone_surrogates
+from dlt_pipelines.stames.messages import full_body_fetcher, messages_resource
 from dlt_pipelines.stames.transport import StamesSession
 
 
@@ -45,16 +41,6 @@ def list_custom_object_keys(session: StamesSession, base_url: str) -> list[str]:
     """Object keys from `/custom_objects`; each becomes its own records resource."""
     body = fetch_json(session, base_url, settings.CUSTOM_OBJECTS_PATH) or {}
     return sorted({str(item["key"]) for item in body.get("data", [])})
-
-
-def _full_body_fetcher(session: StamesSession, base_url: str) -> Any:
-    def fetch_full_body(message: dict[str, Any]) -> dict[str, Any]:
-        if not has_truncated_body(message):
-            return message
-        detail = fetch_json(session, base_url, message_detail_path(message))
-        return with_full_body(message, escape_lone_surrogates(detail))
-
-    return fetch_full_body
 
 
 def _incremental(resource: dict[str, Any]) -> dict[str, Any]:
@@ -130,13 +116,11 @@ def stames_source(
         "resources": endpoint_resources(base_url, custom_object_keys),
     }
     resources = rest_api_resources(config)  # type: ignore[arg-type]
-    for resource in resources:
-        if resource.name == "messages":
-            resource.add_map(_full_body_fetcher(http, base_url))
+    messages = messages_resource(http, base_url, full_body_fetcher(http, base_url))
     notes = dlt.resource(
         _portal_note(http, base_url),
         name=settings.NOTES_TABLE,
         primary_key="topic",
         write_disposition="merge",
     )
-    return [*resources, notes]
+    return [*resources, messages, notes]

@@ -32,16 +32,16 @@ INCREMENTAL_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
         "name": "tickets",
         "endpoint": {"path": "tickets", "params": {"include_deleted": "true", "include_spam": "true"}},
     },
-    {
-        "name": "messages",
-        "endpoint": {
-            "path": "messages",
-            "params": {"include_deleted": "true", "include_private": "true", "include_system": "true"},
-        },
-    },
     {"name": "status_changes", "endpoint": {"path": "status_changes"}},
 )
 """Feeds sorted by (updated_at, id) that accept `updated_since`; merged on `id`."""
+
+MESSAGES_PARAMS: Final[dict[str, str]] = {
+    "include_deleted": "true",
+    "include_private": "true",
+    "include_system": "true",
+}
+"""`/messages` is incremental too, but has its own resource (`messages.py`) to complete bodies."""
 
 CATALOGUE_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
     {"name": "tags", "primary_key": "name", "endpoint": {"path": "tags"}},

@@ -110,6 +110,22 @@ def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def _text_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = connection.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? AND data_type = 'VARCHAR'",
+        [SCHEMA, table],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _as_stored(value: Any, text_column: bool) -> Any:
+    """dlt writes a number into a column typed text (first value seen was a string) as its str()."""
+    if text_column and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _warehouse_value(row: dict[str, Any], name: str) -> Any:
     """A field's value, wherever dlt put it (its own column or a `__v_<type>` variant)."""
     if row.get(name) is not None:
@@ -132,8 +148,10 @@ def compare_collection(
         cursor = connection.execute(f'SELECT * FROM {SCHEMA}."{collection.table}"')
         names = [description[0] for description in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    text_columns = _text_columns(connection, collection.table)
     expected = Counter(
-        _canonical({name: scalars.get(name) for name in field_names}) for scalars, _ in flattened
+        _canonical({name: _as_stored(scalars.get(name), name in text_columns) for name in field_names})
+        for scalars, _ in flattened
     )
     found = Counter(_canonical({name: _warehouse_value(row, name) for name in field_names}) for row in rows)
     key_columns = [NAMING.normalize_identifier(part) for part in collection.key]
