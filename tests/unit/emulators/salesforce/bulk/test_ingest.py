@@ -113,3 +113,19 @@ def test_a_missing_upload_fails_the_job(org: Org, tmp_path: Path) -> None:
     files.folder.mkdir()
     outcome = run_ingest(_job(org), files, org, faults=IngestFaults(), progress=lambda *_: True)
     assert outcome.failure is not None and outcome.failure.startswith("InvalidBatch")
+
+
+def test_a_byte_order_mark_does_not_become_part_of_the_first_header(org: Org, tmp_path: Path) -> None:
+    files = _files(tmp_path, "\ufeffName\nRow bom\n")
+    outcome = run_ingest(_job(org), files, org, faults=IngestFaults(), progress=lambda *_: True)
+    assert (outcome.failure, outcome.failed) == (None, 0)
+    assert _names(org) == {"Row bom"}
+
+
+def test_data_that_is_not_utf8_fails_the_job(org: Org, tmp_path: Path) -> None:
+    files = JobFiles(tmp_path / "latin1")
+    files.folder.mkdir()
+    files.upload.write_bytes("Name\nRow café\n".encode("latin-1"))
+    outcome = run_ingest(_job(org), files, org, faults=IngestFaults(), progress=lambda *_: True)
+    assert outcome.failure is not None and "UTF-8" in outcome.failure
+    assert _names(org) == set()
