@@ -65,13 +65,17 @@ def seed_org(org: Org, database: Database, agent_emails: list[str] | None) -> No
     _seed_business_records(org, admin_id)
 
 
-def seed_agent_users(org: Org, agent_emails: list[str], profile_id: str) -> None:
+def seed_agent_users(org: Org, agent_emails: list[str], profile_id: str | None = None) -> None:
     """Users for agents, deterministically: sorted by email, the 2nd gets an inactive user, the 3rd a
-    user whose email differs only in case, every 4th none at all; the rest an exact match."""
+    user whose email differs only in case, every 4th none at all; the rest an exact match. Users that
+    already exist (same Username) are left alone, so an existing org can take a dataset's agents."""
     admin_id = org.admin_user_id
+    if profile_id is None:
+        profile_id = next(row["Id"] for row in org.scan("Profile") if row["Name"] == "Standard User")
+    existing = {str(row["Username"]).lower() for row in org.scan("User")}
     ordinal = 10
     for index, email in enumerate(sorted({email.strip() for email in agent_emails if email.strip()})):
-        if index % 4 == 3:
+        if index % 4 == 3 or email.lower() + USERNAME_SUFFIX in existing:
             continue
         stored_email = _case_variant(email) if index == 2 else email
         fields = _user_fields(email.lower() + USERNAME_SUFFIX, stored_email, profile_id, ordinal)
@@ -79,6 +83,8 @@ def seed_agent_users(org: Org, agent_emails: list[str], profile_id: str) -> None
         org.system_insert("User", fields, admin_id)
         ordinal += 1
     for offset, email in enumerate(UNMATCHED_USER_EMAILS):
+        if email + USERNAME_SUFFIX in existing:
+            continue
         fields = _user_fields(email + USERNAME_SUFFIX, email, profile_id, ordinal + offset)
         fields["IsActive"] = offset == 0
         org.system_insert("User", fields, admin_id)
@@ -152,7 +158,6 @@ def _user_fields(username: str, email: str, profile_id: str, ordinal: int) -> di
         "FirstName": first,
         "LastName": last,
         "Alias": (local.replace(".", "")[:6] + f"{ordinal:02d}")[:8],
-        "CommunityNickname": f"{local[:30]}.{ordinal}",
         "TimeZoneSidKey": "Europe/Berlin",
         "LocaleSidKey": "en_US",
         "EmailEncodingKey": "UTF-8",

@@ -50,6 +50,8 @@ class Org:
         replay_deployments(org._schema, org._db)
         if org._db.setting("seeded") is None:
             org._seed(agent_emails)
+        elif agent_emails:
+            org.add_agent_users(agent_emails)
         return org
 
     def close(self) -> None:
@@ -382,6 +384,13 @@ class Org:
 
     def _load_toggles(self) -> dict[str, Any]:
         return dict(json.loads(self._db.setting("toggles") or "{}"))
+
+    def add_agent_users(self, agent_emails: list[str]) -> None:
+        """Give an already seeded org the users of a dataset's agents (same gaps as the seed)."""
+        from emulators.salesforce.org.seed import seed_agent_users  # seed builds on the whole Org
+
+        with self._db.transaction():
+            seed_agent_users(self, agent_emails)
 
     def _seed(self, agent_emails: list[str] | None) -> None:
         from emulators.salesforce.org.seed import seed_org  # seed builds on the whole Org

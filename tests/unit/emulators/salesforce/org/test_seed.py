@@ -69,3 +69,15 @@ def test_seeded_records_hold_only_described_fields(org: Org) -> None:
         described = {item["name"] for item in org.describe(sobject)["fields"]}
         for row in rows:
             assert set(row) == described, (sobject, set(row) - described)
+
+
+def test_reopening_with_agents_adds_their_users_once(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    Org.open(state).close()
+    agents = ["x.one@helpdesk.example", "y.two@helpdesk.example"]
+    for _ in range(2):
+        org = Org.open(state, agent_emails=agents)
+        emails = [row["Email"] for row in org.scan("User")]
+        org.close()
+    assert emails.count("x.one@helpdesk.example") == 1
+    assert emails.count("y.two@helpdesk.example") == 1
