@@ -23,27 +23,25 @@ AttrFunction = Callable[[dict[str, Any]], Any]
 class RawRows:
     """Line bytes of a JSONL file, addressable by row number, with in-memory replacements."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_line: Callable[[int, bytes], None] | None = None) -> None:
+        """Index the non-blank lines of `path`, handing each to `on_line` during the same pass."""
         self._blob: bytes | mmap.mmap = b""
         self._starts = array("q")
         self._ends = array("q")
         self._replaced: dict[int, bytes] = {}
-        if path.is_file() and path.stat().st_size > 0:
-            with path.open("rb") as handle:
-                self._blob = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-            self._index_lines()
-
-    def _index_lines(self) -> None:
-        blob = self._blob
-        position, size = 0, len(blob)
-        while position < size:
-            end = blob.find(b"\n", position)
-            end = size if end == -1 else end
-            line_end = end - 1 if end > position and blob[end - 1 : end] == b"\r" else end
-            if blob[position:line_end].strip():
-                self._starts.append(position)
-                self._ends.append(line_end)
-            position = end + 1
+        if not path.is_file() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as handle:
+            self._blob = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            position = 0
+            for line in handle:
+                start, position = position, position + len(line)
+                content = line.rstrip(b"\r\n")
+                if content.strip():
+                    self._starts.append(start)
+                    self._ends.append(start + len(content))
+                    if on_line is not None:
+                        on_line(len(self._starts) - 1, content)
 
     def __len__(self) -> int:
         return len(self._starts) + sum(1 for index in self._replaced if index >= len(self._starts))
@@ -62,7 +60,7 @@ class Table:
     """Rows of one collection with keyset order, an id index, and per-row filter attributes."""
 
     def __init__(self, path: Path, key_of: KeyFunction, attrs_of: AttrFunction) -> None:
-        self._rows = RawRows(path)
+        self._path_name = path.name
         self._key_of = key_of
         self._attrs_of = attrs_of
         self.keys: list[SortKey] = []
@@ -71,13 +69,14 @@ class Table:
         self._order: list[int] = []
         self._sorted_keys: list[SortKey] = []
         self._dirty = True
-        for index in range(len(self._rows)):
-            raw = self._rows.get(index)
-            try:
-                record = json.loads(raw)
-            except ValueError as exc:
-                raise ValueError(f"{path.name}: row {index + 1} is not JSON: {exc}") from exc
-            self._index(index, record)
+        self._rows = RawRows(path, self._index_line)
+
+    def _index_line(self, index: int, raw: bytes) -> None:
+        try:
+            record = json.loads(raw)
+        except ValueError as exc:
+            raise ValueError(f"{self._path_name}: row {index + 1} is not JSON: {exc}") from exc
+        self._index(index, record)
 
     def _index(self, index: int, record: dict[str, Any]) -> None:
         key, attrs = self._key_of(record), self._attrs_of(record)
