@@ -166,6 +166,8 @@ def apply_action(registry: SchemaRegistry, action: dict[str, Any]) -> None:
         registry.get(action["object"]).add_field(spec)
         if action.get("child"):
             _add_child_relationship(registry, action["object"], spec, action["child"])
+            if action["child"]["cascade"]:
+                registry.cascade_fields.setdefault(registry.get(action["object"]).name, set()).add(spec.name)
     elif kind == "values":
         schema = registry.get(action["object"])
         described = next(item for item in schema.describe["fields"] if item["name"] == action["field"])

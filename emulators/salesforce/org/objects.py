@@ -15,17 +15,6 @@ from emulators.salesforce.org.values import Rejected
 if TYPE_CHECKING:
     from emulators.salesforce.org.store import Org
 
-CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
-    "CaseComment": ("ParentId",),
-    "EmailMessage": ("ParentId",),
-    "Task": ("WhatId",),
-    "ContentDocumentLink": ("LinkedEntityId", "ContentDocumentId"),
-    "TopicAssignment": ("EntityId", "TopicId"),
-    "ContentVersion": ("ContentDocumentId",),
-}
-"""Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
-file links and topic assignments go with their record; versions and links go with their document]."""
-
 RESTRICT_FIELDS: dict[str, tuple[str, ...]] = {"Case": ("AccountId", "ContactId")}
 """References that block their parent's delete: an Account or Contact with live Cases cannot be deleted
 [recall: "Your attempt to delete … could not be completed because it is associated with the following
@@ -138,8 +127,8 @@ def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str
     """Ids of the live records a delete of `parent_id` takes with it, depth first."""
     del schema
     found: list[str] = []
-    for child_object, fields in CASCADE_FIELDS.items():
-        for field_name in fields:
+    for child_object, fields in org.cascade_fields().items():
+        for field_name in sorted(fields):
             for child_id in org.children(child_object, field_name, parent_id):
                 if child_id not in found:
                     found += [*cascade_children(org, org.schema(child_object), child_id), child_id]

@@ -12,6 +12,7 @@ from emulators.salesforce.org import recall
 from emulators.salesforce.org.fields import FieldSpec, ObjectSchema, master_record_type, object_template
 from emulators.salesforce.org.ids import KEY_PREFIXES
 from emulators.salesforce.org.standard_facts import (
+    CASCADE_FIELDS,
     DEFAULT_LENGTHS,
     EXTRA_FLAGS,
     FIELD_FACTS,
@@ -140,6 +141,10 @@ class SchemaRegistry:
             "Task": set(recall.CLOSED_TASK_STATUSES),
         }
         """Picklist values that close a record (CaseStatus/TaskStatus IsClosed); deploys add more."""
+        self.cascade_fields: dict[str, set[str]] = {
+            child: set(fields) for child, fields in CASCADE_FIELDS.items()
+        }
+        """Child object → reference fields that cascade a parent's delete; master-detail deploys add more."""
         for schema in objects:
             self.add(schema)
 

@@ -270,3 +270,15 @@ def child_relationships(sobject: str) -> list[dict[str, Any]]:
         }
         for child, field_name, relationship, cascade in CHILD_RELATIONSHIPS.get(sobject, [])
     ]
+
+
+CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
+    "CaseComment": ("ParentId",),
+    "EmailMessage": ("ParentId",),
+    "Task": ("WhatId",),
+    "ContentDocumentLink": ("LinkedEntityId", "ContentDocumentId"),
+    "TopicAssignment": ("EntityId", "TopicId"),
+    "ContentVersion": ("ContentDocumentId",),
+}
+"""Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
+file links and topic assignments go with their record; versions and links go with their document]."""

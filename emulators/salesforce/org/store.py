@@ -76,6 +76,11 @@ class Org:
                     described_field["createable"] = True
         return described
 
+    def cascade_fields(self) -> dict[str, set[str]]:
+        """Child object → reference fields whose parent's delete deletes the child (standard ones plus
+        deployed master-detail fields)."""
+        return self._schema.cascade_fields
+
     def closed_values(self, sobject: str) -> set[str]:
         """Status values that close a Case or Task (standard ones plus deployed)."""
         return self._schema.closed_values.get(sobject, set())
@@ -349,7 +354,8 @@ class Org:
             for rule in schema.indexed
             if record.get(rule.name) is not None
         ]
-        linked = objects.CASCADE_FIELDS.get(schema.name, ()) + objects.RESTRICT_FIELDS.get(schema.name, ())
+        cascading = tuple(self._schema.cascade_fields.get(schema.name, ()))
+        linked = cascading + objects.RESTRICT_FIELDS.get(schema.name, ())
         entries += [(name, record[name]) for name in linked if record.get(name)]
         return entries
 

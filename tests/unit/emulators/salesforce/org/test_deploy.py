@@ -153,6 +153,9 @@ def test_master_detail_child_has_no_owner_and_requires_parent(
     case = org.insert("Case", {"Subject": "s"}, admin)
     note = org.insert("Case_Note__c", {"Case__c": case.id}, admin)
     assert (org.get(note.id) or {})["Name"] == "00000001"
+    assert org.delete(case.id, admin).success
+    assert org.get(note.id) is None
+    assert (org.get(note.id, include_deleted=True) or {})["IsDeleted"] is True
     assert code_of(org.insert("Case_Note__c", {"Case__c": case.id, "Name": "n"}, admin)) == (
         "INVALID_FIELD_FOR_INSERT_UPDATE"
     )
