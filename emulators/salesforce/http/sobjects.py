@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from emulators.salesforce.http import blobs
 from emulators.salesforce.http.describe import describe_of, field_of, object_info, with_version
 from emulators.salesforce.http.errors import SalesforceApiError, field_errors_response
-from emulators.salesforce.http.requests_io import api_version, json_object, op_context
+from emulators.salesforce.http.requests_io import api_version, flag, json_object, op_context
 from emulators.salesforce.org.ids import normalise
 from emulators.salesforce.org.types import SaveResult
 
@@ -194,6 +194,8 @@ async def upsert(request: Request, describe: dict[str, Any], field_name: str, va
         result = org.update(name, matches[0], values, op_context(request))
         result = SaveResult(id=matches[0], success=result.success, errors=result.errors, created=False)
     else:
+        if flag(request.query_params.get("updateOnly")) and not _matches(request, name, field_name, value):
+            raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist")
         values = {key: item for key, item in values.items() if key.lower() != field_name.lower()}
         values[field_name] = value
         result = await run_in_threadpool(org.upsert, name, field_name, values, op_context(request))

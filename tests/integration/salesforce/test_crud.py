@@ -101,6 +101,12 @@ def test_upsert_by_external_id_201_200_and_300(sf_server: RunningServer, sf: Sal
         for url in raised.value.content
     )
 
+    update_only = _rest(
+        sf_server, "PATCH", "/sobjects/Account/Legacy_Key__c/K-9?updateOnly=true", json={"Name": "No"}
+    )
+    assert update_only.status_code == 404
+    assert not sf.query("SELECT Id FROM Account WHERE Legacy_Key__c = 'K-9'")["records"]
+
     by_key = sf.Account.get_by_custom_id("Legacy_Key__c", "K-1")
     assert by_key["Id"] == created.json()["id"]
 
