@@ -62,7 +62,7 @@ class _Draft:
     subject: str
     merge_target: int | None
     merged_at_ms: int | None
-    status: str = "new"
+    status: str
 
 
 def _updated_and_deleted(
@@ -120,12 +120,13 @@ class TicketGenerator:
         product = rng.choice(vocab.PRODUCTS)
         first_body = parts.first_body(rng, fate, channel_type, language, product)
         merge_target = fates.merge_target(seed, index, count)
+        created_ms = fates.created_ms(seed, index, count)
         return _Draft(
             rng=rng,
             index=index,
             ticket_id=fates.ticket_id(index),
             fate=fate,
-            created_ms=fates.created_ms(seed, index, count),
+            created_ms=created_ms,
             customer=customer,
             channel_type=channel_type,
             inbox_id=rng.choice(INBOXES_BY_TYPE[channel_type]),
@@ -138,6 +139,7 @@ class TicketGenerator:
             merged_at_ms=(
                 fates.merged_at_ms(seed, index, count, merge_target) if merge_target is not None else None
             ),
+            status=parts.status(rng, fate, created_ms),
         )
 
     def _thread(self, draft: _Draft) -> Thread:
@@ -163,7 +165,6 @@ class TicketGenerator:
         return build_thread(draft.rng, plan, self.message_ids, self.files)
 
     def _history(self, draft: _Draft, thread: Thread) -> History:
-        draft.status = parts.status(draft.rng, draft.fate, draft.created_ms)
         underlying = draft.rng.choice(("open", "solved")) if draft.fate == fates.DELETED else draft.status
         plan = HistoryPlan(
             ticket_id=draft.ticket_id,
