@@ -51,11 +51,11 @@ def api_endpoint(
         request_id = new_request_id()
         headers = server.throttle.idle_headers()
         try:
-            api_key = request.headers.get("x-stames-api-key")
-            scopes = server.settings.api_keys.get(api_key) if api_key else None
+            api_key = request.headers.get("x-stames-api-key", "")
+            scopes = server.settings.api_keys.get(api_key)
             if scopes is None:
                 raise ApiError(401, "unauthorized", "missing or unknown X-Stames-Api-Key")
-            headers = server.throttle.admit_api(api_key or "")
+            headers = server.throttle.admit_api(api_key)
             if scope is not None and scope not in scopes:
                 raise ApiError(403, "insufficient_scope", f"this API key lacks the {scope} scope")
             result = await handler(request, server)
