@@ -105,15 +105,15 @@ def has_email(seed: int, index: int, count: int) -> bool:
     return not chance(rng_for(seed, "customer-no-email", index), profile.CUSTOMER_NO_EMAIL)
 
 
-def _duplicate_email(rng: random.Random, email: str) -> tuple[str, str]:
-    """The same address written differently: returns (stored email, variant kind)."""
+def _duplicate_email(rng: random.Random, email: str) -> str:
+    """The same address written differently: other case, stray spaces or a full-width ＠."""
     variant = rng.choice(("case", "whitespace", "fullwidth_at"))
     local, domain = email.split("@")
     if variant == "case":
-        return f"{local.title()}@{domain.capitalize()}", variant
+        return f"{local.title()}@{domain.capitalize()}"
     if variant == "whitespace":
-        return f" {email} " if rng.random() < 0.3 else f"{email} ", variant
-    return f"{local}＠{domain}", variant
+        return f" {email} " if rng.random() < 0.3 else f"{email} "
+    return f"{local}＠{domain}"
 
 
 def _phone(rng: random.Random, national: str) -> tuple[str | None, str | None]:
@@ -144,12 +144,12 @@ def build_customer(seed: int, index: int, count: int) -> Record:
     own = _identity(seed, index, count)
     email: str | None = f"{identity.email_local}@{identity.email_domain}"
     if duplicate:
-        email, _variant = _duplicate_email(rng, email)
+        email = _duplicate_email(rng, email)
     elif not has_email(seed, index, count):
         email = None
     name = identity.name
     if chance(rng, profile.CUSTOMER_NAME_DAMAGED):
-        name, _kind = text.damage(rng, name)
+        name = text.damage(rng, name)
     has_phone = (email is not None and rng.random() < 0.6) or (email is None and rng.random() < 0.7)
     phone, phone_raw = _phone(rng, identity.national_number) if has_phone else (None, None)
     identities = _identities(rng, email, phone, identity.national_number, customer_id(index))

@@ -117,8 +117,8 @@ def data_uri_image(rng: random.Random, raw_bytes: int) -> str:
     return f'<img src="data:image/png;base64,{payload}" alt="image">'
 
 
-def damage(rng: random.Random, text: str) -> tuple[str, str]:
-    """Apply one kind of encoding damage seen in legacy bodies and names; returns (text, kind)."""
+def damage(rng: random.Random, text: str) -> str:
+    """One kind of encoding damage seen in legacy bodies and names, each visible to a lenient reader."""
     kind = rng.choice(DAMAGE_KINDS)
     if kind == "mojibake":
         damaged = text.encode("utf-8", "surrogatepass").decode("latin-1")
@@ -132,7 +132,7 @@ def damage(rng: random.Random, text: str) -> tuple[str, str]:
         damaged = text.replace(" ", " \u200b", 2) + "\u200d"
     else:
         damaged = text + " " + LONE_SURROGATE
-    return damaged, kind
+    return damaged
 
 
 def utf8_size(text: str | None) -> int:

@@ -198,7 +198,7 @@ class _ThreadBuilder:
         rng, thread = self.rng, self.thread
         channel_type = "api" if is_private else self.plan.channel_type
         if body is not None and not plain and rng.random() < profile.MESSAGE_DAMAGED:
-            body, _kind = text.damage(rng, body)
+            body = text.damage(rng, body)
         attachments: list[Record] = []
         html_extras: list[str] = []
         if not plain and author.type in ("customer", "agent"):
