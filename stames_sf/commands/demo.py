@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from stames_sf.options import DEFAULT_WORK, WorkOption
 
 
-def demo(work: WorkOption = DEFAULT_WORK) -> None:
+def demo(
+    work: WorkOption = DEFAULT_WORK,
+    tickets: Annotated[int, typer.Option("--tickets", help="Size of the generated dataset.")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated dataset.")] = 42,
+) -> None:
     """Generate a dataset, serve it, and run every stage that exists against the local emulators."""
-    typer.echo("not built yet", err=True)
-    raise typer.Exit(2)
+    from rich.console import Console
+
+    from stames_sf.demo import DemoSettings, run_demo
+    from stames_sf.workdir import WorkDir
+
+    run_demo(WorkDir.at(work), DemoSettings(tickets=tickets, seed=seed), Console())

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -42,34 +40,22 @@ def extract(
     """Extract Stames into the work folder's warehouse (incremental; rerun any time to resume or delta)."""
     from rich.console import Console
 
-    from dlt_pipelines.stames.attachments import download_attachments
-    from dlt_pipelines.stames.pipeline import resolve_connection, run_extract
+    from dlt_pipelines.stames.pipeline import resolve_connection
+    from stames_sf.extraction import run_extraction
     from stames_sf.workdir import WorkDir
 
     console = Console()
-    workdir = WorkDir.at(work)
     try:
         resolved_url, resolved_key = resolve_connection(base_url, api_key)
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    report: dict[str, object] = {}
-    if not attachments_only:
-        summary = run_extract(workdir, base_url=resolved_url, api_key=resolved_key, progress=progress)
-        report["extract"] = asdict(summary)
-        console.print(
-            f"Extracted {summary.total_rows} rows in {summary.duration_s:.1f} s: "
-            f"{summary.requests} requests, {summary.rate_limited} rate-limited (429), "
-            f"{summary.cursor_restarts} cursor restarts"
-        )
-        for table, rows in summary.rows_per_table.items():
-            console.print(f"  {table}: {rows}")
-    if attachments or attachments_only:
-        files = download_attachments(workdir, base_url=resolved_url, api_key=resolved_key, progress=progress)
-        report["attachments"] = asdict(files)
-        counts = ", ".join(f"{status} {count}" for status, count in files.counts.items()) or "none"
-        console.print(
-            f"Attachments: {counts} ({files.attempted} attempted, "
-            f"{files.skipped_already_stored} already settled)"
-        )
-    (workdir.reports / "extract-summary.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    run_extraction(
+        WorkDir.at(work),
+        base_url=resolved_url,
+        api_key=resolved_key,
+        console=console,
+        load=not attachments_only,
+        attachments=attachments or attachments_only,
+        progress=progress,
+    )
