@@ -9,7 +9,15 @@ import importlib
 import sys
 import time
 
-BENCHMARKS: list[str] = ["discovery", "generator", "org_store", "salesforce_bulk", "salesforce_rest", "soql", "stames_server"]
+BENCHMARKS: list[str] = [
+    "discovery",
+    "generator",
+    "org_store",
+    "salesforce_bulk",
+    "salesforce_rest",
+    "soql",
+    "stames_server",
+]
 
 
 def run(names: list[str]) -> None:

@@ -4,4 +4,14 @@ import os
 
 os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 
-pytest_plugins: list[str] = ["tests.fixtures.soql_store", "tests.fixtures.stames_api", "tests.fixtures.discovery", "tests.fixtures.salesforce", "tests.fixtures.salesforce_org", "tests.fixtures.extract", "tests.fixtures.stames_dataset", "tests.fixtures.salesforce_bulk", "tests.fixtures.soql_server"]
+pytest_plugins: list[str] = [
+    "tests.fixtures.soql_store",
+    "tests.fixtures.stames_api",
+    "tests.fixtures.discovery",
+    "tests.fixtures.salesforce",
+    "tests.fixtures.salesforce_org",
+    "tests.fixtures.extract",
+    "tests.fixtures.stames_dataset",
+    "tests.fixtures.salesforce_bulk",
+    "tests.fixtures.soql_server",
+]
