@@ -26,6 +26,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# How long a stopping server waits for open connections: an idle keep-alive TLS client
+# (a simple-salesforce session) would otherwise hold shutdown until its close handshake times out.
+SHUTDOWN_GRACE_S = 0.25
+
+
 def _config(app: Any, port: int, certfile: Path | None, keyfile: Path | None) -> uvicorn.Config:
     return uvicorn.Config(
         app,
@@ -36,13 +41,11 @@ def _config(app: Any, port: int, certfile: Path | None, keyfile: Path | None) ->
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
         timeout_keep_alive=30,
-        timeout_graceful_shutdown=2,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )
 
 
-def serve_forever(
-    app: Any, port: int, *, certfile: Path | None = None, keyfile: Path | None = None
-) -> None:
+def serve_forever(app: Any, port: int, *, certfile: Path | None = None, keyfile: Path | None = None) -> None:
     """Serve in the foreground until interrupted (the `serve` CLI verbs)."""
     uvicorn.Server(_config(app, port, certfile, keyfile)).run()
 

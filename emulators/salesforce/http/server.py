@@ -7,27 +7,21 @@ username), which is all a client needs to connect without reading any code.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 
 from emulators.salesforce.http.app import DEFAULT_API_VERSION, create_app
 from emulators.salesforce.http.orgview import org_id_of, username_of
 from emulators.salesforce.http.tls import TlsFiles, ensure_tls
 from emulators.salesforce.org.store import DATABASE_FILE
-from emulators.serving import LOOPBACK, free_port, serve_forever
+from emulators.serving import LOOPBACK, serve_forever, serve_in_thread
 
 CONNECTION_FILE = "connection.json"
-SHUTDOWN_GRACE_S = 0.25
-"""How long a stopping server waits for open connections. An idle keep-alive TLS connection
-otherwise holds shutdown until the TLS close handshake times out (30 s)."""
 
 
 @dataclass(frozen=True)
@@ -125,36 +119,6 @@ def run_server(
 
 
 @contextmanager
-def _serve_tls_aware(app: Starlette, port: int | None, tls: TlsFiles | None) -> Iterator[int]:
-    """Like `emulators.serving.serve_in_thread`, but bounded shutdown with idle TLS clients."""
-    chosen_port = port or free_port()
-    config = uvicorn.Config(
-        app,
-        host=LOOPBACK,
-        port=chosen_port,
-        log_level="critical",
-        access_log=False,
-        ssl_certfile=str(tls.cert_file) if tls else None,
-        ssl_keyfile=str(tls.key_file) if tls else None,
-        timeout_keep_alive=30,
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"salesforce-emulator:{chosen_port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"Salesforce emulator on port {chosen_port} did not start")
-        time.sleep(0.02)
-    try:
-        yield chosen_port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-@contextmanager
 def running_server(
     state_dir: Path,
     port: int | None = None,
@@ -166,6 +130,7 @@ def running_server(
     """Serve in a background thread for the duration of the block (tests, demo)."""
     app = create_app(state_dir, api_version=api_version, match_agent_emails=match_agent_emails)
     tls = None if use_http else ensure_tls(Path(state_dir))
-    with _serve_tls_aware(app, port, tls) as bound_port:
+    certfile, keyfile = (tls.cert_file, tls.key_file) if tls else (None, None)
+    with serve_in_thread(app, port, certfile=certfile, keyfile=keyfile) as bound_port:
         connection = write_connection(app, bound_port, tls)
         yield RunningServer(app=app, state_dir=Path(state_dir), port=bound_port, connection=connection)
