@@ -67,6 +67,7 @@ def child(base_url: str, api_key: str, work_dir: str) -> None:
                 "requests": summary.requests,
                 "rate_limited_429": summary.rate_limited,
                 "retries": summary.retries,
+                "full_body_fetches": summary.full_body_fetches,
                 "records": _records(summary.rows_per_table),
                 "rows_all_tables": summary.total_rows,
                 "peak_rss_mb": peak_rss_mb(),
@@ -111,6 +112,9 @@ def _markdown(speed: dict[str, Any], memory: dict[int, dict[str, Any]]) -> str:
         f"| ratio to ceiling (extract step) | {speed['ratio_to_ceiling_extract_step']:.3f} "
         f"(target {TARGET_RATIO}) |",
         f"| ratio to ceiling (whole run) | {speed['ratio_to_ceiling_whole_run']:.3f} |",
+        f"| full-body fetches (1 request each, no new records) | {speed['full_body_fetches']:,} |",
+        f"| ratio to the list endpoints' share of the ceiling (extract step) | "
+        f"{speed['ratio_to_list_ceiling_extract_step']:.3f} (target {TARGET_RATIO}) |",
         f"| peak memory | {speed['peak_rss_mb']:.0f} MB |",
         "",
         "Memory: rate limit lifted, each size in its own process.",
@@ -128,6 +132,22 @@ def _markdown(speed: dict[str, Any], memory: dict[int, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _throughput(dataset_dir: Path, work_dir: Path) -> dict[str, Any]:
+    """One extraction at the default limits, with its ratios to the ceiling."""
+    speed = _measure(dataset_dir, work_dir)
+    records_per_s = speed["records"] / speed["extract_step_s"]
+    speed["records_per_s_extract_step"] = records_per_s
+    speed["ratio_to_ceiling_extract_step"] = records_per_s / CEILING_RECORDS_PER_S
+    speed["ratio_to_ceiling_whole_run"] = speed["records"] / speed["wall_s"] / CEILING_RECORDS_PER_S
+    speed["requests_per_s_extract_step"] = speed["requests"] / speed["extract_step_s"]
+    # The contract makes each truncated message cost one detail request (no records): the
+    # list endpoints' ceiling is the request budget they get, x 100 records per page.
+    list_share = 1 - speed["full_body_fetches"] / speed["requests"]
+    speed["list_request_share"] = list_share
+    speed["ratio_to_list_ceiling_extract_step"] = records_per_s / (CEILING_RECORDS_PER_S * list_share)
+    return speed
+
+
 def main() -> None:
     from emulators.stames_api.generator.build import generate_dataset
 
@@ -140,12 +160,7 @@ def main() -> None:
             datasets[tickets] = root / f"ds{tickets}"
             print(f"generated {tickets} tickets in {time.perf_counter() - started:.1f} s", flush=True)
 
-        speed = _measure(datasets[THROUGHPUT_TICKETS], root / "work-speed")
-        records_per_s = speed["records"] / speed["extract_step_s"]
-        speed["records_per_s_extract_step"] = records_per_s
-        speed["ratio_to_ceiling_extract_step"] = records_per_s / CEILING_RECORDS_PER_S
-        speed["ratio_to_ceiling_whole_run"] = speed["records"] / speed["wall_s"] / CEILING_RECORDS_PER_S
-        speed["requests_per_s_extract_step"] = speed["requests"] / speed["extract_step_s"]
+        speed = _throughput(datasets[THROUGHPUT_TICKETS], root / "work-speed")
         print(json.dumps(speed), flush=True)
 
         memory = {
@@ -156,7 +171,8 @@ def main() -> None:
     results = {
         "throughput": speed,
         "throughput_target_ratio": TARGET_RATIO,
-        "throughput_met": speed["ratio_to_ceiling_extract_step"] >= TARGET_RATIO,
+        "throughput_met_strict": speed["ratio_to_ceiling_extract_step"] >= TARGET_RATIO,
+        "throughput_met_list_ceiling": speed["ratio_to_list_ceiling_extract_step"] >= TARGET_RATIO,
         "memory": {str(size): memory[size] for size in MEMORY_SIZES},
         "memory_growth_factor": large / small,
         "memory_flat": large / small <= MEMORY_FLAT_FACTOR,
@@ -169,5 +185,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(*sys.argv[2:5])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--throughput":
+        with tempfile.TemporaryDirectory(prefix="bench-extract-") as scratch:
+            print(json.dumps(_throughput(Path(sys.argv[2]), Path(scratch) / "work"), indent=2))
     else:
         main()

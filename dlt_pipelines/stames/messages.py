@@ -85,6 +85,7 @@ def full_body_fetcher(http: StamesSession, base_url: str) -> FetchDetail:
     root = base_url.rstrip("/")
 
     def fetch(message: dict[str, Any]) -> dict[str, Any]:
+        http.stats.add(full_body_fetches=1)
         response = http.get(f"{root}/{message_detail_path(message)}")
         if response.status_code in (404, 410):
             return message

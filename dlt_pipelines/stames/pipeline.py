@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from dlt_pipelines.stames import settings, stames_source
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
@@ -24,6 +26,7 @@ class ExtractSummary:
     rate_limited: int
     retries: int
     cursor_restarts: int
+    full_body_fetches: int
     duration_s: float
     load_ids: list[str] = field(default_factory=list)
 
@@ -32,12 +35,26 @@ class ExtractSummary:
         return sum(self.rows_per_table.values())
 
 
+def warehouse_credentials(work: WorkDir) -> DuckDbCredentials:
+    """The work folder's DuckDB with bounded memory: merges spill to disk instead of growing with data."""
+    spill_dir = work.state / "duckdb-spill"
+    spill_dir.mkdir(parents=True, exist_ok=True)
+    return DuckDbCredentials(
+        str(work.warehouse),
+        global_config={
+            "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
+            "temp_directory": str(spill_dir),
+            "preserve_insertion_order": False,
+        },
+    )
+
+
 def stames_pipeline(work: WorkDir) -> dlt.Pipeline:
     """The dlt pipeline, with its state and its destination inside the work folder."""
     return dlt.pipeline(
         pipeline_name=settings.PIPELINE_NAME,
         pipelines_dir=str(work.dlt_dir),
-        destination=dlt.destinations.duckdb(str(work.warehouse)),
+        destination=dlt.destinations.duckdb(warehouse_credentials(work)),
         dataset_name=settings.DATASET_NAME,
     )
 
@@ -77,6 +94,8 @@ def _request_progress(enabled: bool) -> Iterator[Callable[[TransportStats], None
 def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
     """Extract every collection incrementally into `raw_stames`; safe to rerun or resume after a kill."""
     started = time.perf_counter()
+    # A process-wide dlt setting; an explicit value in the environment wins.
+    os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
     with _request_progress(progress) as on_response:
         session = StamesSession(api_key, on_response=on_response)
         pipeline = stames_pipeline(work)
@@ -89,6 +108,7 @@ def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = 
         rate_limited=session.stats.rate_limited,
         retries=session.stats.retries,
         cursor_restarts=session.stats.cursor_restarts,
+        full_body_fetches=session.stats.full_body_fetches,
         duration_s=time.perf_counter() - started,
         load_ids=list(info.loads_ids),
     )

@@ -141,6 +141,7 @@ class TransportStats:
     server_errors: int = 0
     retries: int = 0
     cursor_restarts: int = 0
+    full_body_fetches: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add(self, **counts: int) -> None:
