@@ -11,6 +11,7 @@ import time
 
 BENCHMARKS: list[str] = [
     "discovery",
+    "extract",
     "generator",
     "org_store",
     "salesforce_bulk",
