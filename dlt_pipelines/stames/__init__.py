@@ -12,7 +12,6 @@ import copy
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 import dlt
 from dlt.extract import DltResource
@@ -58,7 +57,7 @@ def _catalogue(resource: dict[str, Any]) -> dict[str, Any]:
 
 def endpoint_resources(base_url: str, custom_object_keys: Sequence[str]) -> list[dict[str, Any]]:
     """The rest_api resource list: feeds, catalogues, custom-object records, tombstones."""
-    records = [settings.custom_object_records_endpoint(quote(key, safe="")) for key in custom_object_keys]
+    records = [settings.custom_object_records_endpoint(key) for key in custom_object_keys]
     return [
         copy.deepcopy(settings.ACCOUNT_ENDPOINT),
         *(_incremental(resource) for resource in settings.INCREMENTAL_ENDPOINTS),

@@ -6,6 +6,7 @@ When the real Stames API differs from the contract, this file is the one place t
 from __future__ import annotations
 
 from typing import Any, Final
+from urllib.parse import quote
 
 PAGE_LIMIT: Final = 100
 INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
@@ -79,5 +80,5 @@ def custom_object_records_endpoint(object_key: str) -> dict[str, Any]:
     """One incremental resource per custom object type found in `/custom_objects`."""
     return {
         "name": f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{object_key}",
-        "endpoint": {"path": f"{CUSTOM_OBJECTS_PATH}/{object_key}/records"},
+        "endpoint": {"path": f"{CUSTOM_OBJECTS_PATH}/{quote(object_key, safe='')}/records"},
     }
