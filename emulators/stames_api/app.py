@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulators.stames_api import admin, routes_catalog, routes_files, routes_people, routes_tickets
@@ -91,7 +91,24 @@ async def _portal(_request: Request, _server: Server) -> Any:
 
 
 async def _unknown(request: Request, _server: Server) -> Any:
+    """404 for paths the API does not have; 405 (with `Allow`) for a write to one it does.
+
+    The API is read-only (§2.7: all endpoints are GET). Without this, a PUT or DELETE would get
+    the framework's bare-text 405, with no envelope, `X-Request-Id` or rate-limit headers.
+    """
+    if request.method not in ("GET", "HEAD") and _is_api_path(request.url.path):
+        raise ApiError(
+            405,
+            "method_not_allowed",
+            f"{request.method} is not allowed: the Stames API is read-only",
+            headers={"Allow": "GET, HEAD"},
+        )
     raise ApiError(404, "not_found", f"no such endpoint: {request.url.path}")
+
+
+def _is_api_path(path: str) -> bool:
+    """Whether `path` names one of the documented endpoints (whatever the method)."""
+    return any(pattern.match(path) for pattern in _API_PATTERNS)
 
 
 API_ROUTES: list[tuple[str, Handler, str | None]] = [
@@ -117,6 +134,8 @@ API_ROUTES: list[tuple[str, Handler, str | None]] = [
     ("/custom_objects/{object_key}/records", routes_catalog.list_records, "custom_objects:read"),
     ("/deleted_records", routes_catalog.list_deleted_records, "tickets:read"),
 ]
+_API_PATTERNS = [compile_path(API_PREFIX + path)[0] for path, _handler, _scope in API_ROUTES]
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
 def _routes(server: Server) -> list[Route]:
@@ -126,14 +145,14 @@ def _routes(server: Server) -> list[Route]:
     ]
     portal = plain_endpoint(server, _portal)
     routes += [
-        Route(API_PREFIX + "/portal", portal, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-        Route(API_PREFIX + "/portal/{rest:path}", portal, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        Route(API_PREFIX + "/portal", portal, methods=ANY_METHOD),
+        Route(API_PREFIX + "/portal/{rest:path}", portal, methods=ANY_METHOD),
         Route("/files/{token}", plain_endpoint(server, routes_files.download_file), methods=["GET"]),
         Route("/__admin/mutate", plain_endpoint(server, admin.mutate), methods=["POST"]),
         Route("/__admin/reset", plain_endpoint(server, admin.reset), methods=["POST"]),
         Route("/__admin/clock", plain_endpoint(server, admin.clock), methods=["GET", "POST"]),
         Route("/__admin/stats", plain_endpoint(server, admin.stats), methods=["GET"]),
-        Route("/{rest:path}", api_endpoint(server, _unknown, None), methods=["GET", "POST"]),
+        Route("/{rest:path}", api_endpoint(server, _unknown, None), methods=ANY_METHOD),
     ]
     return routes
 

@@ -150,11 +150,11 @@ async def download_file(request: Request, server: Server) -> Response:
     }
     if span is not None:
         headers["Content-Range"] = f"bytes {start}-{end - 1}/{content.size}"
-    media_type = stored.get("content_type") or "application/octet-stream"
+    # Set as a header, not media_type: Starlette would append "; charset=utf-8" to text/* types,
+    # and the file host must send the attachment's stored content_type verbatim.
+    headers["Content-Type"] = stored.get("content_type") or "application/octet-stream"
     status = 206 if span is not None else 200
-    return StreamingResponse(
-        content.chunks(start, end), status_code=status, headers=headers, media_type=media_type
-    )
+    return StreamingResponse(content.chunks(start, end), status_code=status, headers=headers)
 
 
 def _id_from_token(token: str) -> Any:

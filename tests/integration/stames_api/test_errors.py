@@ -113,3 +113,21 @@ def test_gzip_is_honoured_on_api_responses(stames: RunningStames) -> None:
     assert zipped.headers["content-encoding"] == "gzip"
     assert "content-encoding" not in plain.headers
     assert zipped.json()["data"] == plain.json()["data"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("PUT", "/tickets"), ("DELETE", "/tickets/10234"), ("PATCH", "/customers/5521"), ("POST", "/tickets")],
+)
+def test_writes_to_a_read_only_endpoint_are_405_in_the_envelope(
+    stames: RunningStames, method: str, path: str
+) -> None:
+    with stames.client() as client:
+        response = client.request(method, path)
+    _assert_error(response, 405, "method_not_allowed")
+    assert response.headers["Allow"] == "GET, HEAD"
+
+
+def test_writes_to_an_unknown_path_stay_404(stames: RunningStames) -> None:
+    with stames.client() as client:
+        _assert_error(client.put("/no/such/endpoint"), 404, "not_found")

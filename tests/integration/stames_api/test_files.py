@@ -84,6 +84,12 @@ def test_zero_byte_file_downloads_empty(stames: RunningStames) -> None:
     assert response.headers["content-length"] == "0"
 
 
+def test_text_content_type_is_sent_as_stored(stames: RunningStames) -> None:
+    response = httpx.get(_fresh_url(stames, 77005))
+    assert response.status_code == 200
+    assert response.headers["content-type"] == STORED[77005]["content_type"] == "text/plain"
+
+
 def test_content_redirects_to_a_signed_url(stames: RunningStames) -> None:
     with stames.client() as client:
         redirect = client.get("/attachments/77001/content")
