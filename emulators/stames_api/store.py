@@ -112,7 +112,7 @@ def _tombstone_key(record: dict[str, Any]) -> SortKey:
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -146,7 +146,9 @@ class Store:
     def load(cls, root: Path) -> Store:
         root = root.resolve()
         manifest_path = root / "manifest.json"
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+        # utf-8-sig: hand-written files are often saved with a BOM, which json.loads rejects.
+        manifest_text = manifest_path.read_text(encoding="utf-8-sig") if manifest_path.is_file() else "{}"
+        manifest = json.loads(manifest_text)
         if manifest.get("format", DATASET_FORMAT) != DATASET_FORMAT:
             raise ValueError(f"{manifest_path}: format {manifest.get('format')!r}, not {DATASET_FORMAT!r}")
         zone = _zone(manifest.get("account") or {})

@@ -33,7 +33,11 @@ def serve(
     WorkDir.at(work)
     overrides = {"api_keys": {api_key: set(ALL_SCOPES)}} if api_key else {}
     settings = StamesSettings.from_env(**overrides)
-    application = create_app(dataset, settings)
+    try:
+        application = create_app(dataset, settings)
+    except ValueError as error:  # a hand-written folder with a broken line: say where, no traceback
+        typer.echo(f"Cannot serve {dataset}: {error}", err=True)
+        raise typer.Exit(2) from error
     shown_key = next(iter(settings.api_keys))
     typer.echo(f"Stames API: http://127.0.0.1:{port}/api/v1")
     typer.echo(f"API key:    {shown_key}")

@@ -62,3 +62,16 @@ def test_serve_uses_the_flags_and_environment(served_by_cli: tuple[str, subproce
     output, _ = process.communicate(timeout=10)
     assert f"{base_url}/api/v1" in output
     assert API_KEY in output
+
+
+def test_serve_reports_a_broken_dataset_line_without_a_traceback(tmp_path: Path) -> None:
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    (dataset / "manifest.json").write_text('{"format": "stames-dataset/1"}', encoding="utf-8")
+    (dataset / "tickets.jsonl").write_text('{"id": 1}\n{oops\n', encoding="utf-8")
+    command = [sys.executable, "-m", "stames_sf.cli", "stames", "serve", "--dataset", str(dataset)]
+    command += ["--port", str(free_port()), "--work", str(tmp_path / "work")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "tickets.jsonl: row 2 is not JSON" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
