@@ -13,6 +13,7 @@ from typing import TextIO
 from emulators.salesforce.bulk import messages
 from emulators.salesforce.bulk.columns import JobFailedError
 from emulators.salesforce.bulk.csvio import (
+    NULL_MARKER,
     CsvDialect,
     CsvRowError,
     all_quoted_line,
@@ -24,6 +25,8 @@ from emulators.salesforce.bulk.csvio import (
 from emulators.salesforce.bulk.echo import echo_value
 from emulators.salesforce.bulk.jobs import Job
 from emulators.salesforce.bulk.rows import RowHandler, row_handler
+from emulators.salesforce.org import recall
+from emulators.salesforce.org.chunks import DML_CHUNK_SIZE, repeated_keys
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore
 
 INTERNAL_BATCH_SIZE = 10_000
@@ -168,18 +171,72 @@ def _process(
             writer.unprocessed(raw)
         raise
     ctx = OpContext(user_id=job.created_by_id, wire="csv", api="bulk")
+    upsert_key = _upsert_key(job, store, row_writer)
     for batch in _batches(records, batch_size):
         if outcome.aborted or outcome.failure:
             for raw in batch:
                 writer.unprocessed(raw)
             continue
+        refused = _repeated_external_ids(batch, dialect, len(headers), upsert_key)
         with store.atomic():
-            for raw in batch:
-                _one_row(raw, dialect, headers, row_writer, ctx, faults, writer, outcome)
+            for position, raw in enumerate(batch):
+                _one_row(
+                    raw, dialect, headers, row_writer, ctx, faults, writer, outcome, refused.get(position)
+                )
         if not progress(outcome.processed, outcome.failed):
             outcome.aborted = True
         if faults.fail_job:
             outcome.failure = messages.FAILED_FAULT
+
+
+@dataclass(frozen=True)
+class UpsertKey:
+    """Where an upsert job's external id sits in each row, and how its values compare."""
+
+    index: int
+    field: str
+    case_sensitive: bool
+
+
+def _upsert_key(job: Job, store: OrgStore, handler: RowHandler) -> UpsertKey | None:
+    """The external id column of an upsert job (None for other operations or without the column)."""
+    if job.operation != "upsert" or handler.columns is None or not job.external_id_field_name:
+        return None
+    wanted = str(job.external_id_field_name).lower()
+    if wanted == "id":  # repeated record Ids are a different rule, not modelled here
+        return None
+    for index, column in enumerate(handler.columns):
+        if not column.is_relationship and column.field.lower() == wanted:
+            described = {str(item["name"]): item for item in store.describe(job.object)["fields"]}
+            case_sensitive = bool(described.get(column.field, {}).get("caseSensitive"))
+            return UpsertKey(index, column.field, case_sensitive)
+    return None
+
+
+def _repeated_external_ids(
+    batch: list[str], dialect: CsvDialect, width: int, key: UpsertKey | None
+) -> dict[int, FieldError]:
+    """Rows of the batch whose external id another row of the same 200-row DML chunk repeats:
+    Salesforce fails all of them instead of letting the later row update the earlier one."""
+    if key is None:
+        return {}
+    refused: dict[int, FieldError] = {}
+    for start in range(0, len(batch), DML_CHUNK_SIZE):
+        keys = [_key_cell(raw, dialect, width, key.index) for raw in batch[start : start + DML_CHUNK_SIZE]]
+        for offset in repeated_keys(keys, case_sensitive=key.case_sensitive):
+            refused[start + offset] = recall.external_id_repeated(key.field, str(keys[offset]))
+    return refused
+
+
+def _key_cell(raw: str, dialect: CsvDialect, width: int, index: int) -> str | None:
+    """The external id cell of a raw row; None when the row does not parse (it fails on its own)."""
+    try:
+        cells = parse_record(raw, dialect.delimiter)
+    except CsvRowError:
+        return None
+    if len(cells) != width or cells[index] == NULL_MARKER:
+        return None
+    return cells[index]
 
 
 def _batches(records: Iterator[str], size: int) -> Iterator[list[str]]:
@@ -196,6 +253,7 @@ def _one_row(
     faults: IngestFaults,
     writer: ResultWriter,
     outcome: IngestOutcome,
+    refused: FieldError | None = None,
 ) -> None:
     outcome.processed += 1
     try:
@@ -209,6 +267,10 @@ def _one_row(
         outcome.failed += 1
         code, message = messages.COLUMN_COUNT
         writer.failure("", FieldError(code, message.format(found=len(cells), expected=len(headers))), cells)
+        return
+    if refused is not None:
+        outcome.failed += 1
+        writer.failure("", refused, cells)
         return
     if faults.lock_row_rate and faults.rng.random() < faults.lock_row_rate:
         outcome.failed += 1

@@ -6,7 +6,7 @@ a malformed request is a 400 [doc: resources-composite-sobjects-collections-crea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +18,8 @@ from emulators.salesforce.http.describe import field_of
 from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import api_version, flag, json_body, op_context
 from emulators.salesforce.http.sobjects import rest_record
+from emulators.salesforce.org import recall as org_recall
+from emulators.salesforce.org.chunks import repeated_keys
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
 
 MAX_RECORDS = 200
@@ -42,15 +44,32 @@ def _result_body(result: SaveResult, *, with_created: bool) -> dict[str, Any]:
 
 
 def _run(
-    org: OrgStore, records: list[dict[str, Any]], ctx: OpContext, write: Write, all_or_none: bool
+    org: OrgStore,
+    records: list[dict[str, Any]],
+    ctx: OpContext,
+    write: Write,
+    all_or_none: bool,
+    refused: Mapping[int, FieldError] | None = None,
 ) -> list[SaveResult]:
-    """Apply `write` to each record; under all-or-none one failure undoes and fails every record."""
+    """Apply `write` to each record; under all-or-none one failure undoes and fails every record.
+
+    `refused` maps record positions to an error found for the call as a whole (a repeated external
+    id): those records fail without being written.
+    """
+    refused = refused or {}
+
+    def write_all() -> list[SaveResult]:
+        return [
+            SaveResult(None, False, [refused[position]]) if position in refused else write(org, record, ctx)
+            for position, record in enumerate(records)
+        ]
+
     if not all_or_none:
-        return [write(org, record, ctx) for record in records]
+        return write_all()
     results: list[SaveResult] = []
     try:
         with org.atomic():
-            results = [write(org, record, ctx) for record in records]
+            results = write_all()
             if not all(result.success for result in results):
                 raise _RollBackError
     except _RollBackError:
@@ -190,5 +209,25 @@ async def collection_upsert(request: Request) -> Response:
     records, all_or_none = await _records_and_mode(request)
     ctx = op_context(request, api="collections")
     upserter = _upserter(str(describe["name"]), str(field["name"]))
-    results = await run_in_threadpool(_run, org, records, ctx, upserter, all_or_none)
+    refused = _repeated_external_ids(records, field)
+    results = await run_in_threadpool(_run, org, records, ctx, upserter, all_or_none, refused)
     return JSONResponse([_result_body(result, with_created=True) for result in results])
+
+
+def _repeated_external_ids(records: list[dict[str, Any]], field: dict[str, Any]) -> dict[int, FieldError]:
+    """Records whose external id another record of the same call repeats; a call of at most 200
+    records is one DML chunk, and Salesforce fails every such record rather than merging them."""
+    name = str(field["name"])
+    if name == "Id":  # repeated record Ids are a different rule, not modelled here
+        return {}
+    keys = [_key_of(record, name) for record in records]
+    positions = repeated_keys(keys, case_sensitive=bool(field.get("caseSensitive")))
+    return {position: org_recall.external_id_repeated(name, str(keys[position])) for position in positions}
+
+
+def _key_of(record: dict[str, Any], field_name: str) -> str | None:
+    """The record's value for the key field, its name matched case-insensitively as on input."""
+    for key, value in record.items():
+        if key.lower() == field_name.lower():
+            return None if value is None else str(value)
+    return None

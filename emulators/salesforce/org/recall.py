@@ -187,6 +187,12 @@ def duplicate_external_id(field_name: str, ids: list[str]) -> FieldError:
     )
 
 
+def external_id_repeated(field_name: str, value: str) -> FieldError:
+    """The same external id twice in one DML chunk of an upsert: every such record fails, none is
+    written [page: salesforce.stackexchange.com questions 296121 and 104048]."""
+    return FieldError("DUPLICATE_VALUE", f"Duplicate external id specified: {value}", [field_name])
+
+
 def missing_external_id(field_name: str) -> FieldError:
     return FieldError("MISSING_ARGUMENT", f"{field_name} not specified", [])
 

@@ -76,6 +76,35 @@ def test_upsert_creates_then_updates_by_external_id(bulk_sf: Salesforce) -> None
     }
 
 
+def test_upsert_repeating_an_external_id_in_one_chunk_fails_every_copy(
+    bulk_sf: Salesforce, bulk_http: BulkHttp
+) -> None:
+    data = "Name,Stames_Id__c\nFirst,R-1\nSecond,r-1\nOther,R-2\n"
+    info = bulk_http.run_ingest(
+        data, object="Account", operation="upsert", externalIdFieldName="Stames_Id__c"
+    )
+    assert (info["numberRecordsProcessed"], info["numberRecordsFailed"]) == (3, 2)
+    failed = bulk_http.results(info["id"], "failedResults")
+    assert [row["Name"] for row in failed] == ["First", "Second"]
+    assert all(
+        row["sf__Error"].startswith("DUPLICATE_VALUE:Duplicate external id specified: ") for row in failed
+    )
+    assert all(row["sf__Error"].endswith(":Stames_Id__c --") for row in failed)
+    assert set(_accounts(bulk_sf)) == {"R-2"}
+
+
+def test_upsert_repeats_in_different_chunks_update_the_same_record(
+    bulk_sf: Salesforce, bulk_http: BulkHttp
+) -> None:
+    rows = [f"Row {n},C-{n}" for n in range(200)] + ["Row 200 again,C-0"]
+    data = "Name,Stames_Id__c\n" + "\n".join(rows) + "\n"
+    info = bulk_http.run_ingest(
+        data, object="Account", operation="upsert", externalIdFieldName="Stames_Id__c"
+    )
+    assert (info["numberRecordsProcessed"], info["numberRecordsFailed"]) == (201, 0)
+    assert _accounts(bulk_sf)["C-0"]["Name"] == "Row 200 again"
+
+
 def test_update_leaves_empty_cells_alone_and_nulls_na(bulk_sf: Salesforce) -> None:
     [summary] = bulk_sf.bulk2.Account.insert(
         records=[{"Name": "Keep", "Phone": "111", "Stames_Id__c": "K-1"}], **FAST

@@ -112,3 +112,24 @@ def test_retrieve_many_returns_records_in_order_and_null_for_unknown_ids(sf_serv
     assert [record["Name"] if record else None for record in got] == ["R1", None, "R0"]
     posted = _call(sf_server, "POST", "/Account", json={"ids": ids, "fields": ["Id", "Name"]}).json()
     assert [record["Id"] for record in posted] == ids
+
+
+def test_upsert_collection_fails_every_record_repeating_an_external_id(bulk_server: RunningServer) -> None:
+    records = [
+        {"attributes": {"type": "Account"}, "Name": "First", "Stames_Id__c": "K-1"},
+        {"attributes": {"type": "Account"}, "Name": "Second", "Stames_Id__c": "k-1"},
+        {"attributes": {"type": "Account"}, "Name": "Other", "Stames_Id__c": "K-2"},
+    ]
+    response = _call(
+        bulk_server, "PATCH", "/Account/Stames_Id__c", json={"allOrNone": False, "records": records}
+    )
+    assert response.status_code == 200
+    results = response.json()
+    assert [result["success"] for result in results] == [False, False, True]
+    for result in results[:2]:
+        assert result["id"] is None
+        assert result["errors"][0]["statusCode"] == "DUPLICATE_VALUE"
+        assert result["errors"][0]["message"].startswith("Duplicate external id specified: ")
+        assert result["errors"][0]["fields"] == ["Stames_Id__c"]
+    keys = [account["Stames_Id__c"] for account in _accounts(bulk_server) if account["Stames_Id__c"]]
+    assert keys == ["K-2"]

@@ -1,0 +1,17 @@
+"""Per-chunk checks: which records of one DML chunk repeat an external id."""
+
+from __future__ import annotations
+
+from emulators.salesforce.org.chunks import repeated_keys
+
+
+def test_repeats_are_found_case_insensitively_by_default() -> None:
+    assert repeated_keys(["A-1", "B-1", "a-1", "C-1"], case_sensitive=False) == {0, 2}
+
+
+def test_case_sensitive_fields_keep_differently_cased_keys_apart() -> None:
+    assert repeated_keys(["A-1", "a-1", "A-1"], case_sensitive=True) == {0, 2}
+
+
+def test_empty_and_missing_keys_are_not_repeats() -> None:
+    assert repeated_keys(["", None, "", None, "X"], case_sensitive=False) == set()
