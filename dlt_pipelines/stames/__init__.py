@@ -57,7 +57,8 @@ def _catalogue(resource: dict[str, Any]) -> dict[str, Any]:
 
 def endpoint_resources(base_url: str, custom_object_keys: Sequence[str]) -> list[dict[str, Any]]:
     """The rest_api resource list: feeds, catalogues, custom-object records, tombstones."""
-    records = [settings.custom_object_records_endpoint(key) for key in custom_object_keys]
+    tables = settings.custom_object_table_names(custom_object_keys)
+    records = [settings.custom_object_records_endpoint(key, tables[key]) for key in custom_object_keys]
     return [
         copy.deepcopy(settings.ACCOUNT_ENDPOINT),
         *(_incremental(resource) for resource in settings.INCREMENTAL_ENDPOINTS),

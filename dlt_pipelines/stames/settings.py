@@ -5,8 +5,13 @@ When the real Stames API differs from the contract, this file is the one place t
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Final
 from urllib.parse import quote
+
+from dlt.common.normalizers.naming.snake_case import NamingConvention as SnakeCaseNaming
 
 PAGE_LIMIT: Final = 100
 INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
@@ -76,9 +81,34 @@ DELETED_RECORDS_ENDPOINT: Final[dict[str, Any]] = {
 ticket merged and later deleted keeps both of its tombstones."""
 
 
-def custom_object_records_endpoint(object_key: str) -> dict[str, Any]:
+def custom_object_table_names(object_keys: Sequence[str]) -> dict[str, str]:
+    """The raw table of each custom object key, never shared by two keys.
+
+    dlt normalises table names to snake case, so `Warranty-Plus`, `WarrantyPlus` and
+    `warranty_plus` would all land in `custom_object_records_warranty_plus`, and records of
+    different objects with the same id would overwrite each other on merge. Within such a group,
+    a key that is already its own normal form keeps the plain name and every other key gets a
+    suffix from a hash of the key, so the names do not depend on the order the API lists keys in.
+    """
+    naming = SnakeCaseNaming()
+    plain = {
+        key: naming.normalize_table_identifier(f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{key}") for key in object_keys
+    }
+    shared = {name for name, count in Counter(plain.values()).items() if count > 1}
+    names: dict[str, str] = {}
+    for key, name in plain.items():
+        if name in shared and f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{key}" != name:
+            name = f"{name}_{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
+        names[key] = name
+    return names
+
+
+def custom_object_records_endpoint(object_key: str, table_name: str | None = None) -> dict[str, Any]:
     """One incremental resource per custom object type found in `/custom_objects`."""
-    return {
+    endpoint: dict[str, Any] = {
         "name": f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{object_key}",
         "endpoint": {"path": f"{CUSTOM_OBJECTS_PATH}/{quote(object_key, safe='')}/records"},
     }
+    if table_name is not None:
+        endpoint["table_name"] = table_name
+    return endpoint

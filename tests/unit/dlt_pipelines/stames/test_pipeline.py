@@ -41,3 +41,16 @@ def test_every_collection_has_a_resource_and_custom_objects_one_each() -> None:
         "custom_objects/odd%20key%2Fx/records"
     )
     assert all(by_name[name]["write_disposition"] == "replace" for name in ("tags", "channels", "account"))
+
+
+def test_custom_object_keys_that_snake_case_alike_get_their_own_tables() -> None:
+    keys = ["Warranty-Plus", "warranty_plus", "WarrantyPlus", "subscription"]
+    resources = endpoint_resources("http://127.0.0.1:1/api/v1", keys)
+    tables = {resource["name"]: resource["table_name"] for resource in resources if "table_name" in resource}
+    assert len(set(tables.values())) == len(keys), tables
+    # A key already in snake case keeps the plain name the rest of the project expects.
+    assert tables["custom_object_records_warranty_plus"] == "custom_object_records_warranty_plus"
+    assert tables["custom_object_records_subscription"] == "custom_object_records_subscription"
+    # The suffixed names do not depend on the order the keys were listed in.
+    reordered = endpoint_resources("http://127.0.0.1:1/api/v1", list(reversed(keys)))
+    assert {r["name"]: r["table_name"] for r in reordered if "table_name" in r} == tables
