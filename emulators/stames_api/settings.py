@@ -34,6 +34,21 @@ def parse_clock(value: str) -> datetime:
     return parsed
 
 
+def parse_key_spec(spec: str) -> tuple[str, set[str]]:
+    """`KEY` (every scope) or `KEY=scope,scope` (only those), so a restricted key can be served
+    to check 403 insufficient_scope. Unknown scope names are refused, not silently ignored."""
+    key, _, scope_list = spec.strip().partition("=")
+    if not key:
+        raise ValueError(f"empty API key in {spec!r}")
+    if not scope_list:
+        return key, set(ALL_SCOPES)
+    scopes = {scope.strip() for scope in scope_list.split(",") if scope.strip()}
+    unknown = scopes - ALL_SCOPES
+    if unknown:
+        raise ValueError(f"unknown scopes {sorted(unknown)} in {spec!r}; known: {sorted(ALL_SCOPES)}")
+    return key, scopes
+
+
 def _as_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -65,9 +80,10 @@ class StamesSettings:
             if raw is None or raw == "" or spec.name == "api_keys":
                 continue
             values[spec.name] = _convert(spec.name, raw)
-        api_key = env.get("STAMES_API_KEY")
-        if api_key:
-            values["api_keys"] = {api_key: set(ALL_SCOPES)}
+        key_specs = [env.get("STAMES_API_KEY", ""), *env.get("STAMES_API_KEYS", "").split()]
+        keys = dict(parse_key_spec(spec) for spec in key_specs if spec.strip())
+        if keys:
+            values["api_keys"] = keys
         return replace(cls(**values), **overrides)
 
 

@@ -20,25 +20,34 @@ def serve(
     ],
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8790,
     api_key: Annotated[
-        str | None, typer.Option("--api-key", help="Accept this key (all scopes) instead of the default.")
+        list[str] | None,
+        typer.Option(
+            "--api-key",
+            help="Accept this key instead of the default; repeatable. KEY has every scope, "
+            "KEY=tickets:read,agents:read only those.",
+        ),
     ] = None,
     work: WorkOption = DEFAULT_WORK,
 ) -> None:
     """Serve a dataset folder as the Stames REST API until interrupted. Knobs come from STAMES_* vars."""
     from emulators.serving import serve_forever
     from emulators.stames_api.app import create_app
-    from emulators.stames_api.settings import ALL_SCOPES, StamesSettings
+    from emulators.stames_api.settings import StamesSettings, parse_key_spec
     from stames_sf.workdir import WorkDir
 
     WorkDir.at(work)
-    overrides = {"api_keys": {api_key: set(ALL_SCOPES)}} if api_key else {}
-    settings = StamesSettings.from_env(**overrides)
+    try:
+        overrides = {"api_keys": dict(parse_key_spec(spec) for spec in api_key)} if api_key else {}
+        settings = StamesSettings.from_env(**overrides)
+    except ValueError as error:
+        typer.echo(f"Bad key or setting: {error}", err=True)
+        raise typer.Exit(2) from error
     try:
         application = create_app(dataset, settings)
     except ValueError as error:  # a hand-written folder with a broken line: say where, no traceback
         typer.echo(f"Cannot serve {dataset}: {error}", err=True)
         raise typer.Exit(2) from error
-    shown_key = next(iter(settings.api_keys))
     typer.echo(f"Stames API: http://127.0.0.1:{port}/api/v1")
-    typer.echo(f"API key:    {shown_key}")
+    for key, scopes in settings.api_keys.items():
+        typer.echo(f"API key:    {key} ({', '.join(sorted(scopes))})")
     serve_forever(application, port)

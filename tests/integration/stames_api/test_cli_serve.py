@@ -16,6 +16,7 @@ from emulators.serving import free_port
 from tests.fixtures.stames_api import HANDWRITTEN_DATASET
 
 API_KEY = "sk_test_fromtheclicommandline0000000000"
+TICKETS_ONLY_KEY = "sk_test_ticketsonly00000000000000000000"
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def served_by_cli(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]
         str(HANDWRITTEN_DATASET),
     ]
     command += ["--port", str(port), "--api-key", API_KEY, "--work", str(tmp_path / "work")]
+    command += ["--api-key", f"{TICKETS_ONLY_KEY}=tickets:read"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -75,3 +77,18 @@ def test_serve_reports_a_broken_dataset_line_without_a_traceback(tmp_path: Path)
     assert result.returncode == 2
     assert "tickets.jsonl: row 2 is not JSON" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_key_served_with_some_scopes_is_refused_the_others(
+    served_by_cli: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base_url, _ = served_by_cli
+    with httpx.Client(
+        base_url=f"{base_url}/api/v1", headers={"X-Stames-Api-Key": TICKETS_ONLY_KEY}
+    ) as client:
+        tickets = client.get("/tickets")
+        agents = client.get("/agents")
+    assert tickets.status_code == 200
+    assert agents.status_code == 403
+    assert agents.json()["error"]["code"] == "insufficient_scope"
+    assert agents.json()["error"]["request_id"] == agents.headers["X-Request-Id"]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY, StamesSettings
+from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY, StamesSettings, parse_key_spec
 
 
 def test_default_key_has_the_documented_shape_and_every_scope() -> None:
@@ -54,3 +54,23 @@ def test_overrides_win_over_the_environment() -> None:
 def test_frozen_clock_needs_an_offset() -> None:
     with pytest.raises(ValueError, match="offset"):
         StamesSettings.from_env({"STAMES_NOW": "2024-06-01T12:00:00"})
+
+
+def test_key_specs_grant_every_scope_or_only_the_named_ones() -> None:
+    assert parse_key_spec("sk_test_a") == ("sk_test_a", set(ALL_SCOPES))
+    assert parse_key_spec("sk_test_b=tickets:read, agents:read") == (
+        "sk_test_b",
+        {"tickets:read", "agents:read"},
+    )
+    with pytest.raises(ValueError, match="unknown scopes"):
+        parse_key_spec("sk_test_c=tickets:write")
+
+
+def test_several_keys_from_the_environment() -> None:
+    env = {"STAMES_API_KEY": "sk_test_all", "STAMES_API_KEYS": "sk_test_t=tickets:read sk_test_x"}
+    keys = StamesSettings.from_env(env).api_keys
+    assert keys == {
+        "sk_test_all": set(ALL_SCOPES),
+        "sk_test_t": {"tickets:read"},
+        "sk_test_x": set(ALL_SCOPES),
+    }
