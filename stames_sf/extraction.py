@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
+import requests
 from rich.console import Console
 
 from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
@@ -68,3 +70,40 @@ def run_extraction(
     summary_file = work.reports / "extract-summary.json"
     summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     return result
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and what caused it: dlt wraps a resource's HTTP error in two layers of its own."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _http_failure(error: requests.HTTPError, base_url: str) -> str:
+    status = error.response.status_code if error.response is not None else None
+    if status == 401:
+        return (
+            f"Stames at {base_url} refused the API key (401 unauthorized): "
+            "check --api-key or SOURCES__STAMES__API_KEY."
+        )
+    if status == 403:
+        return f"The Stames API key lacks a scope the extraction needs (403 insufficient_scope): {error}"
+    return f"Stames at {base_url} answered with an error the extraction cannot get past: {error}"
+
+
+def extraction_failure(error: BaseException, base_url: str) -> str | None:
+    """One readable line for a failure caused by the Stames side (unreachable, key refused, HTTP error).
+
+    `None` means the failure is not about talking to Stames: the caller lets it surface with its
+    traceback, because that is a defect to debug, not a setting to fix.
+    """
+    for cause in _causes(error):
+        if isinstance(cause, requests.HTTPError):
+            return _http_failure(cause, base_url)
+        if isinstance(cause, (requests.ConnectionError, requests.Timeout)):
+            kind = type(cause).__name__
+            return f"Cannot reach Stames at {base_url} ({kind}): is the server up and the URL right?"
+    return None

@@ -41,7 +41,7 @@ def extract(
     from rich.console import Console
 
     from dlt_pipelines.stames.pipeline import resolve_connection
-    from stames_sf.extraction import run_extraction
+    from stames_sf.extraction import extraction_failure, run_extraction
     from stames_sf.workdir import WorkDir
 
     console = Console()
@@ -50,12 +50,24 @@ def extract(
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    run_extraction(
-        WorkDir.at(work),
-        base_url=resolved_url,
-        api_key=resolved_key,
-        console=console,
-        load=not attachments_only,
-        attachments=attachments or attachments_only,
-        progress=progress,
-    )
+    try:
+        run_extraction(
+            WorkDir.at(work),
+            base_url=resolved_url,
+            api_key=resolved_key,
+            console=console,
+            load=not attachments_only,
+            attachments=attachments or attachments_only,
+            progress=progress,
+        )
+    except Exception as error:
+        message = extraction_failure(error, resolved_url)
+        if message is None:
+            raise
+        # Nothing is lost: dlt commits data and cursors together, so a rerun resumes from the last load.
+        errors = Console(stderr=True)
+        errors.print(
+            f"Extraction stopped: {message}", style="red", markup=False, highlight=False, soft_wrap=True
+        )
+        errors.print("Data already loaded is kept; rerun when this is fixed.", markup=False)
+        raise typer.Exit(1) from error

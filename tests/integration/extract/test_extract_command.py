@@ -1,0 +1,53 @@
+"""`stames-sf extract` when Stames refuses it: one clear line, exit 1, and the warehouse untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from typer.testing import CliRunner
+
+from stames_sf.cli import app
+from stames_sf.workdir import WorkDir
+from tests.fixtures.extract import ExtractFrom
+from tests.fixtures.stames_api import StartStames
+from tests.integration.extract.compare import SCHEMA
+
+COUNTED = ("tickets", "messages", "customers", "agents")
+
+
+def _counts(warehouse: Path) -> dict[str, int]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return {
+            table: connection.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchone()[0]
+            for table in COUNTED
+        }
+
+
+def test_a_wrong_key_is_one_clear_error_and_loses_nothing(
+    start_stames: StartStames, extract_from: ExtractFrom, tmp_path: Path
+) -> None:
+    server = start_stames()
+    work = WorkDir.at(tmp_path / "work")
+    extract_from(server, work)
+    before = _counts(work.warehouse)
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "extract",
+            "--work",
+            str(work.root),
+            "--base-url",
+            server.api_url,
+            "--api-key",
+            "sk_test_not_the_right_key_0000000000",
+            "--no-progress",
+        ],
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "refused the API key (401 unauthorized)" in result.output
+    assert "Traceback" not in result.output
+    assert _counts(work.warehouse) == before
+    assert all(count > 0 for count in before.values())
