@@ -80,17 +80,29 @@ def deploy(
 
     if not source.is_dir():
         raise typer.BadParameter(f"{source} is not a folder", param_hint="SOURCE")
-    connection = read_connection(_state_dir(state, work))
+    state_dir = _state_dir(state, work)
+    try:
+        connection = read_connection(state_dir)
+    except FileNotFoundError:
+        typer.echo(f"No emulator state in {state_dir}; start `stames-sf salesforce serve` first.", err=True)
+        raise typer.Exit(1) from None
     session = requests.Session()
     session.trust_env = False
     session.verify = connection.ca_file or True
-    response = session.post(
-        f"{connection.instance_url}/__admin/deploy",
-        data=zip_folder(source),
-        headers={"Content-Type": "application/zip"},
-        timeout=120,
-    )
+    try:
+        response = session.post(
+            f"{connection.instance_url}/__admin/deploy",
+            data=zip_folder(source),
+            headers={"Content-Type": "application/zip"},
+            timeout=120,
+        )
+    except requests.ConnectionError:
+        typer.echo(f"No emulator answers at {connection.instance_url}; is it running?", err=True)
+        raise typer.Exit(1) from None
     if response.status_code >= 300:
         typer.echo(f"Deploy failed ({response.status_code}): {response.text}", err=True)
         raise typer.Exit(1)
-    typer.echo(json.dumps(response.json(), indent=2))
+    result = response.json()
+    typer.echo(json.dumps(result, indent=2))
+    if not result.get("success"):
+        raise typer.Exit(1)  # a refused deploy must stop a script, as `sf project deploy` does
