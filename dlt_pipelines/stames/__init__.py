@@ -116,6 +116,9 @@ def stames_source(
         "resources": endpoint_resources(base_url, custom_object_keys),
     }
     resources = rest_api_resources(config)  # type: ignore[arg-type]
+    for resource in resources:
+        if resource.name in settings.CUSTOM_FIELD_RESOURCES:
+            resource.apply_hints(nested_hints=settings.CUSTOM_FIELD_VALUES_AS_TEXT)
     messages = messages_resource(http, base_url, full_body_fetcher(http, base_url))
     notes = dlt.resource(
         _portal_note(http, base_url),

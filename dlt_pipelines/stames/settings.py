@@ -35,6 +35,20 @@ def updated_since(cursor_path: str = "updated_at", start_param: str = "updated_s
     return {"start_param": start_param, "cursor_path": cursor_path, "initial_value": INITIAL_CURSOR}
 
 
+_AS_TEXT: Final[dict[str, Any]] = {"columns": {"value": {"name": "value", "data_type": "text"}}}
+
+CUSTOM_FIELD_VALUES_AS_TEXT: Final[dict[tuple[str, ...], dict[str, Any]]] = {
+    ("custom_fields",): _AS_TEXT,
+    ("custom_fields", "value"): _AS_TEXT,
+}
+"""Custom field values are of every type in one column (§3 #24: checkbox `true`, `"1"`, amounts,
+dropdown keys, multi-select lists). Left to inference, dlt types the column by the first value and
+coerces the rest: after a checkbox `true`, an amount 1234.5 lands as `true` and `"no"` as `false`.
+As text, every scalar keeps its value: `1234.5`, `0034`, `no`; booleans read `True`/`False`.
+Applied to these resources after `rest_api` builds them (its config does not take nested hints)."""
+
+CUSTOM_FIELD_RESOURCES: Final = ("tickets", "customers")
+
 INCREMENTAL_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
     {"name": "agents", "endpoint": {"path": "agents", "params": {"status": "all"}}},
     {"name": "customers", "endpoint": {"path": "customers", "params": {"include_merged": "true"}}},
