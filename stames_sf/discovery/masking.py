@@ -87,3 +87,22 @@ def safe_example(value: object, limit: int = 80) -> str:
     longer recognises.
     """
     return shorten(reveal_invisible(redact(str(value))), limit)
+
+
+def _visible_edge(whitespace: str) -> str:
+    return "".join("␠" if char == " " else f"⟨U+{ord(char):04X}⟩" for char in whitespace)
+
+
+def safe_spelling(value: str, limit: int = 80) -> str:
+    """`safe_example` for a value whose spelling is the point (tag variants such as `'VIP '`).
+
+    `safe_example` folds whitespace to keep tables on one line, which would show `VIP ` and `VIP`
+    as the same tag; here leading and trailing whitespace stay visible as `␠` or a code point.
+    """
+    core = value.strip()
+    if not core:
+        return _visible_edge(value)
+    start = value.index(core)
+    return (
+        _visible_edge(value[:start]) + safe_example(core, limit) + _visible_edge(value[start + len(core) :])
+    )

@@ -15,7 +15,7 @@ from stames_sf.discovery.estimate import (
     plan_bulk,
 )
 from stames_sf.discovery.inventory import ValueCount
-from stames_sf.discovery.masking import safe_example
+from stames_sf.discovery.masking import safe_example, safe_spelling
 from stames_sf.discovery.profile import FieldProfile
 from stames_sf.discovery.service import DiscoveryReport
 
@@ -210,7 +210,9 @@ def _tags(section: Section, report: DiscoveryReport) -> None:
         rows = [
             [
                 safe_example(collision.key),
-                " / ".join(f"'{safe_example(tag)}' ({fmt.count(uses)})" for tag, uses in collision.spellings),
+                " / ".join(
+                    f"'{safe_spelling(tag)}' ({fmt.count(uses)})" for tag, uses in collision.spellings
+                ),
             ]
             for collision in tags.collisions
         ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from stames_sf.discovery.masking import mask_email, mask_phone, redact, safe_example
+from stames_sf.discovery.masking import mask_email, mask_phone, redact, safe_example, safe_spelling
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,11 @@ def test_safe_example_shows_bidi_overrides_and_zero_width_characters():
     assert "\u202e" not in shown
     assert "\u200b" not in shown
     assert shown == "⟨U+202E⟩שלום⟨U+200B⟩ ok"
+
+
+def test_a_spelling_keeps_its_edge_whitespace_visible_and_stays_masked():
+    assert safe_spelling("VIP ") == "VIP␠"
+    assert safe_spelling("\u00a0vip") == "⟨U+00A0⟩vip"
+    assert safe_spelling("vip") == "vip"
+    assert safe_spelling(" ") == "␠"
+    assert safe_spelling("call ana@example.com ") == "call a***@e***.com␠"
