@@ -122,6 +122,9 @@ def custom_object_records_endpoint(object_key: str, table_name: str | None = Non
     endpoint: dict[str, Any] = {
         "name": f"{CUSTOM_OBJECT_RESOURCE_PREFIX}{object_key}",
         "endpoint": {"path": f"{CUSTOM_OBJECTS_PATH}/{quote(object_key, safe='')}/records"},
+        # `fields` is free-form per object type: kept as one JSON value, so a later record's 3.5
+        # is never coerced to the type an earlier record's `true` gave a flattened column.
+        "columns": {"fields": {"data_type": "json"}},
     }
     if table_name is not None:
         endpoint["table_name"] = table_name

@@ -64,15 +64,20 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def flatten(record: dict[str, Any], prefix: str = "") -> tuple[dict[str, Any], dict[str, int]]:
-    """Scalars by dlt column name, and list lengths by child-table suffix."""
+def flatten(
+    record: dict[str, Any], prefix: str = "", json_columns: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Scalars by dlt column name, and list lengths by child-table suffix. A column typed JSON keeps
+    its whole value (dlt neither flattens it nor makes child tables of it)."""
     scalars: dict[str, Any] = {}
     lists: dict[str, int] = {}
     for key, value in record.items():
         name = prefix + NAMING.normalize_identifier(key)
-        if isinstance(value, dict):
+        if name in json_columns:
+            scalars[name] = escape_lone_surrogates(value)
+        elif isinstance(value, dict):
             if value:
-                inner_scalars, inner_lists = flatten(value, name + "__")
+                inner_scalars, inner_lists = flatten(value, name + "__", json_columns)
                 scalars.update(inner_scalars)
                 lists.update(inner_lists)
             else:
@@ -110,13 +115,13 @@ def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _text_columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+def _columns_of_type(connection: duckdb.DuckDBPyConnection, table: str, data_type: str) -> frozenset[str]:
     rows = connection.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? AND data_type = 'VARCHAR'",
-        [SCHEMA, table],
+        "WHERE table_schema = ? AND table_name = ? AND data_type = ?",
+        [SCHEMA, table, data_type],
     ).fetchall()
-    return {row[0] for row in rows}
+    return frozenset(row[0] for row in rows)
 
 
 def _as_stored(value: Any, text_column: bool) -> Any:
@@ -126,8 +131,10 @@ def _as_stored(value: Any, text_column: bool) -> Any:
     return value
 
 
-def _warehouse_value(row: dict[str, Any], name: str) -> Any:
+def _warehouse_value(row: dict[str, Any], name: str, json_columns: frozenset[str]) -> Any:
     """A field's value, wherever dlt put it (its own column or a `__v_<type>` variant)."""
+    if name in json_columns and row.get(name) is not None:
+        return json.loads(row[name])
     if row.get(name) is not None:
         return row[name]
     for column, value in row.items():
@@ -140,7 +147,8 @@ def compare_collection(
     connection: duckdb.DuckDBPyConnection, dataset_dir: Path, collection: Collection
 ) -> Comparison:
     records = read_jsonl(dataset_dir / collection.jsonl)
-    flattened = [flatten(record) for record in records]
+    json_columns = _columns_of_type(connection, collection.table, "JSON")
+    flattened = [flatten(record, json_columns=json_columns) for record in records]
     field_names = sorted({name for scalars, _ in flattened for name in scalars})
     columns = _columns(connection, collection.table)
     rows: list[dict[str, Any]] = []
@@ -148,12 +156,14 @@ def compare_collection(
         cursor = connection.execute(f'SELECT * FROM {SCHEMA}."{collection.table}"')
         names = [description[0] for description in cursor.description]
         rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-    text_columns = _text_columns(connection, collection.table)
+    text_columns = _columns_of_type(connection, collection.table, "VARCHAR")
     expected = Counter(
         _canonical({name: _as_stored(scalars.get(name), name in text_columns) for name in field_names})
         for scalars, _ in flattened
     )
-    found = Counter(_canonical({name: _warehouse_value(row, name) for name in field_names}) for row in rows)
+    found = Counter(
+        _canonical({name: _warehouse_value(row, name, json_columns) for name in field_names}) for row in rows
+    )
     key_columns = [NAMING.normalize_identifier(part) for part in collection.key]
     distinct = len({tuple(row.get(column) for column in key_columns) for row in rows})
     child_expected: Counter[str] = Counter()

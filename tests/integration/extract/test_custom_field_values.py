@@ -76,3 +76,41 @@ def test_a_checkbox_first_does_not_turn_later_amounts_and_codes_into_booleans(
         "features": None,
     }
     assert listed == [("x",), ("2.5",), ("True",)]
+
+
+def test_custom_object_record_fields_land_as_sent_whatever_type_came_first(
+    start_stames: StartStames, extract_from: ExtractFrom, tmp_path: Path
+) -> None:
+    dataset = tmp_path / "dataset"
+    (dataset / "custom_object_records").mkdir(parents=True)
+    (dataset / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
+    definition = {"key": "warranty", "name": "Warranty", "name_plural": "Warranties", "fields": []}
+    (dataset / "custom_objects.jsonl").write_text(json.dumps(definition) + "\n", encoding="utf-8")
+    fields_sent = [
+        {"active": True, "mixed": [None, True, 3.5], "nested": {"a": 1}},
+        {"active": 3.5, "mixed": "0034", "nested": {"a": "x", "b": [1, "2"]}},
+    ]
+    records = [
+        {
+            "id": f"wr_{index}",
+            "object_key": "warranty",
+            "name": f"WR-{index}",
+            "fields": fields,
+            "customer_id": None,
+            "ticket_ids": [],
+            "created_at": "2024-01-01T00:00:00.000Z",
+            "updated_at": f"2024-01-0{index + 1}T00:00:00.000Z",
+        }
+        for index, fields in enumerate(fields_sent)
+    ]
+    lines = "".join(json.dumps(record) + "\n" for record in records)
+    (dataset / "custom_object_records" / "warranty.jsonl").write_text(lines, encoding="utf-8")
+    work = WorkDir.at(tmp_path / "work")
+    extract_from(start_stames(dataset), work)
+
+    with duckdb.connect(str(work.warehouse), read_only=True) as connection:
+        landed = connection.execute(
+            f"SELECT fields FROM {SCHEMA}.custom_object_records_warranty ORDER BY id"
+        ).fetchall()
+
+    assert [json.loads(row[0]) for row in landed] == fields_sent

@@ -85,7 +85,7 @@ def test_keys_differing_only_in_case_and_dashes_keep_every_record(
         landed: dict[str, list[tuple[str, str]]] = {}
         for table in tables:
             for key, record_id, serial in connection.execute(
-                f'SELECT object_key, id, fields__serial FROM {SCHEMA}."{table}" ORDER BY id'
+                f"SELECT object_key, id, fields->>'$.serial' FROM {SCHEMA}.\"{table}\" ORDER BY id"
             ).fetchall():
                 landed.setdefault(key, []).append((record_id, serial))
 
