@@ -136,7 +136,9 @@ def test_an_expired_url_is_refreshed_and_the_file_still_arrives(
     ledger = _ledger(work)
     for attachment_id in (77001, 77002, 77005):
         assert ledger[attachment_id]["status"] == "expired_refreshed"
-        assert ledger[attachment_id]["url_refreshes"] == 1
+        # Downloads run in parallel: another file's first attempt may move the shared clock again
+        # while this one holds its refreshed URL, so a second refresh is legitimate.
+        assert ledger[attachment_id]["url_refreshes"] >= 1
         assert (work.root / str(ledger[attachment_id]["storage_path"])).is_file()
     assert summary.counts["expired_refreshed"] == 3
 
