@@ -111,25 +111,14 @@ class Throttle:
             self.counts["requests"] += 1
             injected_429 = self._random.random() < self._fault_429_rate
             injected_503 = self._fault_503_every_n > 0 and self._api_requests % self._fault_503_every_n == 0
-        headers = rate_limit_headers(reading)
-        if not reading.allowed or injected_429:
-            self._count("429")
-            limit_text = f"{reading.limit}" if reading.limit else "the"
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"Rate limit of {limit_text} requests/second exceeded",
-                headers={**headers, "Retry-After": self.retry_after(reading.retry_after_seconds)},
-            )
-        if injected_503:
-            self._count("503")
-            raise ApiError(
-                503,
-                "service_unavailable",
-                "Service temporarily unavailable, retry later",
-                headers={**headers, "Retry-After": self.retry_after(1)},
-            )
-        return headers
+        limit_text = f"{reading.limit}" if reading.limit else "the"
+        return self._admit_or_refuse(
+            reading,
+            throttled=not reading.allowed or injected_429,
+            unavailable=injected_503,
+            throttled_message=f"Rate limit of {limit_text} requests/second exceeded",
+            unavailable_message="Service temporarily unavailable, retry later",
+        )
 
     def admit_file(self) -> dict[str, str]:
         """Like `admit_api` for the file host's separate bucket and its 503 fault."""
@@ -137,23 +126,33 @@ class Throttle:
             reading = self._files.take()
             self.counts["file_requests"] += 1
             injected_503 = self._random.random() < self._fault_file_503_rate
+        return self._admit_or_refuse(
+            reading,
+            throttled=not reading.allowed,
+            unavailable=injected_503,
+            throttled_message=f"Download rate limit of {reading.limit} requests/second exceeded",
+            unavailable_message="File host temporarily unavailable",
+        )
+
+    def _admit_or_refuse(
+        self,
+        reading: BucketReading,
+        *,
+        throttled: bool,
+        unavailable: bool,
+        throttled_message: str,
+        unavailable_message: str,
+    ) -> dict[str, str]:
+        """The headers for an admitted request, or the 429/503 error that refuses it."""
         headers = rate_limit_headers(reading)
-        if not reading.allowed:
+        if throttled:
             self._count("429")
-            raise ApiError(
-                429,
-                "rate_limited",
-                f"Download rate limit of {reading.limit} requests/second exceeded",
-                headers={**headers, "Retry-After": self.retry_after(reading.retry_after_seconds)},
-            )
-        if injected_503:
+            retry = {**headers, "Retry-After": self.retry_after(reading.retry_after_seconds)}
+            raise ApiError(429, "rate_limited", throttled_message, headers=retry)
+        if unavailable:
             self._count("503")
-            raise ApiError(
-                503,
-                "service_unavailable",
-                "File host temporarily unavailable",
-                headers={**headers, "Retry-After": self.retry_after(1)},
-            )
+            retry = {**headers, "Retry-After": self.retry_after(1)}
+            raise ApiError(503, "service_unavailable", unavailable_message, headers=retry)
         return headers
 
     def idle_headers(self) -> dict[str, str]:
