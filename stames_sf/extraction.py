@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
@@ -44,6 +45,31 @@ def _print_attachments(files: AttachmentSummary, console: Console) -> None:
     )
 
 
+PREFLIGHT_ATTEMPTS = 3
+PREFLIGHT_TIMEOUT_S = 10.0
+
+
+def check_connection(base_url: str, api_key: str) -> None:
+    """`GET /account`, the contract's connection test, before any work starts.
+
+    The extraction itself retries a lost connection for minutes (right for a transient fault in a
+    long run); a wrong URL or key should instead fail in seconds. Raises `requests` errors, which
+    `extraction_failure` turns into one readable line. A 429 here is not a failure.
+    """
+    url = f"{base_url.rstrip('/')}/account"
+    for attempt in range(1, PREFLIGHT_ATTEMPTS + 1):
+        try:
+            response = requests.get(url, headers={"X-Stames-Api-Key": api_key}, timeout=PREFLIGHT_TIMEOUT_S)
+        except (requests.ConnectionError, requests.Timeout):
+            if attempt == PREFLIGHT_ATTEMPTS:
+                raise
+            time.sleep(attempt)
+            continue
+        if response.status_code != 429:
+            response.raise_for_status()
+        return
+
+
 def run_extraction(
     work: WorkDir,
     *,
@@ -55,6 +81,7 @@ def run_extraction(
     progress: bool = True,
 ) -> ExtractionResult:
     """Load every Stames object into `raw_stames`, then download the attachments."""
+    check_connection(base_url, api_key)
     summary = run_extract(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
     if summary is not None:
         _print_load(summary, console)

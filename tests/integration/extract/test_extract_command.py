@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
+from emulators.serving import free_port
 from stames_sf.cli import app
 from stames_sf.workdir import WorkDir
 from tests.fixtures.extract import ExtractFrom
@@ -51,3 +52,19 @@ def test_a_wrong_key_is_one_clear_error_and_loses_nothing(
     assert "Traceback" not in result.output
     assert _counts(work.warehouse) == before
     assert all(count > 0 for count in before.values())
+
+
+def test_an_unreachable_server_stops_before_any_work_starts(tmp_path: Path) -> None:
+    work = WorkDir.at(tmp_path / "work")
+    closed_url = f"http://127.0.0.1:{free_port()}/api/v1"
+
+    arguments = ["extract", "--work", str(work.root), "--base-url", closed_url, "--api-key", "k"]
+    result = CliRunner().invoke(app, [*arguments, "--no-progress"])
+
+    assert result.exit_code == 1, result.output
+    assert f"Cannot reach Stames at {closed_url}" in result.output
+    assert "Traceback" not in result.output
+    # The connection test runs first: no warehouse, no pipeline state, no half-made summary.
+    assert not work.warehouse.exists()
+    assert not any(work.dlt_dir.iterdir())
+    assert not (work.reports / "extract-summary.json").exists()
