@@ -25,18 +25,32 @@ def served(tmp_path: Path) -> Iterator[Path]:
     lines = [json.dumps({"id": index, "email": email, "active": True}) for index, email in enumerate(AGENTS)]
     (dataset / "agents.jsonl").write_text("\n".join(lines) + "\n")
     state = tmp_path / "org"
-    command = [
-        sys.executable, "-m", "stames_sf.cli", "salesforce", "serve",
-        "--port", str(free_port()), "--state", str(state),
-        "--match-agents", str(dataset), "--work", str(tmp_path / "work"),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = _start_serving(state, dataset, tmp_path / "work")
     try:
-        _wait_until_serving(state, process)
         yield state
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _start_serving(state: Path, dataset: Path, work: Path, attempts: int = 3) -> subprocess.Popen:
+    """Start `serve` on a free port; another test may take the port first, so try a new one then."""
+    for attempt in range(1, attempts + 1):
+        command = [
+            sys.executable, "-m", "stames_sf.cli", "salesforce", "serve",
+            "--port", str(free_port()), "--state", str(state),
+            "--match-agents", str(dataset), "--work", str(work),
+        ]  # fmt: skip
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            _wait_until_serving(state, process)
+            return process
+        except AssertionError as error:  # its message carries the process output
+            process.kill()
+            process.wait(timeout=30)
+            if "address already in use" not in str(error).lower() or attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _wait_until_serving(state: Path, process: subprocess.Popen) -> None:

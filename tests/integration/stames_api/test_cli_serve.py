@@ -19,32 +19,46 @@ API_KEY = "sk_test_fromtheclicommandline0000000000"
 TICKETS_ONLY_KEY = "sk_test_ticketsonly00000000000000000000"
 
 
-@pytest.fixture
-def served_by_cli(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
+def _start_serving(tmp_path: Path, attempts: int = 3) -> tuple[str, subprocess.Popen[str]]:
+    """Start `serve` on a free port; another test may take the port first, so try a new one then."""
     env = {**os.environ, "STAMES_NOW": "2024-06-01T12:00:00Z", "STAMES_RATE_LIMIT_RPS": "7"}
-    command = [
-        sys.executable,
-        "-m",
-        "stames_sf.cli",
-        "stames",
-        "serve",
-        "--dataset",
-        str(HANDWRITTEN_DATASET),
-    ]
-    command += ["--port", str(port), "--api-key", API_KEY, "--work", str(tmp_path / "work")]
-    command += ["--api-key", f"{TICKETS_ONLY_KEY}=tickets:read"]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "stames_sf.cli",
+            "stames",
+            "serve",
+            "--dataset",
+            str(HANDWRITTEN_DATASET),
+        ]
+        command += ["--port", str(port), "--api-key", API_KEY, "--work", str(tmp_path / "work")]
+        command += ["--api-key", f"{TICKETS_ONLY_KEY}=tickets:read"]
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        base_url = f"http://127.0.0.1:{port}"
         for _ in range(300):
             if process.poll() is not None:
-                pytest.fail(f"serve exited early: {process.stdout.read() if process.stdout else ''}")
+                break
             try:
                 httpx.get(f"{base_url}/api/v1/portal", timeout=1)
-                break
+                return base_url, process
             except httpx.TransportError:
                 time.sleep(0.05)
+        output = process.stdout.read() if process.poll() is not None and process.stdout else ""
+        process.kill()
+        process.wait(timeout=10)
+        if "address already in use" not in output.lower() or attempt == attempts:
+            pytest.fail(f"serve did not start: {output}")
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def served_by_cli(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    base_url, process = _start_serving(tmp_path)
+    try:
         yield base_url, process
     finally:
         process.terminate()
