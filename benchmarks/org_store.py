@@ -12,24 +12,17 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import peak_rss_mb, write_results
+from benchmarks.org_setup import deploy_external_id
 from emulators.salesforce.org.store import Org
 from emulators.salesforce.org.types import OpContext
 
 ROWS = 100_000
 BATCH = 10_000
 BUDGET_SECONDS = 60.0
-EXTERNAL_ID_FIELD = """<?xml version="1.0" encoding="UTF-8"?>
-<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Stames_Id__c</fullName>
-<label>Stames Id</label><type>Text</type><length>40</length><externalId>true</externalId><unique>true</unique>
-</CustomField>
-"""
 
 
 def _deploy_external_id(org: Org, root: Path) -> None:
-    fields = root / "objects" / "Case" / "fields"
-    fields.mkdir(parents=True)
-    (fields / "Stames_Id__c.field-meta.xml").write_text(EXTERNAL_ID_FIELD, encoding="utf-8")
-    result = org.deploy(root)
+    result = deploy_external_id(org, root)
     if not result.success:
         raise RuntimeError(result.errors)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import peak_rss_mb, write_results
+from benchmarks.org_setup import deploy_external_id
 from emulators.salesforce.org.store import Org
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.soql import csv_rows, execute
@@ -22,19 +23,11 @@ ROWS = 100_000
 BATCH = 10_000
 SCAN_BUDGET_SECONDS = 10.0
 LOOKUP_BUDGET_SECONDS = 0.05
-EXTERNAL_ID_FIELD = """<?xml version="1.0" encoding="UTF-8"?>
-<CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Stames_Id__c</fullName>
-<label>Stames Id</label><type>Text</type><length>40</length><externalId>true</externalId><unique>true</unique>
-</CustomField>
-"""
 
 
 def _load(org: Org, source: Path) -> str:
     """Deploy the external id, insert one account and ROWS cases; the Id of the last case."""
-    fields = source / "objects" / "Case" / "fields"
-    fields.mkdir(parents=True)
-    (fields / "Stames_Id__c.field-meta.xml").write_text(EXTERNAL_ID_FIELD, encoding="utf-8")
-    if not org.deploy(source).success:
+    if not deploy_external_id(org, source).success:
         raise RuntimeError("deploy failed")
     ctx = OpContext(user_id=org.admin_user_id, wire="json", api="bulk")
     account = str(org.insert("Account", {"Name": "Benchmark account"}, ctx).id)
