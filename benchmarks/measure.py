@@ -15,6 +15,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def measure_table(title: str, results: dict[str, Any]) -> str:
+    """A Markdown page: `# title` and a two-column table of `results`, one row per key."""
+    return "\n".join(
+        [
+            f"# {title}",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            *(f"| {key} | {value} |" for key, value in results.items()),
+        ]
+    )
+
+
 def write_results(name: str, results: dict[str, Any], markdown: str) -> None:
     """Write `results/<name>.json` and `results/<name>.md`."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.measure import peak_rss_mb, write_results
+from benchmarks.measure import measure_table, peak_rss_mb, write_results
 from benchmarks.org_setup import deploy_external_id
 from emulators.salesforce.org.store import Org
 from emulators.salesforce.org.types import OpContext
@@ -78,15 +78,7 @@ def main() -> None:
         "peak_rss_mb": round(peak_rss_mb()),
         "within_budget": max(inserts, updates) < BUDGET_SECONDS,
     }
-    markdown = "\n".join(
-        [
-            "# Org store: 100,000-row Case upsert",
-            "",
-            "| measure | value |",
-            "|---|---|",
-            *(f"| {key} | {value} |" for key, value in results.items()),
-        ]
-    )
+    markdown = measure_table("Org store: 100,000-row Case upsert", results)
     write_results("org_store", results, markdown)
     print(markdown)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import peak_rss_mb, write_results
+from benchmarks.measure import measure_table, peak_rss_mb, write_results
 from benchmarks.org_setup import deploy_external_id
 from emulators.salesforce.org.store import Org
 from emulators.salesforce.org.types import OpContext
@@ -83,15 +83,7 @@ def main() -> None:
     results["within_budget"] = (
         lookups < LOOKUP_BUDGET_SECONDS and scans < SCAN_BUDGET_SECONDS and csv_seconds < SCAN_BUDGET_SECONDS
     )
-    markdown = "\n".join(
-        [
-            "# SOQL over 100,000 Cases",
-            "",
-            "| measure | value |",
-            "|---|---|",
-            *(f"| {key} | {value} |" for key, value in results.items()),
-        ]
-    )
+    markdown = measure_table("SOQL over 100,000 Cases", results)
     write_results("soql", results, markdown)
     print(markdown)
 
