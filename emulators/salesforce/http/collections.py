@@ -161,15 +161,19 @@ async def collection(request: Request) -> Response:
     return JSONResponse([_result_body(result, with_created=False) for result in results])
 
 
+def _path_describe(org: OrgStore, request: Request) -> dict[str, Any]:
+    """The describe of the `{sobject}` in the path; an unknown object is 404 NOT_FOUND."""
+    try:
+        return org.describe(request.path_params["sobject"])
+    except KeyError as error:
+        raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist") from error
+
+
 async def collection_retrieve(request: Request) -> Response:
     """`GET /composite/sobjects/{type}?ids=&fields=` or `POST` with `{"ids", "fields"}` (jsforce's
     multi-record retrieve): one record per Id in order, `null` for Ids that match no live record."""
     org = request.app.state.org
-    sobject = request.path_params["sobject"]
-    try:
-        describe = org.describe(sobject)
-    except KeyError as error:
-        raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist") from error
+    describe = _path_describe(org, request)
     if request.method == "POST":
         body = await json_body(request)
         body = body if isinstance(body, dict) else {}
@@ -195,11 +199,7 @@ async def collection_retrieve(request: Request) -> Response:
 async def collection_upsert(request: Request) -> Response:
     """`PATCH /composite/sobjects/{type}/{extIdField}` (v46+)."""
     org = request.app.state.org
-    sobject = request.path_params["sobject"]
-    try:
-        describe = org.describe(sobject)
-    except KeyError as error:
-        raise SalesforceApiError(404, "NOT_FOUND", "The requested resource does not exist") from error
+    describe = _path_describe(org, request)
     field = field_of(describe, request.path_params["field"])
     if field is None or not (field.get("externalId") or field.get("idLookup")):
         message = (
