@@ -90,7 +90,10 @@ def _relationship_column(store: RecordStore, header: str, relationships: dict[st
     if not is_polymorphic(lookup) and prefix is not None:
         raise JobFailedError(messages.PREFIX_ON_PLAIN.format(name=header))
     parent = _parent_object(prefix, targets, header)
-    parent_describe = store.describe(parent)
+    try:
+        parent_describe = store.describe(parent)
+    except KeyError as error:  # a target the field allows but this org does not have (Lead)
+        raise JobFailedError(messages.UNKNOWN_COLUMN.format(name=header)) from error
     parent_field = fields_by_lower_name(parent_describe).get(match["field"].lower())
     if parent_field is None or not is_lookup_key(parent_field):
         raise JobFailedError(

@@ -17,6 +17,7 @@ from emulators.salesforce.org.standard_facts import (
     EXTRA_FLAGS,
     FIELD_FACTS,
     OBJECT_FACTS,
+    POLYMORPHIC_TARGETS,
     child_relationships,
 )
 
@@ -147,6 +148,7 @@ class SchemaRegistry:
         """Child object → reference fields that cascade a parent's delete; master-detail deploys add more."""
         for schema in objects:
             self.add(schema)
+        self._fill_polymorphic_targets()
 
     @classmethod
     def standard(cls) -> SchemaRegistry:
@@ -161,6 +163,22 @@ class SchemaRegistry:
     def add(self, schema: ObjectSchema) -> None:
         self._objects[schema.name.lower()] = schema
         self._by_prefix[schema.key_prefix] = schema
+        if schema.custom:
+            self._fill_polymorphic_targets()
+
+    def _fill_polymorphic_targets(self) -> None:
+        """`referenceTo` of the polymorphic lookups: the allowed objects this org has, custom ones
+        included where the field takes them (recomputed when a deploy adds an object)."""
+        present = {schema.name for schema in self._objects.values()}
+        custom = {schema.name for schema in self._objects.values() if schema.custom}
+        for (sobject, field_name), targets in POLYMORPHIC_TARGETS.items():
+            schema = self.find(sobject)
+            if schema is None:
+                continue
+            allowed = (targets.standard & present) | (custom if targets.custom else set())
+            described = next(item for item in schema.describe["fields"] if item["name"] == field_name)
+            described.update(referenceTo=sorted(allowed), polymorphicForeignKey=True, namePointing=True)
+            schema.refresh()
 
     def get(self, sobject: str) -> ObjectSchema:
         """The object by case-insensitive name; KeyError when the org has no such object."""

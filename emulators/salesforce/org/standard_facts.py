@@ -6,7 +6,10 @@ are [recall] and can be corrected here without touching any rule code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from emulators.salesforce.org.recall import TOPIC_ENABLED_OBJECTS
 
 DEFAULT_LENGTHS: dict[str, int] = {
     "string": 255,
@@ -37,8 +40,6 @@ EXTRA_FLAGS = """
 """
 """Objects the recorded material has no flags for, in the same format [recall]."""
 
-_ANY = ("*",)
-
 FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
     "EmailMessage": {
         "ParentId": {"reference_to": ("Case",), "relationship_name": "Parent"},
@@ -67,13 +68,13 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
             "reference_to": ("EmailMessage",),
             "relationship_name": "ReplyToEmailMessage",
         },
-        "RelatedToId": {"reference_to": _ANY, "relationship_name": "RelatedTo"},
+        "RelatedToId": {"relationship_name": "RelatedTo"},
         "EmailTemplateId": {"reference_to": ("EmailTemplate",), "relationship_name": "EmailTemplate"},
         "AutomationType": {"picklist": ("EmailToCase", "EmailToCaseAutoResponse"), "restricted": True},
     },
     "Task": {
         "WhoId": {"reference_to": ("Contact", "Lead"), "relationship_name": "Who"},
-        "WhatId": {"reference_to": _ANY, "relationship_name": "What"},
+        "WhatId": {"relationship_name": "What"},
         "Subject": {"picklist": ("Call", "Send Letter", "Send Quote", "Other")},
         "Status": {
             "picklist": ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"),
@@ -85,7 +86,8 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         "AccountId": {"reference_to": ("Account",), "relationship_name": "Account"},
         "CallType": {"picklist": ("Internal", "Inbound", "Outbound"), "restricted": True},
         "TaskSubtype": {"picklist": ("Task", "Email", "ListEmail", "Cadence", "Call"), "restricted": True},
-        "RecurrenceActivityId": {"reference_to": ("Task",)},
+        # [fixture: CCI Event describe] the recurrence lookup has no relationship name
+        "RecurrenceActivityId": {"reference_to": ("Task",), "relationship_name": None},
     },
     "User": {
         "Username": {"length": 80, "unique": True, "id_lookup": True},
@@ -104,6 +106,8 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         "ContactId": {"reference_to": ("Contact",), "relationship_name": "Contact"},
         "AccountId": {"reference_to": ("Account",), "relationship_name": "Account"},
         "FederationIdentifier": {"length": 512},
+        "CallCenterId": {"reference_to": ("CallCenter",), "relationship_name": "CallCenter"},
+        "IndividualId": {"reference_to": ("Individual",), "relationship_name": "Individual"},
         "UserType": {"picklist": ("Standard", "PowerPartner", "CsnOnly", "Guest")},
         "DigestFrequency": {"picklist": ("D", "W", "N"), "default_picklist": "D", "defaulted": True},
         "DefaultGroupNotificationFrequency": {"picklist": ("P", "D", "W", "N"), "defaulted": True},
@@ -117,7 +121,13 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         "Title": {"length": 255},
         "PathOnClient": {"length": 500},
         "Description": {"length": 1000},
-        "FirstPublishLocationId": {"reference_to": _ANY, "relationship_name": "FirstPublishLocation"},
+        "FirstPublishLocationId": {"relationship_name": "FirstPublishLocation"},
+        "ContentBodyId": {"reference_to": ("ContentBody",), "relationship_name": "ContentBody"},
+        "ContentModifiedById": {"reference_to": ("User",), "relationship_name": "ContentModifiedBy"},
+        "ExternalDataSourceId": {
+            "reference_to": ("ExternalDataSource",),
+            "relationship_name": "ExternalDataSource",
+        },
         "OwnerId": {"reference_to": ("User",), "relationship_name": "Owner"},
         "Origin": {"picklist": ("C", "H"), "restricted": True, "default_picklist": "C", "defaulted": True},
         "ContentLocation": {
@@ -153,11 +163,12 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         },
         "ParentId": {"reference_to": ("ContentWorkspace",), "relationship_name": "Parent"},
         "ContentAssetId": {"reference_to": ("ContentAsset",), "relationship_name": "ContentAsset"},
+        "ArchivedById": {"reference_to": ("User",), "relationship_name": "ArchivedBy"},
         "Title": {"length": 255},
         "PublishStatus": {"picklist": ("U", "P", "R")},
     },
     "ContentDocumentLink": {
-        "LinkedEntityId": {"reference_to": _ANY, "relationship_name": "LinkedEntity"},
+        "LinkedEntityId": {"relationship_name": "LinkedEntity"},
         "ContentDocumentId": {"reference_to": ("ContentDocument",), "relationship_name": "ContentDocument"},
         "ShareType": {
             "picklist": ("V", "C", "I"),
@@ -178,7 +189,7 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "TopicAssignment": {
         "TopicId": {"reference_to": ("Topic",), "relationship_name": "Topic"},
-        "EntityId": {"reference_to": _ANY, "relationship_name": "Entity"},
+        "EntityId": {"relationship_name": "Entity"},
         "EntityKeyPrefix": {"length": 3, "id_lookup": True},
     },
     "CaseComment": {
@@ -282,3 +293,45 @@ CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
 file links and topic assignments go with their record; versions and links go with their document]."""
+
+
+@dataclass(frozen=True)
+class PolymorphicTargets:
+    """The objects a polymorphic lookup may point to. A describe lists those the org has (as a real
+    org's describe lists only its own objects), plus every deployed custom object when `custom`."""
+
+    standard: frozenset[str]
+    custom: bool
+
+
+_FILE_HOLDERS = frozenset(
+    {"Account", "Case", "CollaborationGroup", "Contact", "ContentWorkspace", "EmailMessage", "Lead"}
+    | {"Opportunity", "Task", "User"}
+)
+"""Records a file can be published to or shared with [recall: records with feed tracking, users,
+groups and libraries; the object reference lists several hundred, these are the helpdesk ones]."""
+
+POLYMORPHIC_TARGETS: dict[tuple[str, str], PolymorphicTargets] = {
+    # [doc: object reference TaskRelation, "a task can also be related to one account, asset,
+    # campaign, case, contract, opportunity, product, solution, or custom object"]
+    ("Task", "WhatId"): PolymorphicTargets(
+        frozenset({"Account", "Asset", "Campaign", "Case", "Contract", "Opportunity", "Product2"})
+        | {"Solution"},
+        custom=True,
+    ),
+    # [recall: object reference EmailMessage, "non-human objects such as accounts, opportunities,
+    # campaigns, cases, or custom objects"]
+    ("EmailMessage", "RelatedToId"): PolymorphicTargets(
+        frozenset({"Account", "Campaign", "Case", "Opportunity"}), custom=True
+    ),
+    ("ContentVersion", "FirstPublishLocationId"): PolymorphicTargets(_FILE_HOLDERS, custom=True),
+    # [doc: object reference ContentDocumentLink, "In API versions 25.0 and later, you can create
+    # ContentDocumentLink objects with a LinkedEntityId of type User, CollaborationGroup, or Organization"]
+    ("ContentDocumentLink", "LinkedEntityId"): PolymorphicTargets(
+        _FILE_HOLDERS | {"Organization"}, custom=True
+    ),
+    # contract §4.5 [doc]: topics are on for these objects and off for custom objects
+    ("TopicAssignment", "EntityId"): PolymorphicTargets(TOPIC_ENABLED_OBJECTS, custom=False),
+}
+"""Polymorphic lookups whose targets the field flags do not carry (Task.WhoId and the owners list
+theirs in `FIELD_FACTS`)."""

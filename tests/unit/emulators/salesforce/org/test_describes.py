@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulators.salesforce.org.schema import SchemaRegistry
+from emulators.salesforce.org.store import Org
 
 OBJECT_KEYS = {
     "actionOverrides",
@@ -202,3 +203,25 @@ def test_child_relationships_of_built_objects() -> None:
     assert ("ContentVersion", "ContentDocumentId", "ContentVersions") in children("ContentDocument")
     assert ("TopicAssignment", "TopicId", "TopicAssignments") in children("Topic")
     assert ("EmailMessage", "ParentId", "EmailMessages") in children("Case")
+
+
+def test_every_reference_field_names_its_targets() -> None:
+    empty = [
+        f"{name}.{field['name']}"
+        for name in REGISTRY.names()
+        for field in REGISTRY.get(name).describe["fields"]
+        if field["type"] == "reference" and not field["referenceTo"]
+    ]
+    assert empty == []
+
+
+def test_deployed_custom_objects_join_the_polymorphic_targets_that_take_them(deployed_org: Org) -> None:
+    def targets(sobject: str, field_name: str) -> list[str]:
+        fields = deployed_org.describe(sobject)["fields"]
+        return next(field["referenceTo"] for field in fields if field["name"] == field_name)
+
+    assert "Ticket_Event__c" in targets("Task", "WhatId")
+    assert "Ticket_Event__c" in targets("ContentDocumentLink", "LinkedEntityId")
+    # topics are off for custom objects (contract §4.5)
+    assert "Ticket_Event__c" not in targets("TopicAssignment", "EntityId")
+    assert targets("Task", "WhatId") == sorted(targets("Task", "WhatId"))
