@@ -20,6 +20,13 @@ RESTRICT_FIELDS: dict[str, tuple[str, ...]] = {"Case": ("AccountId", "ContactId"
 [recall: "Your attempt to delete … could not be completed because it is associated with the following
 cases"]. A rollback therefore deletes Cases before Contacts and Accounts."""
 
+EMAIL_DRAFT = "5"
+EMAIL_STATUS_CHANGES = frozenset({("0", "1")})
+"""Status changes a non-draft EmailMessage accepts: New (0) to Read (1) [doc: object reference
+EmailMessage, "The Status field is mostly read-only. You can change the status only from New to Read"].
+The same page says only IsExternallyVisible and custom fields change on a non-draft; the Status
+sentence is the more specific one and wins here (emulator README, notes)."""
+
 FILE_TYPES: dict[str, str] = {
     "pdf": "PDF",
     "png": "PNG",
@@ -75,13 +82,16 @@ def before_insert(
 def before_update(
     org: Org, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
 ) -> None:
-    """Object rules on update: EmailMessage is frozen once it is not a draft (contract §4.1)."""
+    """Object rules on update: EmailMessage is frozen once it is not a draft (contract §4.1), except
+    for IsExternallyVisible, custom fields and Status going from New to Read."""
     del org, ctx
-    if schema.name == "EmailMessage" and existing.get("Status") != "5":
+    if schema.name == "EmailMessage" and existing.get("Status") != EMAIL_DRAFT:
         frozen = [
             name
             for name in clean
-            if name not in recall.EMAIL_EDITABLE_AFTER_SEND and not schema.rules[name.lower()].custom
+            if name not in recall.EMAIL_EDITABLE_AFTER_SEND
+            and not schema.rules[name.lower()].custom
+            and not (name == "Status" and (existing.get("Status"), clean[name]) in EMAIL_STATUS_CHANGES)
         ]
         if frozen:
             raise Rejected(recall.email_not_draft())
@@ -102,10 +112,11 @@ def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dic
     elif name == "Task":
         record["IsClosed"] = record.get("Status") in org.closed_values("Task")
         record["IsHighPriority"] = record.get("Priority") == "High"
-        what = str(record.get("WhatId") or "")
-        record["AccountId"] = what if what.startswith("001") else None
+        record["AccountId"] = _task_account(org, record)
     elif name == "EmailMessage":
         record["Name"] = record.get("Subject")
+    elif name == "Topic" and record.get("TalkingAbout") is None:
+        record["TalkingAbout"] = 0  # not nillable; no one talks about a new topic yet [recall]
     elif name == "TopicAssignment":
         entity = str(record.get("EntityId") or "")
         record["EntityKeyPrefix"] = entity[:3]
@@ -119,8 +130,18 @@ def after_insert(
     """Records the platform creates alongside: the file's document and links, automation's Task."""
     if schema.name == "ContentVersion":
         _file_document(org, record, ctx)
+    elif schema.name == "ContentDocumentLink":
+        _email_has_attachment(org, str(record.get("LinkedEntityId") or ""))
     elif schema.name == "Case" and not system:
         automation.after_case_insert(org, record, ctx)
+
+
+def after_delete(org: Org, removed: list[tuple[str, dict[str, Any]]]) -> None:
+    """What follows the removal of records (object name, stored data): an email whose last file link
+    went no longer has an attachment."""
+    for sobject, data in removed:
+        if sobject == "ContentDocumentLink":
+            _email_has_attachment(org, str(data.get("LinkedEntityId") or ""))
 
 
 def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str]:
@@ -142,6 +163,48 @@ def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> N
             blocking = org.children(child_object, field_name, parent_id)
             if blocking:
                 raise Rejected(recall.delete_blocked(schema.name, child_object, blocking))
+
+
+def _task_account(org: Org, task: dict[str, Any]) -> str | None:
+    """Task.AccountId [doc: object reference Task]: the WhatId's Account (an Account itself, or a
+    custom object that is a child of Account); with any other WhatId, the Account of the Contact in
+    WhoId; otherwise null. A Task without WhatId counts as "any other" [recall]."""
+    what_id = task.get("WhatId")
+    what = org.object_of(what_id) if what_id else None
+    if what is not None and what.name == "Account":
+        return str(what_id)
+    if what is not None and what.custom:
+        parent = _custom_parent_account(org, what, str(what_id))
+        if parent is not None:
+            return parent
+    who_id = task.get("WhoId")
+    contact = org.live_record(who_id) if who_id else None
+    if contact is not None and contact[0] == "Contact":
+        account_id = contact[1].get("AccountId")
+        return str(account_id) if account_id else None
+    return None
+
+
+def _custom_parent_account(org: Org, schema: ObjectSchema, record_id: str) -> str | None:
+    """The Account a custom record is the master-detail child of, if any."""
+    found = org.live_record(record_id)
+    if found is None:
+        return None
+    for field_name in sorted(org.cascade_fields().get(schema.name, ())):
+        rule = schema.rule(field_name)
+        if rule is not None and rule.reference_to == ("Account",) and found[1].get(rule.name):
+            return str(found[1][rule.name])
+    return None
+
+
+def _email_has_attachment(org: Org, message_id: str) -> None:
+    """EmailMessage.HasAttachment follows the files linked to the message."""
+    found = org.live_record(message_id) if message_id else None
+    if found is None or found[0] != "EmailMessage":
+        return
+    has_files = bool(org.children("ContentDocumentLink", "LinkedEntityId", message_id))
+    if found[1].get("HasAttachment") is not has_files:
+        org.write_existing(org.schema("EmailMessage"), {**found[1], "HasAttachment": has_files})
 
 
 def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None:

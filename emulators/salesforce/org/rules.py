@@ -63,11 +63,16 @@ def clean_values(
 
 
 def apply_defaults(schema: ObjectSchema, clean: dict[str, Any], user_id: str) -> None:
-    """Values Salesforce fills on insert: owner, default picklist entries, booleans."""
+    """Values Salesforce fills on insert: owner, default picklist entries, booleans. A boolean that
+    is not nillable is never null, read-only ones (HasAttachment, IsArchived…) included."""
     for rule in schema.rules.values():
-        if not rule.createable or clean.get(rule.name) is not None:
+        if clean.get(rule.name) is not None:
             continue
-        if rule.name == "OwnerId":
+        if rule.type == "boolean" and not rule.nillable:
+            clean[rule.name] = bool(rule.default_value)
+        elif not rule.createable:
+            continue
+        elif rule.name == "OwnerId":
             clean["OwnerId"] = user_id
         elif rule.default_picklist is not None and rule.defaulted:
             clean[rule.name] = rule.default_picklist

@@ -71,6 +71,9 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
         "RelatedToId": {"relationship_name": "RelatedTo"},
         "EmailTemplateId": {"reference_to": ("EmailTemplate",), "relationship_name": "EmailTemplate"},
         "AutomationType": {"picklist": ("EmailToCase", "EmailToCaseAutoResponse"), "restricted": True},
+        # [doc: object reference EmailMessage, "set to the default value of true, the email message is
+        # visible to external users in the case feed"]
+        "IsExternallyVisible": {"default_value": True},
     },
     "Task": {
         "WhoId": {"reference_to": ("Contact", "Lead"), "relationship_name": "Who"},

@@ -136,9 +136,11 @@ def delete_record(org: Org, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
     if hard and not org.user(ctx.user_id).hard_delete:
         raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
     objects.check_restricted_delete(org, schema, canonical)
-    for child_id in objects.cascade_children(org, schema, canonical):
-        org.remove_record(child_id, hard=hard)
-    org.remove_record(canonical, hard=hard)
+    removed_ids = [*objects.cascade_children(org, schema, canonical), canonical]
+    removed = [(found[0], found[2]) for found in map(org.fetch_row, removed_ids) if found is not None]
+    for record_id in removed_ids:
+        org.remove_record(record_id, hard=hard)
+    objects.after_delete(org, removed)
     return canonical
 
 
