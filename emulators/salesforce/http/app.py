@@ -2,6 +2,7 @@
 
 Layout of the URL space:
 - `/services/oauth2/*`: token and userinfo (oauth.py);
+- `/id/{orgId}/{userId}`: the identity URL (identity.py);
 - `/services/data[/]`: the version list, open to anyone;
 - `/services/data/vXX.X/**`: REST and Bulk 2.0, behind the gate (session, usage, faults);
 - `/__admin/*`: test and demo controls (admin.py).
@@ -26,6 +27,7 @@ from emulators.salesforce.http.admin import admin_routes
 from emulators.salesforce.http.auth_store import AuthStore
 from emulators.salesforce.http.errors import SalesforceApiError, api_error_handler, http_error_handler
 from emulators.salesforce.http.gate import ApiUsage, ServicesGate
+from emulators.salesforce.http.identity import identity_routes
 from emulators.salesforce.http.oauth import oauth_routes
 from emulators.salesforce.org.store import Org
 
@@ -86,6 +88,7 @@ def create_app(
     app = Starlette(
         routes=[
             *oauth_routes(),
+            *identity_routes(),
             *_both("/services/data", resources.versions, ["GET"]),
             Route("/services/data/v{version}", resources.resource_index, methods=["GET"]),
             Mount("/services/data/v{version}", routes=[*rest_routes(), *bulk_routes()]),

@@ -25,6 +25,7 @@ from emulators.salesforce.http.auth_store import (
 )
 from emulators.salesforce.http.errors import SESSION_INVALID_MESSAGE
 from emulators.salesforce.http.gate import bearer_token
+from emulators.salesforce.http.identity import identity_url, instance_url
 from emulators.salesforce.http.orgview import active_user_id, org_id_of, user_record
 
 PASSWORD_GRANT = "password"  # noqa: S105 (an OAuth grant name)
@@ -36,15 +37,9 @@ def oauth_error(error: str, description: str, status: int = 400) -> JSONResponse
     return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
-def instance_url(request: Request) -> str:
-    """The URL clients reached us on; Salesforce answers with the org's own instance URL."""
-    return f"{request.url.scheme}://{request.url.netloc}"
-
-
 def _token_body(request: Request, user_id: str, token: str, client_secret: str) -> dict[str, Any]:
-    org = request.app.state.org
     base = instance_url(request)
-    identity = f"{base}/id/{org_id_of(org)}/{user_id}"
+    identity = identity_url(request, user_id)
     issued_at = str(int(time.time() * 1000))
     digest = hmac.new(client_secret.encode(), (identity + issued_at).encode(), hashlib.sha256).digest()
     return {
@@ -127,7 +122,7 @@ async def userinfo_endpoint(request: Request) -> Response:
     organization_id = org_id_of(org)
     return JSONResponse(
         {
-            "sub": f"{base}/id/{organization_id}/{session.user_id}",
+            "sub": identity_url(request, session.user_id),
             "user_id": session.user_id,
             "organization_id": organization_id,
             "preferred_username": user.get("Username"),

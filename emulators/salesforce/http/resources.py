@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from emulators.salesforce.http.identity import identity_url
 from emulators.salesforce.http.requests_io import api_version
 from emulators.salesforce.http.versions import supported_versions
 
@@ -19,9 +20,13 @@ async def versions(request: Request) -> Response:
 
 
 async def resource_index(request: Request) -> Response:
+    """`GET /services/data/vXX.X/` (Resources by Version): each resource's path, and `identity`, the
+    absolute identity URL of the calling user [doc: "List Available REST Resources"]."""
     base = f"/services/data/v{api_version(request)}"
     names = ("sobjects", "query", "queryAll", "limits", "composite", "jobs")
-    return JSONResponse({name: f"{base}/{name}" for name in names})
+    resources = {name: f"{base}/{name}" for name in names}
+    resources["identity"] = identity_url(request, request.state.session.user_id)
+    return JSONResponse(dict(sorted(resources.items())))
 
 
 def _allowance(maximum: int, used: int = 0) -> dict[str, int]:
