@@ -1,7 +1,8 @@
 """sObject Collections (`/composite/sobjects`): up to 200 records per call, optionally all-or-none.
 
 The call answers 200 with one SaveResult per record in input order even when records fail; only
-a malformed request is a 400 [doc: resources-composite-sobjects-collections-create].
+a malformed request, or one whose records of several objects make more than 10 type chunks
+(`org/chunks.py`), is a 400 [doc: resources-composite-sobjects-collections-create].
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import api_version, flag, json_body, op_context
 from emulators.salesforce.http.sobjects import rest_record
 from emulators.salesforce.org import recall as org_recall
-from emulators.salesforce.org.chunks import repeated_keys
+from emulators.salesforce.org.chunks import MAX_TYPE_CHUNKS, TOO_MANY_TYPE_CHUNKS, repeated_keys, type_chunks
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
 
 MAX_RECORDS = 200
@@ -156,6 +157,8 @@ async def collection(request: Request) -> Response:
         results = await run_in_threadpool(_run, org, records, ctx, _delete, all_or_none)
         return JSONResponse([_result_body(result, with_created=False) for result in results])
     records, all_or_none = await _records_and_mode(request)
+    if type_chunks([_record_type(record) for record in records]) > MAX_TYPE_CHUNKS:
+        raise SalesforceApiError(400, *TOO_MANY_TYPE_CHUNKS)
     write = _insert if request.method == "POST" else _update
     results = await run_in_threadpool(_run, org, records, ctx, write, all_or_none)
     return JSONResponse([_result_body(result, with_created=False) for result in results])

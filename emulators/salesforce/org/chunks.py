@@ -5,6 +5,11 @@ Within one chunk of an upsert, two records carrying the same external id fail to
 the second one updating what the first just created [page: salesforce.stackexchange.com questions
 296121 and 104048, `DUPLICATE_VALUE, Duplicate external id specified`]. sObject Collections send
 at most 200 records, so a call is one chunk; Bulk 2.0 chunks each internal batch the same way.
+
+Records of several objects in one call are also split by type: each run of consecutive records of
+one object is a chunk, and a call may hold at most 10 such chunks [doc:
+resources-composite-sobjects-collections-create, "{account1, account2, contact1, account3} … is
+processed in three chunks … A single request can process up to 10 chunks"].
 """
 
 from __future__ import annotations
@@ -13,6 +18,25 @@ from collections import Counter
 from collections.abc import Sequence
 
 DML_CHUNK_SIZE = 200
+MAX_TYPE_CHUNKS = 10
+TOO_MANY_TYPE_CHUNKS = (
+    "INVALID_BATCH_SIZE",  # [recall]
+    "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking.",
+)
+"""The refusal of a call with more type chunks; the message is the platform's [page: Salesforce
+developers quoting the error in issue trackers], the code is [recall]."""
+
+
+def type_chunks(types: Sequence[str | None]) -> int:
+    """How many chunks a call of records of these object types (in order) is processed in."""
+    chunks = 0
+    previous: str | None = None
+    for position, sobject in enumerate(types):
+        key = sobject.lower() if sobject else None
+        if position == 0 or key != previous:
+            chunks += 1
+        previous = key
+    return chunks
 
 
 def repeated_keys(keys: Sequence[str | None], *, case_sensitive: bool) -> set[int]:

@@ -133,3 +133,45 @@ def test_upsert_collection_fails_every_record_repeating_an_external_id(bulk_serv
         assert result["errors"][0]["fields"] == ["Stames_Id__c"]
     keys = [account["Stames_Id__c"] for account in _accounts(bulk_server) if account["Stames_Id__c"]]
     assert keys == ["K-2"]
+
+
+def _alternating(count: int) -> list[dict[str, Any]]:
+    """Account, Contact, Account, …: every record starts a new type chunk."""
+    return [
+        {"attributes": {"type": "Account"}, "Name": f"Chunk {n}"}
+        if n % 2 == 0
+        else {"attributes": {"type": "Contact"}, "LastName": f"Chunk {n}"}
+        for n in range(count)
+    ]
+
+
+def test_more_than_ten_type_chunks_is_refused_and_writes_nothing(sf_server: RunningServer) -> None:
+    before = len(_accounts(sf_server))
+    response = _call(sf_server, "POST", "", json={"allOrNone": False, "records": _alternating(24)})
+    assert response.status_code == 400
+    assert "10 chunks" in response.json()[0]["message"]
+    assert len(_accounts(sf_server)) == before
+
+
+def test_ten_type_chunks_are_accepted(sf_server: RunningServer) -> None:
+    response = _call(sf_server, "POST", "", json={"allOrNone": False, "records": _alternating(10)})
+    assert response.status_code == 200
+    assert all(result["success"] for result in response.json())
+
+
+def test_same_type_records_grouped_make_few_chunks(sf_server: RunningServer) -> None:
+    records = sorted(_alternating(24), key=lambda record: record["attributes"]["type"])
+    response = _call(sf_server, "POST", "", json={"allOrNone": False, "records": records})
+    assert response.status_code == 200
+    assert len(response.json()) == 24
+
+
+def test_updates_are_chunked_by_type_too(sf_server: RunningServer) -> None:
+    created = _call(sf_server, "POST", "", json={"records": _alternating(10)}).json()
+    updates = [
+        {"attributes": record["attributes"], "Id": result["id"], "Description": "edited"}
+        for record, result in zip(_alternating(12), created + created[:2], strict=True)
+    ]
+    response = _call(sf_server, "PATCH", "", json={"records": updates})
+    assert response.status_code == 400
+    assert "10 chunks" in response.json()[0]["message"]
