@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 
 from emulators.salesforce.org.store import Org
 from emulators.salesforce.org.types import OpContext, SaveResult
+from tests.fixtures.salesforce_org import SFDX_CUSTOM_OBJECT, sfdx_field
 
 SMALL_FILE = {"Title": "a", "PathOnClient": "a.txt", "VersionData": "YQ=="}
 
@@ -340,3 +342,27 @@ def test_email_message_status_defaults_to_new(org: Org, admin: OpContext) -> Non
     case = org.insert("Case", {"Subject": "s"}, admin)
     email = org.insert("EmailMessage", {"ParentId": case.id, "Incoming": True, "Subject": "hi"}, admin)
     assert record(org, email.id)["Status"] == "0"
+
+
+def test_task_on_a_custom_child_of_account_takes_that_account(
+    org: Org, admin: OpContext, tmp_path: Path
+) -> None:
+    # object reference Task, AccountId: a WhatId that is a custom object child of Account gives its Account
+    folder = tmp_path / "sfdx" / "objects" / "Contract_Note__c"
+    (folder / "fields").mkdir(parents=True)
+    (folder / "Contract_Note__c.object-meta.xml").write_text(
+        SFDX_CUSTOM_OBJECT.replace("Ticket Event", "Contract Note"), encoding="utf-8"
+    )
+    (folder / "fields" / "Account__c.field-meta.xml").write_text(
+        sfdx_field(
+            "Account__c",
+            "<label>Account</label><type>MasterDetail</type><referenceTo>Account</referenceTo>"
+            "<relationshipName>Contract_Notes</relationshipName>",
+        ),
+        encoding="utf-8",
+    )
+    assert org.deploy(tmp_path / "sfdx").success
+    account_id = org.insert("Account", {"Name": "Parent"}, admin).id
+    note_id = org.insert("Contract_Note__c", {"Name": "n", "Account__c": account_id}, admin).id
+    task_id = org.insert("Task", {"Subject": "Call", "WhatId": note_id}, admin).id
+    assert record(org, task_id)["AccountId"] == account_id
