@@ -71,3 +71,14 @@ def test_identity_of_an_unknown_user_is_not_found(sf: Salesforce, sf_server: Run
     org_id, _, _ = _ids(sf, sf_server)
     url = f"{sf_server.instance_url}/id/{org_id}/005000000000000AAA"
     assert _get(url, sf_server, sf_server.access_token).status_code == 404
+
+
+def test_the_calls_jsforce_identity_makes(sf_server: RunningServer) -> None:
+    # jsforce: GET {instanceUrl}/services/data/vXX.X (no trailing slash), then GET identity + ?format=json
+    token = sf_server.access_token
+    base = f"{sf_server.instance_url}/services/data/v{sf_server.api_version}"
+    identity_url = _get(base, sf_server, token).json()["identity"]
+    response = _get(identity_url, sf_server, token, format="json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["id"] == identity_url
