@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.org.values import Rejected
 
@@ -40,7 +40,7 @@ def before_case_insert(org: Org, clean: dict[str, Any], ctx: OpContext) -> None:
         return
     if not clean.get("ContactId") and not clean.get("SuppliedEmail"):
         raise Rejected(
-            recall.automation_failed(
+            record_errors.automation_failed(
                 "CaseAutoResponse: execution of AfterInsert caused by: no recipient for the auto-response "
                 "(neither ContactId nor SuppliedEmail is set)"
             )

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from emulators.salesforce.org import automation, recall
+from emulators.salesforce.org import automation, record_errors
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.org.values import Rejected
@@ -81,10 +81,10 @@ def before_update(
         frozen = [
             name
             for name in clean
-            if name not in recall.EMAIL_EDITABLE_AFTER_SEND and not schema.rules[name.lower()].custom
+            if name not in record_errors.EMAIL_EDITABLE_AFTER_SEND and not schema.rules[name.lower()].custom
         ]
         if frozen:
-            raise Rejected(recall.email_not_draft())
+            raise Rejected(record_errors.email_not_draft())
 
 
 def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
@@ -141,7 +141,7 @@ def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> N
         for field_name in fields:
             blocking = org.children(child_object, field_name, parent_id)
             if blocking:
-                raise Rejected(recall.delete_blocked(schema.name, child_object, blocking))
+                raise Rejected(record_errors.delete_blocked(schema.name, child_object, blocking))
 
 
 def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None:
@@ -177,9 +177,9 @@ def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> 
 def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
     content = blobs.get("VersionData")
     if content is None and not clean.get("ContentUrl"):
-        raise Rejected(recall.required_missing(["VersionData"]))
+        raise Rejected(record_errors.required_missing(["VersionData"]))
     if content is not None and not clean.get("PathOnClient"):
-        raise Rejected(recall.required_missing(["PathOnClient"]))
+        raise Rejected(record_errors.required_missing(["PathOnClient"]))
     extension = PurePosixPath(str(clean.get("PathOnClient") or "")).suffix.lstrip(".").lower()
     clean["FileExtension"] = extension or None
     clean["FileType"] = FILE_TYPES.get(extension, "UNKNOWN") if content is not None else "LINK"
@@ -268,13 +268,13 @@ def _unique_pair(
     for other_id in org.children(sobject, first, str(first_value)):
         other = org.live_record(other_id)
         if other and str(other[1].get(second, "")).lower() == str(second_value).lower():
-            raise Rejected(recall.duplicate_value(second, other_id))
+            raise Rejected(record_errors.duplicate_value(second, other_id))
 
 
 def _topic_assignment(org: Org, clean: dict[str, Any]) -> None:
     entity_id = clean.get("EntityId")
     if entity_id:
         target = org.live_record(str(entity_id))
-        if target and target[0] not in recall.TOPIC_ENABLED_OBJECTS:
-            raise Rejected(recall.topics_not_enabled(target[0]))
+        if target and target[0] not in record_errors.TOPIC_ENABLED_OBJECTS:
+            raise Rejected(record_errors.topics_not_enabled(target[0]))
     _unique_pair(org, "TopicAssignment", "EntityId", entity_id, "TopicId", clean.get("TopicId"))

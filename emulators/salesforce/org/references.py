@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
 from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.values import Rejected
@@ -25,17 +25,17 @@ def check_references(
             continue
         target = org.object_of(value)
         allowed = ANY_OBJECT in rule.reference_to or (target is not None and target.name in rule.reference_to)
-        excluded = recall.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
+        excluded = record_errors.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
         if target is None or not allowed or target.name in excluded:
-            raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
+            raise Rejected(record_errors.wrong_reference_type(rule.name, rule.label, value))
         state = org.record_state(value)
         if state is None:
-            raise Rejected(recall.missing_reference(rule.name))
+            raise Rejected(record_errors.missing_reference(rule.name))
         if state[1]:
-            raise Rejected(recall.deleted_reference(rule.name))
+            raise Rejected(record_errors.deleted_reference(rule.name))
         owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
         if owner_check and not org.user(value).is_active:
-            raise Rejected(recall.inactive_owner(rule.name))
+            raise Rejected(record_errors.inactive_owner(rule.name))
 
 
 def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -59,17 +59,17 @@ def _parent_id(org: Org, rule: FieldRule, reference: dict[str, Any]) -> str:
     target = declared or (targets[0] if len(targets) == 1 else None)
     keys = [key for key in reference if key != "attributes"]
     if target is None or len(keys) != 1 or org.find_object(target) is None:
-        raise Rejected(recall.bad_foreign_key(rule.name, str(reference)))
+        raise Rejected(record_errors.bad_foreign_key(rule.name, str(reference)))
     parent = org.schema(target)
     key_rule = parent.rule(keys[0])
     if key_rule is None or not (key_rule.external_id or key_rule.id_lookup):
-        raise Rejected(recall.not_an_external_id(parent.name, keys[0]))
+        raise Rejected(record_errors.not_an_external_id(parent.name, keys[0]))
     value = reference[keys[0]]
     matches = org.find_ids(parent.name, key_rule.name, value if isinstance(value, str) else str(value))
     if not matches:
-        raise Rejected(recall.foreign_key_not_found(str(value), key_rule.name, parent.name))
+        raise Rejected(record_errors.foreign_key_not_found(str(value), key_rule.name, parent.name))
     if len(matches) > 1:
-        raise Rejected(recall.duplicate_external_id(key_rule.name, matches))
+        raise Rejected(record_errors.duplicate_external_id(key_rule.name, matches))
     return matches[0]
 
 
@@ -81,7 +81,7 @@ def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_i
             continue
         key = index_key(value, case_sensitive=rule.case_sensitive)
         others = [found for found in org.indexed_ids(schema.name, rule.name, key) if found != own_id]
-        if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
+        if record_errors.UNIQUE_INCLUDES_RECYCLE_BIN:
             others += org.indexed_ids(schema.name, DELETED_PREFIX + rule.name, key)
         if others:
-            raise Rejected(recall.duplicate_value(rule.name, others[0]))
+            raise Rejected(record_errors.duplicate_value(rule.name, others[0]))

@@ -282,3 +282,8 @@ CASCADE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """Reference fields whose parent's delete deletes the child [recall: activities, comments, emails,
 file links and topic assignments go with their record; versions and links go with their document]."""
+
+CLOSED_CASE_STATUSES = frozenset({"Closed"})
+"""Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
+
+CLOSED_TASK_STATUSES = frozenset({"Completed"})

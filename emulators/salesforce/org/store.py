@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from emulators.salesforce.org import objects, recall, writes
+from emulators.salesforce.org import objects, record_errors, writes
 from emulators.salesforce.org.database import Database
 from emulators.salesforce.org.deploy import DeployResult, deploy_folder, replay_deployments
 from emulators.salesforce.org.fields import ObjectSchema
@@ -269,7 +269,7 @@ class Org:
         data = _compact(self._schema.get(row[0]), data)
         self._db.replace(record_id, json.dumps(data), deleted=True)
         self._db.unindex(record_id)
-        if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
+        if record_errors.UNIQUE_INCLUDES_RECYCLE_BIN:
             schema = self._schema.get(row[0])
             held = [
                 (DELETED_PREFIX + rule.name, index_key(data[rule.name], case_sensitive=rule.case_sensitive))
@@ -367,17 +367,17 @@ class Org:
     def live(self, schema: ObjectSchema, raw_id: str) -> tuple[str, dict[str, Any]]:
         canonical = normalise(raw_id) if isinstance(raw_id, str) else None
         if canonical is None or canonical[:3] != schema.key_prefix:
-            raise Rejected(recall.wrong_object_id(schema.name, str(raw_id)))
+            raise Rejected(record_errors.wrong_object_id(schema.name, str(raw_id)))
         found = self.live_record(canonical)
         if found is None:
-            raise Rejected(recall.entity_deleted())
+            raise Rejected(record_errors.entity_deleted())
         return canonical, found[1]
 
     def audit_allowed(self, schema: ObjectSchema, user: UserInfo) -> bool:
         return (
             bool(self.toggle("audit_fields_enabled"))
             and user.set_audit_fields
-            and (schema.custom or schema.name in recall.AUDIT_FIELD_OBJECTS)
+            and (schema.custom or schema.name in record_errors.AUDIT_FIELD_OBJECTS)
         )
 
     def _expand(self, schema: ObjectSchema, data: dict[str, Any]) -> dict[str, Any]:

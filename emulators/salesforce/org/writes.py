@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from emulators.salesforce.org import objects, recall, references
+from emulators.salesforce.org import objects, record_errors, references
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import normalise
 from emulators.salesforce.org.rules import apply_defaults, check_required, clean_values
@@ -23,7 +23,7 @@ def insert_record(
 ) -> str:
     """Validate, complete and store a new record; `system` inserts skip the createable checks."""
     if not system and not schema.flag("createable"):
-        raise Rejected(recall.object_not("inserted", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("inserted", schema.describe["label"]))
     user = org.user(ctx.user_id)
     audit_allowed = system or org.audit_allowed(schema, user)
     values = references.resolve_relationships(org, schema, values)
@@ -52,9 +52,11 @@ def stamp_new(org: Org, record_id: str, clean: dict[str, Any], user_id: str) -> 
     creator = clean.get("CreatedById") or user_id
     modified = clean.get("LastModifiedDate") or created
     if created > now:
-        raise Rejected(recall.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
+        raise Rejected(record_errors.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
     if modified < created:
-        raise Rejected(recall.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"]))
+        raise Rejected(
+            record_errors.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"])
+        )
     return {
         "Id": record_id,
         "IsDeleted": False,
@@ -73,7 +75,7 @@ def update_record(
     """Validate and apply changes to a live record."""
     record_id, existing = org.live(schema, raw_id)
     if not schema.flag("updateable"):
-        raise Rejected(recall.object_not("updated", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("updated", schema.describe["label"]))
     incoming = {key: value for key, value in values.items() if key.lower() != "id"}
     incoming = references.resolve_relationships(org, schema, incoming)
     clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
@@ -103,7 +105,7 @@ def upsert_record(
     """Insert or update by external id: (record Id, created)."""
     rule = schema.rule(external_id_field)
     if rule is None or not (rule.external_id or rule.id_lookup or rule.type == "id"):
-        raise Rejected(recall.not_an_external_id(schema.name, external_id_field))
+        raise Rejected(record_errors.not_an_external_id(schema.name, external_id_field))
     key = next((name for name in values if name.lower() == rule.name.lower()), None)
     value = values.get(key) if key else None
     if rule.type == "id":
@@ -112,10 +114,10 @@ def upsert_record(
         rest = {k: v for k, v in values.items() if k != key}
         return update_record(org, schema, str(value), rest, ctx), False
     if value is None or value == "":
-        raise Rejected(recall.missing_external_id(rule.name))
+        raise Rejected(record_errors.missing_external_id(rule.name))
     matches = org.find_ids(schema.name, rule.name, str(value) if not isinstance(value, str) else value)
     if len(matches) > 1:
-        raise Rejected(recall.duplicate_external_id(rule.name, matches))
+        raise Rejected(record_errors.duplicate_external_id(rule.name, matches))
     if matches:
         rest = {k: v for k, v in values.items() if k != key}
         return update_record(org, schema, matches[0], rest, ctx), False
@@ -129,12 +131,12 @@ def delete_record(org: Org, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
         raise Rejected(FieldError("MALFORMED_ID", f"malformed id {raw_id}", []))
     row = org.fetch_row(canonical)
     if row is None or (row[1] and not hard):
-        raise Rejected(recall.entity_deleted())
+        raise Rejected(record_errors.entity_deleted())
     schema = org.schema(row[0])
     if not schema.flag("deletable"):
-        raise Rejected(recall.object_not("deleted", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("deleted", schema.describe["label"]))
     if hard and not org.user(ctx.user_id).hard_delete:
-        raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
+        raise Rejected(record_errors.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
     objects.check_restricted_delete(org, schema, canonical)
     for child_id in objects.cascade_children(org, schema, canonical):
         org.remove_record(child_id, hard=hard)
