@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.org import automation, record_errors
 from emulators.salesforce.org.fields import ObjectSchema
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.org.values import Rejected
-
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
 
 RESTRICT_FIELDS: dict[str, tuple[str, ...]] = {"Case": ("AccountId", "ContactId")}
 """References that block their parent's delete: an Account or Contact with live Cases cannot be deleted
@@ -51,7 +49,7 @@ FILE_TYPES: dict[str, str] = {
 
 
 def before_insert(
-    org: Org, schema: ObjectSchema, clean: dict[str, Any], blobs: dict[str, bytes], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, clean: dict[str, Any], blobs: dict[str, bytes], ctx: OpContext
 ) -> None:
     """Object rules on insert that can reject the record."""
     name = schema.name
@@ -73,7 +71,7 @@ def before_insert(
 
 
 def before_update(
-    org: Org, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
 ) -> None:
     """Object rules on update: EmailMessage is frozen once it is not a draft (contract §4.1)."""
     del org, ctx
@@ -87,7 +85,9 @@ def before_update(
             raise Rejected(record_errors.email_not_draft())
 
 
-def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def derive(
+    org: OrgRepository, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None
+) -> None:
     """Fields Salesforce computes from others, on every insert and update."""
     name = schema.name
     if schema.custom and previous is None:
@@ -114,7 +114,7 @@ def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dic
 
 
 def after_insert(
-    org: Org, schema: ObjectSchema, record: dict[str, Any], ctx: OpContext, *, system: bool
+    org: OrgRepository, schema: ObjectSchema, record: dict[str, Any], ctx: OpContext, *, system: bool
 ) -> None:
     """Records the platform creates alongside: the file's document and links, automation's Task."""
     if schema.name == "ContentVersion":
@@ -123,7 +123,7 @@ def after_insert(
         automation.after_case_insert(org, record, ctx)
 
 
-def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str]:
+def cascade_children(org: OrgRepository, schema: ObjectSchema, parent_id: str) -> list[str]:
     """Ids of the live records a delete of `parent_id` takes with it, depth first."""
     del schema
     found: list[str] = []
@@ -135,7 +135,7 @@ def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str
     return found
 
 
-def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> None:
+def check_restricted_delete(org: OrgRepository, schema: ObjectSchema, parent_id: str) -> None:
     """DELETE_FAILED when live records still point at `parent_id` through a restricting lookup."""
     for child_object, fields in RESTRICT_FIELDS.items():
         for field_name in fields:
@@ -144,7 +144,7 @@ def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> N
                 raise Rejected(record_errors.delete_blocked(schema.name, child_object, blocking))
 
 
-def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None:
+def _custom_name(org: OrgRepository, schema: ObjectSchema, record: dict[str, Any]) -> None:
     """A custom record's Name: the next auto number, or its own Id when a Text name was left empty."""
     rule = schema.rule("Name")
     if rule is None or record.get("Name") is not None:
@@ -155,7 +155,7 @@ def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None
         record["Name"] = f"{org.next_number(schema.name + '.Name', 1):08d}"  # [recall] display format
 
 
-def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def _case(org: OrgRepository, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
     closed = record.get("Status") in org.closed_values("Case")
     record["IsClosed"] = closed
     if closed and not (previous and previous.get("IsClosed")):
@@ -174,7 +174,7 @@ def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> 
         record["AccountId"] = contact_data["AccountId"]  # [recall] Salesforce fills it from the Contact
 
 
-def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
+def _content_version(org: OrgRepository, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
     content = blobs.get("VersionData")
     if content is None and not clean.get("ContentUrl"):
         raise Rejected(record_errors.required_missing(["VersionData"]))
@@ -197,7 +197,7 @@ def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -
         clean["VersionNumber"] = "1"
 
 
-def _file_document(org: Org, version: dict[str, Any], ctx: OpContext) -> None:
+def _file_document(org: OrgRepository, version: dict[str, Any], ctx: OpContext) -> None:
     """A new version without ContentDocumentId creates its ContentDocument (contract §4.4)."""
     document_fields = {
         "Title": version.get("Title"),
@@ -261,7 +261,7 @@ def _file_document(org: Org, version: dict[str, Any], ctx: OpContext) -> None:
 
 
 def _unique_pair(
-    org: Org, sobject: str, first: str, first_value: Any, second: str, second_value: Any
+    org: OrgRepository, sobject: str, first: str, first_value: Any, second: str, second_value: Any
 ) -> None:
     if not first_value or not second_value:
         return
@@ -271,7 +271,7 @@ def _unique_pair(
             raise Rejected(record_errors.duplicate_value(second, other_id))
 
 
-def _topic_assignment(org: Org, clean: dict[str, Any]) -> None:
+def _topic_assignment(org: OrgRepository, clean: dict[str, Any]) -> None:
     entity_id = clean.get("EntityId")
     if entity_id:
         target = org.live_record(str(entity_id))

@@ -4,19 +4,17 @@ are free, and nested external-id references (`"Account": {"Ext__c": "A-1"}`) res
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.values import Rejected
 
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
-
 
 def check_references(
-    org: Org, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
+    org: OrgRepository, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
 ) -> None:
     """Every lookup value must name a live record of an object the field points to."""
     for name, value in clean.items():
@@ -38,7 +36,9 @@ def check_references(
             raise Rejected(record_errors.inactive_owner(rule.name))
 
 
-def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
+def resolve_relationships(
+    org: OrgRepository, schema: ObjectSchema, values: Mapping[str, Any]
+) -> Mapping[str, Any]:
     """REST JSON may set a lookup by the parent's external id: `"Account": {"Ext__c": "A-1"}`
     (polymorphic ones name the type in `attributes`). Replace such entries by the lookup's Id."""
     if not any(isinstance(value, dict) for key, value in values.items() if key != "attributes"):
@@ -53,7 +53,7 @@ def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, A
     return resolved
 
 
-def _parent_id(org: Org, rule: FieldRule, reference: dict[str, Any]) -> str:
+def _parent_id(org: OrgRepository, rule: FieldRule, reference: dict[str, Any]) -> str:
     declared = (reference.get("attributes") or {}).get("type")
     targets = [target for target in rule.reference_to if target != ANY_OBJECT]
     target = declared or (targets[0] if len(targets) == 1 else None)
@@ -73,7 +73,9 @@ def _parent_id(org: Org, rule: FieldRule, reference: dict[str, Any]) -> str:
     return matches[0]
 
 
-def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
+def check_unique(
+    org: OrgRepository, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None
+) -> None:
     """DUPLICATE_VALUE when another live record holds a unique field's value."""
     for rule in schema.indexed:
         value = clean.get(rule.name)

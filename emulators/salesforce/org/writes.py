@@ -5,21 +5,24 @@ in the order Salesforce applies its checks. Each raises `Rejected`; `Org` turns 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.org import objects, record_errors, references
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import normalise
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.rules import apply_defaults, check_required, clean_values
 from emulators.salesforce.org.types import FieldError, OpContext
 from emulators.salesforce.org.values import Rejected
 
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
-
 
 def insert_record(
-    org: Org, schema: ObjectSchema, values: Mapping[str, Any], ctx: OpContext, *, system: bool = False
+    org: OrgRepository,
+    schema: ObjectSchema,
+    values: Mapping[str, Any],
+    ctx: OpContext,
+    *,
+    system: bool = False,
 ) -> str:
     """Validate, complete and store a new record; `system` inserts skip the createable checks."""
     if not system and not schema.flag("createable"):
@@ -45,7 +48,7 @@ def insert_record(
     return record_id
 
 
-def stamp_new(org: Org, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
+def stamp_new(org: OrgRepository, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
     """System and audit fields of a new record (audit values, when allowed, win over now/current user)."""
     now = org.now()
     created = clean.get("CreatedDate") or now
@@ -70,7 +73,7 @@ def stamp_new(org: Org, record_id: str, clean: dict[str, Any], user_id: str) -> 
 
 
 def update_record(
-    org: Org, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext
 ) -> str:
     """Validate and apply changes to a live record."""
     record_id, existing = org.live(schema, raw_id)
@@ -100,7 +103,11 @@ def update_record(
 
 
 def upsert_record(
-    org: Org, schema: ObjectSchema, external_id_field: str, values: Mapping[str, Any], ctx: OpContext
+    org: OrgRepository,
+    schema: ObjectSchema,
+    external_id_field: str,
+    values: Mapping[str, Any],
+    ctx: OpContext,
 ) -> tuple[str, bool]:
     """Insert or update by external id: (record Id, created)."""
     rule = schema.rule(external_id_field)
@@ -124,7 +131,7 @@ def upsert_record(
     return insert_record(org, schema, values, ctx), True
 
 
-def delete_record(org: Org, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
+def delete_record(org: OrgRepository, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
     """Delete a record and what it takes along; refuse when Cases still point at it."""
     canonical = normalise(raw_id) if isinstance(raw_id, str) else None
     if canonical is None:
