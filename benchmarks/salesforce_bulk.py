@@ -17,26 +17,15 @@ from simple_salesforce import Salesforce
 
 from benchmarks.measure import peak_rss_mb, write_results
 from emulators.salesforce.http.server import running_server
+from loaders.schema import write_stames_id_field
 
 NAME = "salesforce_bulk"
 ROWS = 100_000
 TARGET_SECONDS = 60.0
-_FIELD_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">
-    <fullName>Stames_Id__c</fullName>
-    <externalId>true</externalId>
-    <label>Stames Id</label>
-    <length>64</length>
-    <type>Text</type>
-    <unique>true</unique>
-</CustomField>
-"""
 
 
 def _source_folder(root: Path) -> Path:
-    fields = root / "force-app" / "main" / "default" / "objects" / "Case" / "fields"
-    fields.mkdir(parents=True)
-    (fields / "Stames_Id__c.field-meta.xml").write_text(_FIELD_XML)
+    write_stames_id_field(root / "force-app" / "main" / "default", "Case")
     return root
 
 

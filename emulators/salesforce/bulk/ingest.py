@@ -25,7 +25,7 @@ from emulators.salesforce.bulk.csvio import (
 from emulators.salesforce.bulk.echo import echo_value
 from emulators.salesforce.bulk.jobs import Job
 from emulators.salesforce.bulk.rows import RowHandler, row_handler
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.chunks import DML_CHUNK_SIZE, repeated_keys
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore
 
@@ -224,7 +224,7 @@ def _repeated_external_ids(
     for start in range(0, len(batch), DML_CHUNK_SIZE):
         keys = [_key_cell(raw, dialect, width, key.index) for raw in batch[start : start + DML_CHUNK_SIZE]]
         for offset in repeated_keys(keys, case_sensitive=key.case_sensitive):
-            refused[start + offset] = recall.external_id_repeated(key.field, str(keys[offset]))
+            refused[start + offset] = record_errors.external_id_repeated(key.field, str(keys[offset]))
     return refused
 
 

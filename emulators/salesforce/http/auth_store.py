@@ -20,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 
 DEFAULT_PASSWORD = "emulator-password"  # noqa: S105 (a documented local-only default)
 JWT_AUDIENCES = ("https://login.salesforce.com", "https://test.salesforce.com")
@@ -161,27 +161,27 @@ def verify_jwt_assertion(
         claims = json.loads(_b64url_decode(claims_b64))
         signature = _b64url_decode(signature_b64)
     except ValueError as error:
-        raise JwtRejectedError(recall.JWT_INVALID) from error
+        raise JwtRejectedError(error_messages.JWT_INVALID) from error
     if header.get("alg") != "RS256":
-        raise JwtRejectedError(recall.JWT_INVALID)
+        raise JwtRejectedError(error_messages.JWT_INVALID)
     public_key = x509.load_pem_x509_certificate(certificate_pem.encode()).public_key()
     if not isinstance(public_key, rsa.RSAPublicKey):
-        raise JwtRejectedError(recall.JWT_INVALID)
+        raise JwtRejectedError(error_messages.JWT_INVALID)
     try:
         signed = f"{header_b64}.{claims_b64}".encode()
         public_key.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature as error:
-        raise JwtRejectedError(recall.JWT_INVALID) from error
+        raise JwtRejectedError(error_messages.JWT_INVALID) from error
     if claims.get("iss") != client_id:
-        raise JwtRejectedError(recall.JWT_WRONG_ISSUER)
+        raise JwtRejectedError(error_messages.JWT_WRONG_ISSUER)
     claimed_audiences = claims.get("aud")
     claimed = claimed_audiences if isinstance(claimed_audiences, list) else [claimed_audiences]
     if not any(str(value).rstrip("/") in audiences for value in claimed):
-        raise JwtRejectedError(recall.JWT_WRONG_AUDIENCE)
+        raise JwtRejectedError(error_messages.JWT_WRONG_AUDIENCE)
     expiry = claims.get("exp")
     if not isinstance(expiry, int | float) or expiry <= time.time():
-        raise JwtRejectedError(recall.JWT_EXPIRED)
+        raise JwtRejectedError(error_messages.JWT_EXPIRED)
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise JwtRejectedError(recall.JWT_INVALID)
+        raise JwtRejectedError(error_messages.JWT_INVALID)
     return subject

@@ -14,17 +14,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 from emulators.salesforce.http.describe import field_of
 from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import api_version, flag, json_body, op_context
 from emulators.salesforce.http.sobjects import rest_record
-from emulators.salesforce.org import recall as org_recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.chunks import MAX_TYPE_CHUNKS, TOO_MANY_TYPE_CHUNKS, repeated_keys, type_chunks
 from emulators.salesforce.org.types import FieldError, OpContext, OrgStore, SaveResult
 
 MAX_RECORDS = 200
-ROLLED_BACK = FieldError("ALL_OR_NONE_OPERATION_ROLLED_BACK", recall.ROLLED_BACK)
+ROLLED_BACK = FieldError("ALL_OR_NONE_OPERATION_ROLLED_BACK", error_messages.ROLLED_BACK)
 
 Write = Callable[[OrgStore, dict[str, Any], OpContext], SaveResult]
 
@@ -92,7 +92,7 @@ def _fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _missing_type() -> SaveResult:
-    return SaveResult(None, False, [FieldError(*recall.MISSING_TYPE)])
+    return SaveResult(None, False, [FieldError(*error_messages.MISSING_TYPE)])
 
 
 def _insert(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult:
@@ -109,7 +109,7 @@ def _update(org: OrgStore, record: dict[str, Any], ctx: OpContext) -> SaveResult
     values = _fields(record)
     record_id = values.pop("Id", None) or values.pop("id", None)
     if not record_id:
-        return SaveResult(None, False, [FieldError(*recall.MISSING_ID)])
+        return SaveResult(None, False, [FieldError(*error_messages.MISSING_ID)])
     return org.update(sobject, str(record_id), values, ctx)
 
 
@@ -136,7 +136,7 @@ async def _records_and_mode(request: Request) -> tuple[list[dict[str, Any]], boo
         raise SalesforceApiError(400, "JSON_PARSER_ERROR", "The request body must hold a records array")
     records = body["records"]
     if len(records) > MAX_RECORDS:
-        raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
+        raise SalesforceApiError(400, *error_messages.TOO_MANY_RECORDS)
     if not all(isinstance(record, dict) for record in records):
         raise SalesforceApiError(400, "JSON_PARSER_ERROR", "Each record must be a JSON object")
     return records, bool(body.get("allOrNone", False))
@@ -151,7 +151,7 @@ async def collection(request: Request) -> Response:
         if not ids:
             raise SalesforceApiError(400, "MISSING_ARGUMENT", "ids parameter is required")
         if len(ids) > MAX_RECORDS:
-            raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
+            raise SalesforceApiError(400, *error_messages.TOO_MANY_RECORDS)
         records = [{"Id": record_id} for record_id in ids]
         all_or_none = flag(request.query_params.get("allOrNone"))
         results = await run_in_threadpool(_run, org, records, ctx, _delete, all_or_none)
@@ -187,7 +187,7 @@ async def collection_retrieve(request: Request) -> Response:
     if not ids or not fields:
         raise SalesforceApiError(400, "MISSING_ARGUMENT", "ids and fields are required")
     if len(ids) > MAX_RECORDS:
-        raise SalesforceApiError(400, *recall.TOO_MANY_RECORDS)
+        raise SalesforceApiError(400, *error_messages.TOO_MANY_RECORDS)
     version = api_version(request)
     records: list[dict[str, Any] | None] = []
     for record_id in ids:
@@ -225,7 +225,7 @@ def _repeated_external_ids(records: list[dict[str, Any]], field: dict[str, Any])
         return {}
     keys = [_key_of(record, name) for record in records]
     positions = repeated_keys(keys, case_sensitive=bool(field.get("caseSensitive")))
-    return {position: org_recall.external_id_repeated(name, str(keys[position])) for position in positions}
+    return {position: record_errors.external_id_repeated(name, str(keys[position])) for position in positions}
 
 
 def _key_of(record: dict[str, Any], field_name: str) -> str | None:

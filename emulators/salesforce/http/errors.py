@@ -10,11 +10,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 from emulators.salesforce.org.types import FieldError
 
 NOT_FOUND_MESSAGE = "The requested resource does not exist"
-SESSION_INVALID_MESSAGE = recall.SESSION_INVALID
+SESSION_INVALID_MESSAGE = error_messages.SESSION_INVALID
 
 # REST answers a record-level error with 400, except the codes that mean "no such record".
 _STATUS_BY_CODE: dict[str, int] = {

@@ -15,12 +15,12 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 from emulators.salesforce.http.errors import NOT_FOUND_MESSAGE, SESSION_INVALID_MESSAGE
 from emulators.salesforce.http.versions import version_status
 
 VERSIONED_PATH = re.compile(r"^/services/data/v(?P<version>[^/]+)(?:/.*)?$")
-LIMIT_EXCEEDED_MESSAGE = recall.LIMIT_EXCEEDED
+LIMIT_EXCEEDED_MESSAGE = error_messages.LIMIT_EXCEEDED
 _REPEATED_SLASHES = re.compile(r"/{2,}")
 
 
@@ -106,7 +106,7 @@ class ServicesGate:
         org = state.org
         limit = int(org.toggle("daily_api_limit"))
         if self.rng.random() < float(org.toggle("fault_503_rate")):
-            code, message = recall.SERVER_UNAVAILABLE
+            code, message = error_messages.SERVER_UNAVAILABLE
             body = [{"errorCode": code, "message": message}]
             return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
         if not state.usage.try_spend(limit):

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 from emulators.salesforce.http.auth_store import (
     JWT_AUDIENCES,
     AuthStore,
@@ -55,9 +55,9 @@ def _token_body(request: Request, user_id: str, token: str, client_secret: str) 
 def _check_client(auth: AuthStore, client_id: str | None, client_secret: str | None) -> JSONResponse | None:
     app = auth.connected_app
     if client_id != app.client_id:
-        return oauth_error(*recall.BAD_CLIENT_ID)
+        return oauth_error(*error_messages.BAD_CLIENT_ID)
     if client_secret is not None and not hmac.compare_digest(client_secret, app.client_secret):
-        return oauth_error(*recall.BAD_CLIENT_SECRET)
+        return oauth_error(*error_messages.BAD_CLIENT_SECRET)
     return None
 
 
@@ -78,7 +78,7 @@ async def token_endpoint(request: Request) -> Response:
             values.get("password", ""), auth.connected_app.password_of(username)
         )
         if user_id is None or not password_ok:
-            return oauth_error(*recall.BAD_PASSWORD)
+            return oauth_error(*error_messages.BAD_PASSWORD)
     elif grant == CLIENT_CREDENTIALS_GRANT:
         rejected = _check_client(auth, values.get("client_id"), values.get("client_secret", ""))
         if rejected:
@@ -86,11 +86,11 @@ async def token_endpoint(request: Request) -> Response:
         run_as = auth.connected_app.client_credentials_username
         user_id = active_user_id(org, run_as) if run_as else None
         if user_id is None:
-            return oauth_error(*recall.NO_CLIENT_CREDENTIALS_USER)
+            return oauth_error(*error_messages.NO_CLIENT_CREDENTIALS_USER)
     elif grant == JWT_GRANT:
         certificate = auth.connected_app.jwt_certificate_pem
         if not certificate:
-            return oauth_error(*recall.BAD_CLIENT_SECRET)
+            return oauth_error(*error_messages.BAD_CLIENT_SECRET)
         audiences = (*JWT_AUDIENCES, instance_url(request))
         try:
             username = verify_jwt_assertion(
@@ -100,9 +100,9 @@ async def token_endpoint(request: Request) -> Response:
             return oauth_error("invalid_grant", str(rejected_jwt))
         user_id = active_user_id(org, username)
         if user_id is None:
-            return oauth_error(*recall.JWT_USER_UNKNOWN)
+            return oauth_error(*error_messages.JWT_USER_UNKNOWN)
     else:
-        return oauth_error(*recall.UNSUPPORTED_GRANT)
+        return oauth_error(*error_messages.UNSUPPORTED_GRANT)
     token = auth.issue(org_id_of(org), user_id)
     return JSONResponse(_token_body(request, user_id, token, auth.connected_app.client_secret))
 

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulators.salesforce.http import recall
+from emulators.salesforce.http import error_messages
 from emulators.salesforce.http.errors import SalesforceApiError
 from emulators.salesforce.http.requests_io import api_version, flag
 from emulators.salesforce.org.ids import mint
@@ -161,5 +161,5 @@ async def query_more(request: Request) -> Response:
     match = _CURSOR_PATH.match(request.path_params["cursor"])
     cursor = request.app.state.cursors.get(match.group("locator")) if match else None
     if match is None or cursor is None:
-        raise SalesforceApiError(400, *recall.BAD_QUERY_LOCATOR)
+        raise SalesforceApiError(400, *error_messages.BAD_QUERY_LOCATOR)
     return JSONResponse(_page(request, match.group("locator"), cursor, int(match.group("offset"))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulators.salesforce.http.recall import OLDEST_VERSION
+from emulators.salesforce.http.error_messages import OLDEST_VERSION
 
 _SEASONS = ("Winter", "Spring", "Summer")
 _WINTER_23 = 56  # v56.0 is Winter '23; every release since advances one season

@@ -18,29 +18,27 @@ or expects these Tasks and owner changes and corrects them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.org.values import Rejected
-
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
 
 QUEUE_ORIGINS = frozenset({"Email", "Web"})
 AUTO_RESPONSE_SUBJECT = "Auto-response sent"
 
 
-def runs_for(org: Org, ctx: OpContext) -> bool:
+def runs_for(org: OrgRepository, ctx: OpContext) -> bool:
     return bool(org.toggle("automation_enabled")) and not org.user(ctx.user_id).bypass_automation
 
 
-def before_case_insert(org: Org, clean: dict[str, Any], ctx: OpContext) -> None:
+def before_case_insert(org: OrgRepository, clean: dict[str, Any], ctx: OpContext) -> None:
     if not runs_for(org, ctx) or clean.get("Origin") not in QUEUE_ORIGINS:
         return
     if not clean.get("ContactId") and not clean.get("SuppliedEmail"):
         raise Rejected(
-            recall.automation_failed(
+            record_errors.automation_failed(
                 "CaseAutoResponse: execution of AfterInsert caused by: no recipient for the auto-response "
                 "(neither ContactId nor SuppliedEmail is set)"
             )
@@ -48,7 +46,7 @@ def before_case_insert(org: Org, clean: dict[str, Any], ctx: OpContext) -> None:
     clean["OwnerId"] = org.support_queue_id
 
 
-def after_case_insert(org: Org, case: dict[str, Any], ctx: OpContext) -> None:
+def after_case_insert(org: OrgRepository, case: dict[str, Any], ctx: OpContext) -> None:
     if not runs_for(org, ctx):
         return
     org.system_insert(

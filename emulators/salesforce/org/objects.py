@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulators.salesforce.org import automation, recall
+from emulators.salesforce.org import automation, record_errors
 from emulators.salesforce.org.fields import ObjectSchema
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.types import OpContext
 from emulators.salesforce.org.values import Rejected
-
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
 
 RESTRICT_FIELDS: dict[str, tuple[str, ...]] = {"Case": ("AccountId", "ContactId")}
 """References that block their parent's delete: an Account or Contact with live Cases cannot be deleted
@@ -58,7 +56,7 @@ FILE_TYPES: dict[str, str] = {
 
 
 def before_insert(
-    org: Org, schema: ObjectSchema, clean: dict[str, Any], blobs: dict[str, bytes], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, clean: dict[str, Any], blobs: dict[str, bytes], ctx: OpContext
 ) -> None:
     """Object rules on insert that can reject the record."""
     name = schema.name
@@ -80,7 +78,7 @@ def before_insert(
 
 
 def before_update(
-    org: Org, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, existing: dict[str, Any], clean: dict[str, Any], ctx: OpContext
 ) -> None:
     """Object rules on update: EmailMessage is frozen once it is not a draft (contract §4.1), except
     for IsExternallyVisible, custom fields and Status going from New to Read."""
@@ -89,15 +87,17 @@ def before_update(
         frozen = [
             name
             for name in clean
-            if name not in recall.EMAIL_EDITABLE_AFTER_SEND
+            if name not in record_errors.EMAIL_EDITABLE_AFTER_SEND
             and not schema.rules[name.lower()].custom
             and not (name == "Status" and (existing.get("Status"), clean[name]) in EMAIL_STATUS_CHANGES)
         ]
         if frozen:
-            raise Rejected(recall.email_not_draft())
+            raise Rejected(record_errors.email_not_draft())
 
 
-def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def derive(
+    org: OrgRepository, schema: ObjectSchema, record: dict[str, Any], previous: dict[str, Any] | None
+) -> None:
     """Fields Salesforce computes from others, on every insert and update."""
     name = schema.name
     if schema.custom and previous is None:
@@ -125,7 +125,7 @@ def derive(org: Org, schema: ObjectSchema, record: dict[str, Any], previous: dic
 
 
 def after_insert(
-    org: Org, schema: ObjectSchema, record: dict[str, Any], ctx: OpContext, *, system: bool
+    org: OrgRepository, schema: ObjectSchema, record: dict[str, Any], ctx: OpContext, *, system: bool
 ) -> None:
     """Records the platform creates alongside: the file's document and links, automation's Task."""
     if schema.name == "ContentVersion":
@@ -136,7 +136,7 @@ def after_insert(
         automation.after_case_insert(org, record, ctx)
 
 
-def after_delete(org: Org, removed: list[tuple[str, dict[str, Any]]]) -> None:
+def after_delete(org: OrgRepository, removed: list[tuple[str, dict[str, Any]]]) -> None:
     """What follows the removal of records (object name, stored data): an email whose last file link
     went no longer has an attachment."""
     for sobject, data in removed:
@@ -144,7 +144,7 @@ def after_delete(org: Org, removed: list[tuple[str, dict[str, Any]]]) -> None:
             _email_has_attachment(org, str(data.get("LinkedEntityId") or ""))
 
 
-def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str]:
+def cascade_children(org: OrgRepository, schema: ObjectSchema, parent_id: str) -> list[str]:
     """Ids of the live records a delete of `parent_id` takes with it, depth first."""
     del schema
     found: list[str] = []
@@ -156,16 +156,16 @@ def cascade_children(org: Org, schema: ObjectSchema, parent_id: str) -> list[str
     return found
 
 
-def check_restricted_delete(org: Org, schema: ObjectSchema, parent_id: str) -> None:
+def check_restricted_delete(org: OrgRepository, schema: ObjectSchema, parent_id: str) -> None:
     """DELETE_FAILED when live records still point at `parent_id` through a restricting lookup."""
     for child_object, fields in RESTRICT_FIELDS.items():
         for field_name in fields:
             blocking = org.children(child_object, field_name, parent_id)
             if blocking:
-                raise Rejected(recall.delete_blocked(schema.name, child_object, blocking))
+                raise Rejected(record_errors.delete_blocked(schema.name, child_object, blocking))
 
 
-def _task_account(org: Org, task: dict[str, Any]) -> str | None:
+def _task_account(org: OrgRepository, task: dict[str, Any]) -> str | None:
     """Task.AccountId [doc: object reference Task]: the WhatId's Account (an Account itself, or a
     custom object that is a child of Account); with any other WhatId, the Account of the Contact in
     WhoId; otherwise null. A Task without WhatId counts as "any other" [recall]."""
@@ -185,7 +185,7 @@ def _task_account(org: Org, task: dict[str, Any]) -> str | None:
     return None
 
 
-def _custom_parent_account(org: Org, schema: ObjectSchema, record_id: str) -> str | None:
+def _custom_parent_account(org: OrgRepository, schema: ObjectSchema, record_id: str) -> str | None:
     """The Account a custom record is the master-detail child of, if any."""
     found = org.live_record(record_id)
     if found is None:
@@ -197,7 +197,7 @@ def _custom_parent_account(org: Org, schema: ObjectSchema, record_id: str) -> st
     return None
 
 
-def _email_has_attachment(org: Org, message_id: str) -> None:
+def _email_has_attachment(org: OrgRepository, message_id: str) -> None:
     """EmailMessage.HasAttachment follows the files linked to the message."""
     found = org.live_record(message_id) if message_id else None
     if found is None or found[0] != "EmailMessage":
@@ -207,7 +207,7 @@ def _email_has_attachment(org: Org, message_id: str) -> None:
         org.write_existing(org.schema("EmailMessage"), {**found[1], "HasAttachment": has_files})
 
 
-def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None:
+def _custom_name(org: OrgRepository, schema: ObjectSchema, record: dict[str, Any]) -> None:
     """A custom record's Name: the next auto number, or its own Id when a Text name was left empty."""
     rule = schema.rule("Name")
     if rule is None or record.get("Name") is not None:
@@ -218,7 +218,7 @@ def _custom_name(org: Org, schema: ObjectSchema, record: dict[str, Any]) -> None
         record["Name"] = f"{org.next_number(schema.name + '.Name', 1):08d}"  # [recall] display format
 
 
-def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
+def _case(org: OrgRepository, record: dict[str, Any], previous: dict[str, Any] | None) -> None:
     closed = record.get("Status") in org.closed_values("Case")
     record["IsClosed"] = closed
     if closed and not (previous and previous.get("IsClosed")):
@@ -237,12 +237,12 @@ def _case(org: Org, record: dict[str, Any], previous: dict[str, Any] | None) -> 
         record["AccountId"] = contact_data["AccountId"]  # [recall] Salesforce fills it from the Contact
 
 
-def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
+def _content_version(org: OrgRepository, clean: dict[str, Any], blobs: dict[str, bytes]) -> None:
     content = blobs.get("VersionData")
     if content is None and not clean.get("ContentUrl"):
-        raise Rejected(recall.required_missing(["VersionData"]))
+        raise Rejected(record_errors.required_missing(["VersionData"]))
     if content is not None and not clean.get("PathOnClient"):
-        raise Rejected(recall.required_missing(["PathOnClient"]))
+        raise Rejected(record_errors.required_missing(["PathOnClient"]))
     extension = PurePosixPath(str(clean.get("PathOnClient") or "")).suffix.lstrip(".").lower()
     clean["FileExtension"] = extension or None
     clean["FileType"] = FILE_TYPES.get(extension, "UNKNOWN") if content is not None else "LINK"
@@ -260,7 +260,7 @@ def _content_version(org: Org, clean: dict[str, Any], blobs: dict[str, bytes]) -
         clean["VersionNumber"] = "1"
 
 
-def _file_document(org: Org, version: dict[str, Any], ctx: OpContext) -> None:
+def _file_document(org: OrgRepository, version: dict[str, Any], ctx: OpContext) -> None:
     """A new version without ContentDocumentId creates its ContentDocument (contract §4.4)."""
     document_fields = {
         "Title": version.get("Title"),
@@ -324,20 +324,20 @@ def _file_document(org: Org, version: dict[str, Any], ctx: OpContext) -> None:
 
 
 def _unique_pair(
-    org: Org, sobject: str, first: str, first_value: Any, second: str, second_value: Any
+    org: OrgRepository, sobject: str, first: str, first_value: Any, second: str, second_value: Any
 ) -> None:
     if not first_value or not second_value:
         return
     for other_id in org.children(sobject, first, str(first_value)):
         other = org.live_record(other_id)
         if other and str(other[1].get(second, "")).lower() == str(second_value).lower():
-            raise Rejected(recall.duplicate_value(second, other_id))
+            raise Rejected(record_errors.duplicate_value(second, other_id))
 
 
-def _topic_assignment(org: Org, clean: dict[str, Any]) -> None:
+def _topic_assignment(org: OrgRepository, clean: dict[str, Any]) -> None:
     entity_id = clean.get("EntityId")
     if entity_id:
         target = org.live_record(str(entity_id))
-        if target and target[0] not in recall.TOPIC_ENABLED_OBJECTS:
-            raise Rejected(recall.topics_not_enabled(target[0]))
+        if target and target[0] not in record_errors.TOPIC_ENABLED_OBJECTS:
+            raise Rejected(record_errors.topics_not_enabled(target[0]))
     _unique_pair(org, "TopicAssignment", "EntityId", entity_id, "TopicId", clean.get("TopicId"))

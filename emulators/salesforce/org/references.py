@@ -4,19 +4,17 @@ are free, and nested external-id references (`"Account": {"Ext__c": "A-1"}`) res
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.values import Rejected
 
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
-
 
 def check_references(
-    org: Org, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
+    org: OrgRepository, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
 ) -> None:
     """Every lookup value must name a live record of an object the field points to."""
     for name, value in clean.items():
@@ -25,20 +23,22 @@ def check_references(
             continue
         target = org.object_of(value)
         allowed = ANY_OBJECT in rule.reference_to or (target is not None and target.name in rule.reference_to)
-        excluded = recall.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
+        excluded = record_errors.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
         if target is None or not allowed or target.name in excluded:
-            raise Rejected(recall.wrong_reference_type(rule.name, rule.label, value))
+            raise Rejected(record_errors.wrong_reference_type(rule.name, rule.label, value))
         state = org.record_state(value)
         if state is None:
-            raise Rejected(recall.missing_reference(rule.name))
+            raise Rejected(record_errors.missing_reference(rule.name))
         if state[1]:
-            raise Rejected(recall.deleted_reference(rule.name))
+            raise Rejected(record_errors.deleted_reference(rule.name))
         owner_check = target.name == "User" and rule.name == "OwnerId" and not inactive_allowed
         if owner_check and not org.user(value).is_active:
-            raise Rejected(recall.inactive_owner(rule.name))
+            raise Rejected(record_errors.inactive_owner(rule.name))
 
 
-def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, Any]) -> Mapping[str, Any]:
+def resolve_relationships(
+    org: OrgRepository, schema: ObjectSchema, values: Mapping[str, Any]
+) -> Mapping[str, Any]:
     """REST JSON may set a lookup by the parent's external id: `"Account": {"Ext__c": "A-1"}`
     (polymorphic ones name the type in `attributes`). Replace such entries by the lookup's Id."""
     if not any(isinstance(value, dict) for key, value in values.items() if key != "attributes"):
@@ -53,27 +53,29 @@ def resolve_relationships(org: Org, schema: ObjectSchema, values: Mapping[str, A
     return resolved
 
 
-def _parent_id(org: Org, rule: FieldRule, reference: dict[str, Any]) -> str:
+def _parent_id(org: OrgRepository, rule: FieldRule, reference: dict[str, Any]) -> str:
     declared = (reference.get("attributes") or {}).get("type")
     targets = [target for target in rule.reference_to if target != ANY_OBJECT]
     target = declared or (targets[0] if len(targets) == 1 else None)
     keys = [key for key in reference if key != "attributes"]
     if target is None or len(keys) != 1 or org.find_object(target) is None:
-        raise Rejected(recall.bad_foreign_key(rule.name, str(reference)))
+        raise Rejected(record_errors.bad_foreign_key(rule.name, str(reference)))
     parent = org.schema(target)
     key_rule = parent.rule(keys[0])
     if key_rule is None or not (key_rule.external_id or key_rule.id_lookup):
-        raise Rejected(recall.not_an_external_id(parent.name, keys[0]))
+        raise Rejected(record_errors.not_an_external_id(parent.name, keys[0]))
     value = reference[keys[0]]
     matches = org.find_ids(parent.name, key_rule.name, value if isinstance(value, str) else str(value))
     if not matches:
-        raise Rejected(recall.foreign_key_not_found(str(value), key_rule.name, parent.name))
+        raise Rejected(record_errors.foreign_key_not_found(str(value), key_rule.name, parent.name))
     if len(matches) > 1:
-        raise Rejected(recall.duplicate_external_id(key_rule.name, matches))
+        raise Rejected(record_errors.duplicate_external_id(key_rule.name, matches))
     return matches[0]
 
 
-def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None) -> None:
+def check_unique(
+    org: OrgRepository, schema: ObjectSchema, clean: Mapping[str, Any], own_id: str | None
+) -> None:
     """DUPLICATE_VALUE when another live record holds a unique field's value."""
     for rule in schema.indexed:
         value = clean.get(rule.name)
@@ -81,7 +83,7 @@ def check_unique(org: Org, schema: ObjectSchema, clean: Mapping[str, Any], own_i
             continue
         key = index_key(value, case_sensitive=rule.case_sensitive)
         others = [found for found in org.indexed_ids(schema.name, rule.name, key) if found != own_id]
-        if recall.UNIQUE_INCLUDES_RECYCLE_BIN:
+        if record_errors.UNIQUE_INCLUDES_RECYCLE_BIN:
             others += org.indexed_ids(schema.name, DELETED_PREFIX + rule.name, key)
         if others:
-            raise Rejected(recall.duplicate_value(rule.name, others[0]))
+            raise Rejected(record_errors.duplicate_value(rule.name, others[0]))

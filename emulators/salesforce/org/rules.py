@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.types import Wire
 from emulators.salesforce.org.values import Rejected, coerce
@@ -40,10 +40,10 @@ def clean_values(
             continue
         rule = schema.rule(key)
         if rule is None:
-            raise Rejected(recall.unknown_field(schema.name, key))
+            raise Rejected(record_errors.unknown_field(schema.name, key))
         if rule.type == "id":
             if mode == "insert" and raw not in (None, ""):
-                raise Rejected(recall.id_on_insert())
+                raise Rejected(record_errors.id_on_insert())
             continue
         writable = rule.createable if mode == "insert" else rule.updateable
         audit_ok = mode == "insert" and audit_allowed and rule.name in AUDIT_FIELDS
@@ -52,7 +52,7 @@ def clean_values(
             continue
         clean[rule.name] = raw
     if not_writable:
-        raise Rejected(recall.not_writable(not_writable))
+        raise Rejected(record_errors.not_writable(not_writable))
     for name, raw in clean.items():
         rule = schema.rules[name.lower()]
         value = coerce(rule, raw, wire)
@@ -91,7 +91,7 @@ def check_required(schema: ObjectSchema, clean: Mapping[str, Any], mode: Mode) -
             name for name, value in clean.items() if value is None and not schema.rules[name.lower()].nillable
         ]
     if missing:
-        raise Rejected(recall.required_missing(missing))
+        raise Rejected(record_errors.required_missing(missing))
 
 
 def index_key(value: Any, *, case_sensitive: bool) -> str:

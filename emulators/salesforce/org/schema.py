@@ -8,11 +8,12 @@ from dataclasses import replace
 from typing import Any
 
 from emulators.salesforce.describe import field_flags_text, recorded_json
-from emulators.salesforce.org import recall
 from emulators.salesforce.org.fields import FieldSpec, ObjectSchema, master_record_type, object_template
 from emulators.salesforce.org.ids import KEY_PREFIXES
 from emulators.salesforce.org.standard_facts import (
     CASCADE_FIELDS,
+    CLOSED_CASE_STATUSES,
+    CLOSED_TASK_STATUSES,
     DEFAULT_LENGTHS,
     EXTRA_FLAGS,
     FIELD_FACTS,
@@ -138,8 +139,8 @@ class SchemaRegistry:
         self._objects: dict[str, ObjectSchema] = {}
         self._by_prefix: dict[str, ObjectSchema] = {}
         self.closed_values: dict[str, set[str]] = {
-            "Case": set(recall.CLOSED_CASE_STATUSES),
-            "Task": set(recall.CLOSED_TASK_STATUSES),
+            "Case": set(CLOSED_CASE_STATUSES),
+            "Task": set(CLOSED_TASK_STATUSES),
         }
         """Picklist values that close a record (CaseStatus/TaskStatus IsClosed); deploys add more."""
         self.cascade_fields: dict[str, set[str]] = {

@@ -3,13 +3,11 @@ Stames dataset's agents, with deliberate near-misses) and pre-existing records n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.describe import recorded_json
-
-if TYPE_CHECKING:
-    from emulators.salesforce.org.database import Database
-    from emulators.salesforce.org.store import Org
+from emulators.salesforce.org.database import Database
+from emulators.salesforce.org.repository import OrgRepository
 
 PRE_EXISTING = "Pre-existing — do not touch"
 """Prefix of every seeded business record's name or subject."""
@@ -31,7 +29,7 @@ INTEGRATION_USERNAME = "integration@stames-sf.example.org"
 USERNAME_SUFFIX = ".stames-sandbox"
 
 
-def seed_org(org: Org, database: Database, agent_emails: list[str] | None) -> None:
+def seed_org(org: OrgRepository, database: Database, agent_emails: list[str] | None) -> None:
     """Create the seed records and remember the Ids other parts look up (admin, queue, org)."""
     organization_id = org.system_insert("Organization", _organization_fields(org), "")
     admin_profile = org.system_insert("Profile", {"Name": "System Administrator", "UserType": "Standard"}, "")
@@ -65,7 +63,7 @@ def seed_org(org: Org, database: Database, agent_emails: list[str] | None) -> No
     _seed_business_records(org, admin_id)
 
 
-def seed_agent_users(org: Org, agent_emails: list[str], profile_id: str | None = None) -> None:
+def seed_agent_users(org: OrgRepository, agent_emails: list[str], profile_id: str | None = None) -> None:
     """Users for agents, deterministically: sorted by email, the 2nd gets an inactive user, the 3rd a
     user whose email differs only in case, every 4th none at all; the rest an exact match. Users that
     already exist (same Username) are left alone, so an existing org can take a dataset's agents."""
@@ -90,7 +88,7 @@ def seed_agent_users(org: Org, agent_emails: list[str], profile_id: str | None =
         org.system_insert("User", fields, admin_id)
 
 
-def _seed_business_records(org: Org, admin_id: str) -> None:
+def _seed_business_records(org: OrgRepository, admin_id: str) -> None:
     accounts = [
         org.system_insert("Account", {"Name": f"{PRE_EXISTING}: {name}", "Industry": industry}, admin_id)
         for name, industry in (("Northwind Traders", "Retail"), ("Globex Corporation", "Manufacturing"))
@@ -127,7 +125,7 @@ def _seed_business_records(org: Org, admin_id: str) -> None:
         )
 
 
-def _organization_fields(org: Org) -> dict[str, Any]:
+def _organization_fields(org: OrgRepository) -> dict[str, Any]:
     recorded = recorded_json("Organization_record")
     schema = org.schema("Organization")
     fields = {
@@ -173,7 +171,7 @@ def _case_variant(email: str) -> str:
     return f"{local[:1].upper()}{local[1:]}@{domain.upper()}"
 
 
-def _attribute_to(org: Org, record_id: str, user_id: str) -> None:
+def _attribute_to(org: OrgRepository, record_id: str, user_id: str) -> None:
     found = org.live_record(record_id)
     if found is None:
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from emulators.salesforce.org.recall import TOPIC_ENABLED_OBJECTS
+from emulators.salesforce.org.record_errors import TOPIC_ENABLED_OBJECTS
 
 DEFAULT_LENGTHS: dict[str, int] = {
     "string": 255,
@@ -338,3 +338,8 @@ POLYMORPHIC_TARGETS: dict[tuple[str, str], PolymorphicTargets] = {
 }
 """Polymorphic lookups whose targets the field flags do not carry (Task.WhoId and the owners list
 theirs in `FIELD_FACTS`)."""
+
+CLOSED_CASE_STATUSES = frozenset({"Closed"})
+"""Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
+
+CLOSED_TASK_STATUSES = frozenset({"Completed"})

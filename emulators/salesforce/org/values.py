@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import FieldRule
 from emulators.salesforce.org.ids import normalise
 from emulators.salesforce.org.types import FieldError, Wire
@@ -47,8 +47,8 @@ def parse_stored_datetime(text: str) -> datetime:
 
 
 def text_length(value: str) -> int:
-    """Length as Salesforce counts it (see `recall.LENGTH_IN_UTF16_UNITS`)."""
-    if value.isascii() or not recall.LENGTH_IN_UTF16_UNITS:
+    """Length as Salesforce counts it (see `record_errors.LENGTH_IN_UTF16_UNITS`)."""
+    if value.isascii() or not record_errors.LENGTH_IN_UTF16_UNITS:
         return len(value)
     return len(value.encode("utf-16-le")) // 2
 
@@ -82,7 +82,7 @@ def _as_text(rule: FieldRule, raw: Any) -> str:
         return "true" if raw else "false"
     if isinstance(raw, int | float):
         return repr(raw) if isinstance(raw, float) else str(raw)
-    raise Rejected(recall.type_error(rule.label, raw))
+    raise Rejected(record_errors.type_error(rule.label, raw))
 
 
 def _text(rule: FieldRule, raw: Any) -> str | None:
@@ -92,11 +92,11 @@ def _text(rule: FieldRule, raw: Any) -> str | None:
     if rule.type == "multipicklist":
         value = _multipicklist(rule, value)
     elif rule.type == "picklist" and rule.restricted and value not in rule.picklist:
-        raise Rejected(recall.bad_picklist(rule.name, rule.label, value))
+        raise Rejected(record_errors.bad_picklist(rule.name, rule.label, value))
     if rule.length and text_length(value) > rule.length:
-        raise Rejected(recall.too_long(rule.name, rule.label, value, rule.length))
+        raise Rejected(record_errors.too_long(rule.name, rule.label, value, rule.length))
     if rule.type == "email" and value and not _EMAIL.match(value):
-        raise Rejected(recall.invalid_email(rule.name, rule.label, value))
+        raise Rejected(record_errors.invalid_email(rule.name, rule.label, value))
     return value
 
 
@@ -107,17 +107,17 @@ def _multipicklist(rule: FieldRule, value: str) -> str:
         if not item or item in chosen:
             continue
         if rule.restricted and item not in rule.picklist:
-            raise Rejected(recall.bad_picklist(rule.name, rule.label, item))
+            raise Rejected(record_errors.bad_picklist(rule.name, rule.label, item))
         chosen.append(item)
     return ";".join(chosen)
 
 
 def _reference(rule: FieldRule, raw: Any) -> str:
     if not isinstance(raw, str):
-        raise Rejected(recall.malformed_reference(rule.name, rule.label, str(raw)))
+        raise Rejected(record_errors.malformed_reference(rule.name, rule.label, str(raw)))
     canonical = normalise(raw)
     if canonical is None:
-        raise Rejected(recall.malformed_reference(rule.name, rule.label, raw))
+        raise Rejected(record_errors.malformed_reference(rule.name, rule.label, raw))
     return canonical
 
 
@@ -132,31 +132,31 @@ def _boolean(rule: FieldRule, raw: Any) -> bool:
             return False
     if isinstance(raw, int) and raw in (0, 1):
         return bool(raw)
-    raise Rejected(recall.type_error(rule.label, raw))
+    raise Rejected(record_errors.type_error(rule.label, raw))
 
 
 def _numeric(rule: FieldRule, raw: Any) -> float:
     if isinstance(raw, bool):
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     if isinstance(raw, int | float):
         number = float(raw)
     elif isinstance(raw, str) and _NUMBER.match(raw.strip()):
         number = float(raw.strip())
     else:
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     if math.isnan(number) or math.isinf(number):
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     return number
 
 
 def _integer(rule: FieldRule, raw: Any) -> int:
     number = _numeric(rule, raw)
     if number != int(number):
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     value = int(number)
     max_digits = rule.digits or 9
     if len(str(abs(value))) > max_digits or abs(value) > 2**31 - 1:
-        raise Rejected(recall.number_out_of_range(rule.name, rule.label, raw))
+        raise Rejected(record_errors.number_out_of_range(rule.name, rule.label, raw))
     return value
 
 
@@ -165,31 +165,31 @@ def _number(rule: FieldRule, raw: Any) -> float:
     approximate = _numeric(rule, raw)
     integer_digits = rule.precision - rule.scale if rule.precision else 18
     if abs(approximate) >= 10**integer_digits:
-        raise Rejected(recall.number_out_of_range(rule.name, rule.label, raw))
+        raise Rejected(record_errors.number_out_of_range(rule.name, rule.label, raw))
     exact = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(repr(approximate))
     number = float(exact.quantize(Decimal(1).scaleb(-rule.scale), rounding=ROUND_HALF_UP))
     if abs(number) >= 10**integer_digits:
-        raise Rejected(recall.number_out_of_range(rule.name, rule.label, raw))
+        raise Rejected(record_errors.number_out_of_range(rule.name, rule.label, raw))
     return number
 
 
 def _date(rule: FieldRule, raw: Any) -> str:
     match = _DATE.match(raw) if isinstance(raw, str) else None
     if not match:
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     try:
         parsed = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError as exc:
-        raise Rejected(recall.type_error(rule.label, raw)) from exc
-    if not recall.FIRST_YEAR <= parsed.year <= recall.LAST_YEAR:
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw)) from exc
+    if not record_errors.FIRST_YEAR <= parsed.year <= record_errors.LAST_YEAR:
+        raise Rejected(record_errors.type_error(rule.label, raw))
     return parsed.isoformat()
 
 
 def _datetime(rule: FieldRule, raw: Any) -> str:
     match = _DATETIME.match(raw) if isinstance(raw, str) else None
     if not match:
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
         moment = datetime(
@@ -203,9 +203,9 @@ def _datetime(rule: FieldRule, raw: Any) -> str:
             tzinfo=_zone(zone),
         )
     except ValueError as exc:
-        raise Rejected(recall.type_error(rule.label, raw)) from exc
-    if not recall.FIRST_YEAR <= moment.year <= recall.LAST_YEAR:
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw)) from exc
+    if not record_errors.FIRST_YEAR <= moment.year <= record_errors.LAST_YEAR:
+        raise Rejected(record_errors.type_error(rule.label, raw))
     return format_datetime(moment)
 
 
@@ -221,11 +221,13 @@ def _base64(rule: FieldRule, raw: Any, wire: Wire) -> bytes:
     if isinstance(raw, bytes | bytearray):
         return bytes(raw)
     if not isinstance(raw, str):
-        raise Rejected(recall.type_error(rule.label, raw))
+        raise Rejected(record_errors.type_error(rule.label, raw))
     try:
         decoded = base64.b64decode(raw, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise Rejected(recall.type_error(rule.label, raw[:40])) from exc
-    if wire == "json" and len(decoded) > recall.JSON_BASE64_MAX_BYTES:
-        raise Rejected(recall.too_long(rule.name, rule.label, raw[:40], recall.JSON_BASE64_MAX_BYTES))
+        raise Rejected(record_errors.type_error(rule.label, raw[:40])) from exc
+    if wire == "json" and len(decoded) > record_errors.JSON_BASE64_MAX_BYTES:
+        raise Rejected(
+            record_errors.too_long(rule.name, rule.label, raw[:40], record_errors.JSON_BASE64_MAX_BYTES)
+        )
     return decoded

@@ -5,25 +5,28 @@ in the order Salesforce applies its checks. Each raises `Rejected`; `Org` turns 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulators.salesforce.org import objects, recall, references
+from emulators.salesforce.org import objects, record_errors, references
 from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import normalise
+from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.rules import apply_defaults, check_required, clean_values
 from emulators.salesforce.org.types import FieldError, OpContext
 from emulators.salesforce.org.values import Rejected
 
-if TYPE_CHECKING:
-    from emulators.salesforce.org.store import Org
-
 
 def insert_record(
-    org: Org, schema: ObjectSchema, values: Mapping[str, Any], ctx: OpContext, *, system: bool = False
+    org: OrgRepository,
+    schema: ObjectSchema,
+    values: Mapping[str, Any],
+    ctx: OpContext,
+    *,
+    system: bool = False,
 ) -> str:
     """Validate, complete and store a new record; `system` inserts skip the createable checks."""
     if not system and not schema.flag("createable"):
-        raise Rejected(recall.object_not("inserted", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("inserted", schema.describe["label"]))
     user = org.user(ctx.user_id)
     audit_allowed = system or org.audit_allowed(schema, user)
     values = references.resolve_relationships(org, schema, values)
@@ -45,16 +48,18 @@ def insert_record(
     return record_id
 
 
-def stamp_new(org: Org, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
+def stamp_new(org: OrgRepository, record_id: str, clean: dict[str, Any], user_id: str) -> dict[str, Any]:
     """System and audit fields of a new record (audit values, when allowed, win over now/current user)."""
     now = org.now()
     created = clean.get("CreatedDate") or now
     creator = clean.get("CreatedById") or user_id
     modified = clean.get("LastModifiedDate") or created
     if created > now:
-        raise Rejected(recall.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
+        raise Rejected(record_errors.integrity("CreatedDate: can't be in the future", ["CreatedDate"]))
     if modified < created:
-        raise Rejected(recall.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"]))
+        raise Rejected(
+            record_errors.integrity("Last Modified Date is before Created Date", ["LastModifiedDate"])
+        )
     return {
         "Id": record_id,
         "IsDeleted": False,
@@ -68,12 +73,12 @@ def stamp_new(org: Org, record_id: str, clean: dict[str, Any], user_id: str) -> 
 
 
 def update_record(
-    org: Org, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext
+    org: OrgRepository, schema: ObjectSchema, raw_id: str, values: Mapping[str, Any], ctx: OpContext
 ) -> str:
     """Validate and apply changes to a live record."""
     record_id, existing = org.live(schema, raw_id)
     if not schema.flag("updateable"):
-        raise Rejected(recall.object_not("updated", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("updated", schema.describe["label"]))
     incoming = {key: value for key, value in values.items() if key.lower() != "id"}
     incoming = references.resolve_relationships(org, schema, incoming)
     clean = clean_values(schema, incoming, ctx.wire, "update", audit_allowed=False)
@@ -98,12 +103,16 @@ def update_record(
 
 
 def upsert_record(
-    org: Org, schema: ObjectSchema, external_id_field: str, values: Mapping[str, Any], ctx: OpContext
+    org: OrgRepository,
+    schema: ObjectSchema,
+    external_id_field: str,
+    values: Mapping[str, Any],
+    ctx: OpContext,
 ) -> tuple[str, bool]:
     """Insert or update by external id: (record Id, created)."""
     rule = schema.rule(external_id_field)
     if rule is None or not (rule.external_id or rule.id_lookup or rule.type == "id"):
-        raise Rejected(recall.not_an_external_id(schema.name, external_id_field))
+        raise Rejected(record_errors.not_an_external_id(schema.name, external_id_field))
     key = next((name for name in values if name.lower() == rule.name.lower()), None)
     value = values.get(key) if key else None
     if rule.type == "id":
@@ -112,29 +121,29 @@ def upsert_record(
         rest = {k: v for k, v in values.items() if k != key}
         return update_record(org, schema, str(value), rest, ctx), False
     if value is None or value == "":
-        raise Rejected(recall.missing_external_id(rule.name))
+        raise Rejected(record_errors.missing_external_id(rule.name))
     matches = org.find_ids(schema.name, rule.name, str(value) if not isinstance(value, str) else value)
     if len(matches) > 1:
-        raise Rejected(recall.duplicate_external_id(rule.name, matches))
+        raise Rejected(record_errors.duplicate_external_id(rule.name, matches))
     if matches:
         rest = {k: v for k, v in values.items() if k != key}
         return update_record(org, schema, matches[0], rest, ctx), False
     return insert_record(org, schema, values, ctx), True
 
 
-def delete_record(org: Org, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
+def delete_record(org: OrgRepository, raw_id: str, ctx: OpContext, *, hard: bool) -> str:
     """Delete a record and what it takes along; refuse when Cases still point at it."""
     canonical = normalise(raw_id) if isinstance(raw_id, str) else None
     if canonical is None:
         raise Rejected(FieldError("MALFORMED_ID", f"malformed id {raw_id}", []))
     row = org.fetch_row(canonical)
     if row is None or (row[1] and not hard):
-        raise Rejected(recall.entity_deleted())
+        raise Rejected(record_errors.entity_deleted())
     schema = org.schema(row[0])
     if not schema.flag("deletable"):
-        raise Rejected(recall.object_not("deleted", schema.describe["label"]))
+        raise Rejected(record_errors.object_not("deleted", schema.describe["label"]))
     if hard and not org.user(ctx.user_id).hard_delete:
-        raise Rejected(recall.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
+        raise Rejected(record_errors.insufficient_access("insufficient access rights: Bulk API Hard Delete"))
     objects.check_restricted_delete(org, schema, canonical)
     removed_ids = [*objects.cascade_children(org, schema, canonical), canonical]
     removed = [(found[0], found[2]) for found in map(org.fetch_row, removed_ids) if found is not None]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.soql import errors
+from emulators.salesforce.soql.execution import Execution, Plan
 from emulators.salesforce.soql.nodes import CountItem, Path
 from emulators.salesforce.soql.records import read
 from emulators.salesforce.soql.result import QueryResult
 from emulators.salesforce.soql.values import stored_value
-
-if TYPE_CHECKING:
-    from emulators.salesforce.soql.evaluator import Execution, Plan
 
 
 def aggregate(execution: Execution, plan: Plan, written: list[str]) -> QueryResult:

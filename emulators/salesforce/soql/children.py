@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from emulators.salesforce.soql.errors import SoqlError, located
+from emulators.salesforce.soql.execution import Execution, Plan
 from emulators.salesforce.soql.nodes import Path, Query, SubqueryItem
 from emulators.salesforce.soql.records import project
 from emulators.salesforce.soql.values import canonical_id
-
-if TYPE_CHECKING:
-    from emulators.salesforce.soql.evaluator import Execution
 
 
 def attach_children(
@@ -46,7 +44,7 @@ def attach_children(
             )
 
 
-def _children_by_parent(execution: Execution, plan: Any, field_name: str) -> dict[str, list[dict[str, Any]]]:
+def _children_by_parent(execution: Execution, plan: Plan, field_name: str) -> dict[str, list[dict[str, Any]]]:
     """Matching child rows, in query order, grouped by the parent Id they point to."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for child in execution.rows(plan, paged=False):

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from emulators.stames_api.generator import catalog, census, customers
+from emulators.stames_api.generator import catalog, customers, observed_edge_cases
 from emulators.stames_api.generator.agents import Roster, build_roster
 from emulators.stames_api.generator.attachments import AttachmentFactory
 from emulators.stames_api.generator.custom_records import RecordSinks
@@ -91,7 +91,7 @@ def _write_customers(
         for index in range(count):
             customer = customers.build_customer(seed, index, count)
             writer.write(customer)
-            kinds.update(census.customer_kinds(customer))
+            kinds.update(observed_edge_cases.customer_kinds(customer))
             kinds["customers_duplicate"] += customers.is_duplicate(seed, index, count)
             if customer["merged_into_id"] is not None:
                 tombstones.write(

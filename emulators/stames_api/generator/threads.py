@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from emulators.stames_api.generator import census, profile, text
+from emulators.stames_api.generator import observed_edge_cases, profile, text
 from emulators.stames_api.generator.attachments import AttachmentFactory, public_metadata
 from emulators.stames_api.generator.catalog import MESSAGING_CHANNELS, Record
 from emulators.stames_api.generator.timeline import DAY_MS, HOUR_MS, LATEST_MS, MINUTE_MS, created_stamp, iso
@@ -170,7 +170,7 @@ def build_thread(
     for merged_id, merged_ms in plan.merge_notes:
         note = f"El ticket ST-{merged_id} se ha fusionado en este ticket"
         builder.add(message_ids.take(), merged_ms, SYSTEM, "internal", True, note, plain=True)
-    builder.thread.kinds.update(census.thread_kinds(builder.thread.created_ms))
+    builder.thread.kinds.update(observed_edge_cases.thread_kinds(builder.thread.created_ms))
     return builder.thread
 
 
@@ -243,9 +243,9 @@ class _ThreadBuilder:
             "updated_at": iso(max(updated_ms, created_ms)),
         }
         thread.messages.append(message)
-        thread.kinds.update(census.message_kinds(message))
+        thread.kinds.update(observed_edge_cases.message_kinds(message))
         for attachment in attachments:
-            thread.kinds.update(census.attachment_kinds(attachment))
+            thread.kinds.update(observed_edge_cases.attachment_kinds(attachment))
 
     def _bodies(
         self,

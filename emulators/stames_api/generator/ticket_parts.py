@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from emulators.stames_api.generator import fates, profile, text
+from emulators.stames_api.generator import profile, text, ticket_decisions
 from emulators.stames_api.generator.catalog import (
     CHANNEL_TYPES,
     CHANNEL_WEIGHTS,
@@ -34,7 +34,7 @@ _REMINDER_OFFSETS: dict[str, int | None] = {
 
 def channel(rng: random.Random, fate: str, customer: Record) -> str:
     channel_type = rng.choices(CHANNEL_TYPES, weights=CHANNEL_WEIGHTS)[0]
-    if fate == fates.BOUNCE:
+    if fate == ticket_decisions.BOUNCE:
         return "email"
     if customer["email"] is None and channel_type in ("email", "web_form"):
         return rng.choice(("whatsapp", "instagram", "sms"))
@@ -42,21 +42,21 @@ def channel(rng: random.Random, fate: str, customer: Record) -> str:
 
 
 def message_count(rng: random.Random, fate: str) -> int:
-    if fate == fates.BOUNCE:
+    if fate == ticket_decisions.BOUNCE:
         return 1
-    if fate == fates.SPAM:
+    if fate == ticket_decisions.SPAM:
         return rng.randint(1, 2)
     return min(60, 1 + round(rng.expovariate(1 / 5.6)))
 
 
 def first_body(rng: random.Random, fate: str, channel_type: str, language: str, product: str) -> str | None:
-    if fate == fates.BOUNCE:
+    if fate == ticket_decisions.BOUNCE:
         return (
             "This is the mail system at host mx.example.net.\nI'm sorry to have to inform you that your "
             "message could not be delivered to one or more recipients.\n<soporte@acme.example>: "
             "mailbox full"
         )
-    if fate == fates.SPAM:
+    if fate == ticket_decisions.SPAM:
         return "Congratulations!!! You have WON a free iPhone 📱 click http://spam.example/win"
     if channel_type in MESSAGING_CHANNELS:
         return None if rng.random() < 0.02 else text.short_message(rng, language, product)
@@ -69,7 +69,7 @@ def first_body(rng: random.Random, fate: str, channel_type: str, language: str, 
 def subject(
     rng: random.Random, fate: str, channel_type: str, language: str, product: str, first_body: str | None
 ) -> str:
-    if fate == fates.BOUNCE:
+    if fate == ticket_decisions.BOUNCE:
         return "Undelivered Mail Returned to Sender"
     if channel_type in ("whatsapp", "sms", "instagram"):
         if first_body is None or rng.random() < 0.2:
@@ -79,13 +79,13 @@ def subject(
 
 
 def status(rng: random.Random, fate: str, created_ms: int) -> str:
-    if fate == fates.DELETED:
+    if fate == ticket_decisions.DELETED:
         return "deleted"
-    if fate == fates.SPAM:
+    if fate == ticket_decisions.SPAM:
         return "spam"
-    if fate == fates.MERGED:
+    if fate == ticket_decisions.MERGED:
         return "closed"
-    if fate == fates.BOUNCE:
+    if fate == ticket_decisions.BOUNCE:
         return rng.choice(("new", "closed"))
     if rng.random() < profile.TICKET_CUSTOM_STATUS:
         return rng.choice(CUSTOM_STATUSES)

@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from emulators.stames_api.generator import census, customers, fates, profile, text
+from emulators.stames_api.generator import customers, observed_edge_cases, profile, text, ticket_decisions
 from emulators.stames_api.generator import ticket_parts as parts
 from emulators.stames_api.generator import vocabulary as vocab
 from emulators.stames_api.generator.agents import Roster
@@ -78,7 +78,7 @@ def _updated_and_deleted(
         ]
     )
     updated_ms = min(LATEST_MS, latest + (rng.randrange(1, 5_000) if rng.random() < 0.3 else 0))
-    if draft.fate != fates.DELETED:
+    if draft.fate != ticket_decisions.DELETED:
         return updated_ms, None
     deleted_ms = min(LATEST_MS, max(updated_ms, latest + rng.randrange(HOUR_MS, 30 * DAY_MS)))
     return deleted_ms, iso(deleted_ms)
@@ -110,7 +110,7 @@ class TicketGenerator:
     def _draft(self, index: int) -> _Draft:
         seed, count = self.seed, self.volumes.tickets
         rng = rng_for(seed, "ticket", index)
-        fate = fates.fate(seed, index, count)
+        fate = ticket_decisions.fate(seed, index, count)
         customer_index = self._customer_index(index, fate)
         customer = customers.build_customer(seed, customer_index, self.volumes.customers)
         channel_type = parts.channel(rng, fate, customer)
@@ -119,12 +119,12 @@ class TicketGenerator:
             language = text.pick_language(rng)
         product = rng.choice(vocab.PRODUCTS)
         first_body = parts.first_body(rng, fate, channel_type, language, product)
-        merge_target = fates.merge_target(seed, index, count)
-        created_ms = fates.created_ms(seed, index, count)
+        merge_target = ticket_decisions.merge_target(seed, index, count)
+        created_ms = ticket_decisions.created_ms(seed, index, count)
         return _Draft(
             rng=rng,
             index=index,
-            ticket_id=fates.ticket_id(index),
+            ticket_id=ticket_decisions.ticket_id(index),
             fate=fate,
             created_ms=created_ms,
             customer=customer,
@@ -137,7 +137,9 @@ class TicketGenerator:
             subject=parts.subject(rng, fate, channel_type, language, product, first_body),
             merge_target=merge_target,
             merged_at_ms=(
-                fates.merged_at_ms(seed, index, count, merge_target) if merge_target is not None else None
+                ticket_decisions.merged_at_ms(seed, index, count, merge_target)
+                if merge_target is not None
+                else None
             ),
             status=parts.status(rng, fate, created_ms),
         )
@@ -145,8 +147,11 @@ class TicketGenerator:
     def _thread(self, draft: _Draft) -> Thread:
         seed, count = self.seed, self.volumes.tickets
         merge_notes = tuple(
-            (fates.ticket_id(source), fates.merged_at_ms(seed, source, count, draft.index))
-            for source in fates.merged_sources(seed, draft.index, count)
+            (
+                ticket_decisions.ticket_id(source),
+                ticket_decisions.merged_at_ms(seed, source, count, draft.index),
+            )
+            for source in ticket_decisions.merged_sources(seed, draft.index, count)
         )
         plan = ThreadPlan(
             ticket_id=draft.ticket_id,
@@ -165,7 +170,9 @@ class TicketGenerator:
         return build_thread(draft.rng, plan, self.message_ids, self.files)
 
     def _history(self, draft: _Draft, thread: Thread) -> History:
-        underlying = draft.rng.choice(("open", "solved")) if draft.fate == fates.DELETED else draft.status
+        underlying = (
+            draft.rng.choice(("open", "solved")) if draft.fate == ticket_decisions.DELETED else draft.status
+        )
         plan = HistoryPlan(
             ticket_id=draft.ticket_id,
             status=underlying,
@@ -206,7 +213,9 @@ class TicketGenerator:
             **parts.sla(rng, priority, draft.created_ms, draft.customer),
             "message_count": len(thread.messages),
             "attachment_count": len(thread.attachments),
-            "merged_into_id": fates.ticket_id(draft.merge_target) if draft.merge_target is not None else None,
+            "merged_into_id": ticket_decisions.ticket_id(draft.merge_target)
+            if draft.merge_target is not None
+            else None,
             "is_spam": status == "spam",
             "deleted_at": deleted_at,
             "created_at": created_stamp(draft.created_ms),
@@ -215,8 +224,8 @@ class TicketGenerator:
         return record
 
     def _tags(self, rng: random.Random, fate: str) -> list[str]:
-        tags = ["auto_reply", "mailer-daemon"] if fate == fates.BOUNCE else pick_tags(rng)
-        if fate == fates.MERGED:
+        tags = ["auto_reply", "mailer-daemon"] if fate == ticket_decisions.BOUNCE else pick_tags(rng)
+        if fate == ticket_decisions.MERGED:
             tags.append("closed_by_merge")
         self.tag_counts.update(tags)
         return tags
@@ -232,11 +241,11 @@ class TicketGenerator:
             self.sinks.status_changes.write(change)
         self.sinks.tickets.write(record)
         ticket_id = str(record["id"])
-        if fate == fates.MERGED:
+        if fate == ticket_decisions.MERGED:
             self._tombstone("ticket", ticket_id, iso(merged_at or 0), "merged", str(record["merged_into_id"]))
-        elif fate == fates.DELETED:
+        elif fate == ticket_decisions.DELETED:
             self._tombstone("ticket", ticket_id, record["deleted_at"], "deleted", None)
-        elif fate == fates.SPAM:
+        elif fate == ticket_decisions.SPAM:
             self._tombstone(
                 "ticket",
                 ticket_id,
@@ -262,25 +271,28 @@ class TicketGenerator:
 
     def _count(self, record: Record, fate: str, thread: Thread, changes: list[Record]) -> None:
         self.kinds.update(thread.kinds)
-        self.kinds.update(census.history_kinds(changes, record["status"]))
-        self.kinds.update(census.ticket_kinds(record, self.roster.hard_deleted_ids))
-        if fate == fates.BOUNCE:
+        self.kinds.update(observed_edge_cases.history_kinds(changes, record["status"]))
+        self.kinds.update(observed_edge_cases.ticket_kinds(record, self.roster.hard_deleted_ids))
+        if fate == ticket_decisions.BOUNCE:
             self.kinds["tickets_bounce"] += 1
 
     def _customer_index(self, index: int, fate: str) -> int:
         customer_count, count = self.volumes.customers, self.volumes.tickets
-        if fate == fates.BOUNCE:
+        if fate == ticket_decisions.BOUNCE:
             return customers.mailer_daemon_index(customer_count)
-        if fate == fates.MERGED:
-            index = fates.merge_target(self.seed, index, count) or index
+        if fate == ticket_decisions.MERGED:
+            index = ticket_decisions.merge_target(self.seed, index, count) or index
         upper = max(1, int(index / count * (customer_count - 1)))
         return rng_for(self.seed, "ticket-customer", index).randrange(upper)
 
     def _assignee(self, rng: random.Random, fate: str) -> int | None:
         draw = rng.random()
-        if fate == fates.NORMAL and draw < profile.TICKET_HARD_DELETED_ASSIGNEE:
+        if fate == ticket_decisions.NORMAL and draw < profile.TICKET_HARD_DELETED_ASSIGNEE:
             return rng.choice(self.roster.hard_deleted_ids)
-        if draw < profile.TICKET_HARD_DELETED_ASSIGNEE + profile.TICKET_UNASSIGNED or fate == fates.BOUNCE:
+        if (
+            draw < profile.TICKET_HARD_DELETED_ASSIGNEE + profile.TICKET_UNASSIGNED
+            or fate == ticket_decisions.BOUNCE
+        ):
             return None
         return rng.choice(self.roster.assignable_ids)
 
@@ -298,14 +310,14 @@ class TicketGenerator:
             "customer_id": draft.customer["id"],
             "created_ms": created_ms,
         }
-        if fate != fates.BOUNCE and rng.random() < 0.25:
+        if fate != ticket_decisions.BOUNCE and rng.random() < 0.25:
             warranty_value = self.sinks.records.add_warranty(rng, **record_args)
-        elif fate != fates.BOUNCE and rng.random() < profile.TICKET_DANGLING_WARRANTY:
+        elif fate != ticket_decisions.BOUNCE and rng.random() < profile.TICKET_DANGLING_WARRANTY:
             warranty_value = f"wr_9{ticket_id:06d}"
             self.kinds["tickets_dangling_warranty_lookup"] += 1
-        if fate != fates.BOUNCE and rng.random() < 0.1:
+        if fate != ticket_decisions.BOUNCE and rng.random() < 0.1:
             self.sinks.records.add_subscription(rng, **record_args)
-        unknown = fate != fates.BOUNCE and unknown_dropdown(rng)
+        unknown = fate != ticket_decisions.BOUNCE and unknown_dropdown(rng)
         if unknown:
             self.kinds["tickets_unknown_dropdown"] += 1
         escalation = (

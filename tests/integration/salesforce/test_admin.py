@@ -10,26 +10,13 @@ from simple_salesforce import Salesforce
 from typer.testing import CliRunner
 
 from emulators.salesforce.http.server import RunningServer
+from loaders.schema import write_stames_id_field
 from stames_sf.cli import app as cli_app
 from tests.fixtures.salesforce import admin_call
 
-FIELD_XML = """<?xml version="1.0" encoding="UTF-8"?>
-<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">
-    <fullName>Stames_Id__c</fullName>
-    <externalId>true</externalId>
-    <label>Stames Id</label>
-    <length>40</length>
-    <required>false</required>
-    <type>Text</type>
-    <unique>true</unique>
-</CustomField>
-"""
-
 
 def _sfdx_folder(root: Path) -> Path:
-    fields = root / "force-app" / "main" / "default" / "objects" / "Case" / "fields"
-    fields.mkdir(parents=True)
-    (fields / "Stames_Id__c.field-meta.xml").write_text(FIELD_XML)
+    write_stames_id_field(root / "force-app" / "main" / "default", "Case")
     return root
 
 

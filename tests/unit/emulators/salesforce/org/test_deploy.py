@@ -31,7 +31,7 @@ def test_describe_shows_deployed_fields(deployed_org: Org) -> None:
     external = described_field(deployed_org, "Case", "Stames_Id__c")
     assert (external["type"], external["length"], external["externalId"], external["idLookup"]) == (
         "string",
-        40,
+        64,
         True,
         True,
     )

@@ -259,9 +259,9 @@ def test_upsert_creates_updates_and_reports_duplicates(deployed_org: Org, admin:
     updated = org.upsert("Case", "stames_id__c", {"Stames_Id__c": "t-1", "Subject": "second"}, admin)
     assert (updated.success, updated.created, updated.id) == (True, False, created.id)
     assert record(org, created.id)["Subject"] == "second"
-    org.insert("Case", {"Stames_Id__c": "T-2"}, admin)
-    org.insert("Case", {"Stames_Id__c": "T-2"}, admin)
-    duplicated = org.upsert("Case", "Stames_Id__c", {"Stames_Id__c": "T-2"}, admin)
+    org.insert("Case", {"Legacy_Key__c": "T-2"}, admin)
+    org.insert("Case", {"Legacy_Key__c": "T-2"}, admin)
+    duplicated = org.upsert("Case", "Legacy_Key__c", {"Legacy_Key__c": "T-2"}, admin)
     assert code_of(duplicated) == "DUPLICATE_EXTERNAL_ID"
     assert code_of(org.upsert("Case", "Stames_Id__c", {"Subject": "no key"}, admin)) == "MISSING_ARGUMENT"
     assert code_of(org.upsert("Case", "Subject", {"Subject": "x"}, admin)) == "INVALID_FIELD"

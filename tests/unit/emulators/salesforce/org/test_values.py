@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from emulators.salesforce.org import recall
+from emulators.salesforce.org import record_errors
 from emulators.salesforce.org.fields import FieldRule, FieldSpec
 from emulators.salesforce.org.values import Rejected, coerce, text_length
 
@@ -33,7 +33,7 @@ def test_number_is_rounded_to_scale_and_range_checked() -> None:
     assert coerce(score, "12.345", "csv") == pytest.approx(12.35)
     with pytest.raises(Rejected) as caught:
         coerce(score, 1000, "json")
-    assert caught.value.error.code == recall.NUMBER_RANGE_CODE
+    assert caught.value.error.code == record_errors.NUMBER_RANGE_CODE
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1940-06-07", "1940-06-07"), ("1940-06-07Z", "1940-06-07")])
@@ -69,13 +69,13 @@ def test_datetimes_are_normalised_to_utc(raw: str, expected: str) -> None:
 def test_unparseable_values_fail_with_the_type_code(type_: str, raw: str) -> None:
     with pytest.raises(Rejected) as caught:
         coerce(rule(type_, digits=9), raw, "csv")
-    assert caught.value.error.code == recall.TYPE_ERROR_CODE
+    assert caught.value.error.code == record_errors.TYPE_ERROR_CODE
 
 
 def test_json_objects_are_not_text() -> None:
     with pytest.raises(Rejected) as caught:
         coerce(rule("string", length=10), {"nested": 1}, "json")
-    assert caught.value.error.code == recall.TYPE_ERROR_CODE
+    assert caught.value.error.code == record_errors.TYPE_ERROR_CODE
 
 
 def test_empty_text_is_stored_as_null() -> None:
@@ -114,12 +114,12 @@ def test_multipicklist_values_are_checked_one_by_one() -> None:
 
 def test_json_base64_over_the_limit_is_refused_but_bytes_pass() -> None:
     blob = rule("base64")
-    too_big = base64.b64encode(bytes(recall.JSON_BASE64_MAX_BYTES + 1)).decode()
+    too_big = base64.b64encode(bytes(record_errors.JSON_BASE64_MAX_BYTES + 1)).decode()
     with pytest.raises(Rejected) as caught:
         coerce(blob, too_big, "json")
     assert caught.value.error.code == "STRING_TOO_LONG"
     assert coerce(blob, "YWJjZA==", "json") == b"abcd"
-    multipart_bytes = bytes(recall.JSON_BASE64_MAX_BYTES + 1)
+    multipart_bytes = bytes(record_errors.JSON_BASE64_MAX_BYTES + 1)
     assert coerce(blob, multipart_bytes, "json") == multipart_bytes
 
 
@@ -134,4 +134,4 @@ def test_numbers_round_half_up(raw: str, scale: int, expected: float) -> None:
 def test_dates_outside_salesforce_range_fail(type_: str, raw: str) -> None:
     with pytest.raises(Rejected) as caught:
         coerce(rule(type_), raw, "csv")
-    assert caught.value.error.code == recall.TYPE_ERROR_CODE
+    assert caught.value.error.code == record_errors.TYPE_ERROR_CODE

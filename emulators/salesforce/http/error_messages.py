@@ -1,6 +1,6 @@
-"""Messages and facts of the HTTP layer that the contract marks [recall] (remembered from
-practice, not checked against the documentation). They live here so a check against a real org
-can correct them in one place.
+"""Error messages of the HTTP layer (OAuth, REST, the oldest served version) that the contract
+marks [recall] (remembered from practice, not checked against the documentation). They live here so
+a check against a real org can correct them in one place.
 """
 
 from __future__ import annotations

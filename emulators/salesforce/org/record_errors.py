@@ -1,4 +1,5 @@
-"""Every error code and message chosen from memory rather than from a cited source, in one place.
+"""The errors a record write can get: every error code and message (and the limits and object lists
+that decide them) chosen from memory rather than from a cited source, in one place.
 
 CONTRACT.md §2.4 cites the codes and the shapes; where it marks a message [recall] or gives no code
 for a situation, the choice is made here so that a check against a real org can correct it in one
@@ -31,11 +32,6 @@ EXCLUDED_TARGETS: dict[tuple[str, str], frozenset[str]] = {
 UNIQUE_INCLUDES_RECYCLE_BIN = True
 """A soft-deleted record keeps its unique values until it is hard-deleted or the bin is emptied, so a
 re-load after a soft rollback collides (DUPLICATE_VALUE naming the deleted record)."""
-
-CLOSED_CASE_STATUSES = frozenset({"Closed"})
-"""Case Status values whose CaseStatus row has IsClosed=true in a fresh org; deploys may add more."""
-
-CLOSED_TASK_STATUSES = frozenset({"Completed"})
 
 TOPIC_ENABLED_OBJECTS = frozenset(
     {

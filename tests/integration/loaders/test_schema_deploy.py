@@ -1,0 +1,47 @@
+"""`Stames_Id__c` as loaders/schema.py renders it, deployed to the Salesforce emulator and used the
+way CONTRACT.md says an External ID field is used: upsert keys and parent references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from emulators.salesforce.http.server import RunningServer
+from loaders.schema import write_stames_id_field
+
+
+@pytest.fixture
+def stames_id_sf(sf_server: RunningServer, sf: Salesforce, tmp_path: Path) -> Salesforce:
+    package = tmp_path / "force-app" / "main" / "default"
+    for sobject in ("Account", "Case"):
+        write_stames_id_field(package, sobject)
+    result = sf_server.org.deploy(tmp_path / "force-app")
+    assert result.success, result.errors
+    return sf
+
+
+def test_describe_shows_a_unique_case_insensitive_external_id(stames_id_sf: Salesforce) -> None:
+    fields = {field["name"]: field for field in stames_id_sf.Case.describe()["fields"]}
+    field = fields["Stames_Id__c"]
+    assert (field["type"], field["length"]) == ("string", 64)
+    assert field["byteLength"] == 3 * 64  # byteLength is 3x length for text fields
+    assert (field["externalId"], field["unique"], field["caseSensitive"]) == (True, True, False)
+    assert field["nillable"] is True
+
+
+def test_upsert_keys_and_parent_references_go_through_the_field(stames_id_sf: Salesforce) -> None:
+    sf = stames_id_sf
+    created = sf.Account.upsert("Stames_Id__c/5521", {"Name": "Ana Pérez"}, raw_response=True)
+    assert created.status_code == 201
+    updated = sf.Account.upsert("Stames_Id__c/5521", {"Name": "Ana Perez"}, raw_response=True)
+    assert updated.status_code == 200
+    case = sf.Case.create(
+        {"Subject": "Pantalla rota", "Stames_Id__c": "10234", "Account": {"Stames_Id__c": "5521"}}
+    )
+    assert sf.Case.get(case["id"])["AccountId"] == created.json()["id"]
+    with pytest.raises(SalesforceMalformedRequest) as taken:
+        sf.Case.create({"Subject": "Copy", "Stames_Id__c": "10234"})
+    assert taken.value.content[0]["errorCode"] == "DUPLICATE_VALUE"
