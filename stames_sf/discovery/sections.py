@@ -17,7 +17,7 @@ from stames_sf.discovery.estimate import (
 from stames_sf.discovery.inventory import ValueCount
 from stames_sf.discovery.masking import safe_example, safe_spelling
 from stames_sf.discovery.profile import FieldProfile
-from stames_sf.discovery.service import DiscoveryReport
+from stames_sf.discovery.report import DiscoveryReport
 
 NONE_FOUND = "None found."
 
