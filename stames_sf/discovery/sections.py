@@ -26,8 +26,9 @@ def build_document(report: DiscoveryReport) -> Document:
     document = Document(
         "Stames → Salesforce migration scope",
         intro=[
-            f"Generated {report.generated_at} from the raw extraction (schema raw_stames). Emails and phone "
-            "numbers are masked; examples are cut to one line.",
+            f"Generated {report.generated_at} from the raw extraction (schema raw_stames). Emails, phone "
+            "numbers and people's names are masked; numbers, ids and dates are shown as they are; examples "
+            "are cut to one line.",
         ],
     )
     if not report.warehouse_found:
