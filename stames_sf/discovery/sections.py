@@ -277,7 +277,9 @@ def _attachments(section: Section, report: DiscoveryReport) -> None:
 
 def _findings(section: Section, report: DiscoveryReport) -> None:
     section.paragraph(
-        "One line per edge-case class of the Stames contract (§3). The example is the smallest id affected."
+        "One line per edge-case class of the Stames contract (§3), then #33: tickets whose updated_at "
+        "cannot be the incremental cursor (the contract says it is always well-formed). The example is the "
+        "smallest id affected."
     )
     rows = [
         [

@@ -56,3 +56,19 @@ def test_email_phone_and_name_are_masked_in_free_text_and_personal_fields(output
     assert "A*** P***" in page
     assert "+*********22" in page
     assert "Escriba a a\\*\\*\\*@e\\*\\*\\*.com o llame al \\*\\*\\*\\*\\*\\*\\*22" in markdown
+
+
+def test_unusable_cursors_are_one_finding_line_with_count_and_example(tmp_path):
+    work = WorkDir.at(tmp_path / "work")
+    tickets = [
+        {"id": 11, "updated_at": "2024-05-02T08:00:00.000Z"},
+        {"id": 12, "updated_at": None},
+        {"id": 13, "updated_at": "yesterday"},
+    ]
+    land_with_dlt(work, {"tickets": tickets})
+    markdown = run_discovery(work).markdown_path.read_text(encoding="utf-8")
+    lines = [line for line in markdown.splitlines() if line.startswith("| 33 |")]
+    assert len(lines) == 1
+    cells = [cell.strip() for cell in lines[0].strip("|").split(" | ")]
+    assert cells[2:5] == ["2", "tickets", "12"]
+    assert "missing: 1; malformed: 1" in cells[5]
