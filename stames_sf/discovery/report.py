@@ -13,7 +13,13 @@ from stames_sf.discovery.estimate import SalesforceEstimate
 from stames_sf.discovery.findings import Finding
 from stames_sf.discovery.findings.agents import AgentRoster
 from stames_sf.discovery.findings.attachments import AttachmentSummary
-from stames_sf.discovery.inventory import CustomFieldUse, CustomObjectSummary, ObjectCount, ValueCount
+from stames_sf.discovery.inventory import (
+    CustomFieldUse,
+    CustomObjectSummary,
+    ObjectCount,
+    PairCount,
+    ValueCount,
+)
 from stames_sf.discovery.manual import ManualItem
 from stames_sf.discovery.profile import TableProfile
 from stames_sf.discovery.tags import TagSummary
@@ -29,6 +35,8 @@ class DiscoveryReport:
     by_status: list[ValueCount]
     by_channel: list[ValueCount]
     by_priority: list[ValueCount]
+    by_status_and_priority: list[PairCount]
+    created_by_month: list[PairCount]  # (YYYY-MM, channel type)
     profiles: list[TableProfile]
     custom_fields: list[CustomFieldUse]
     custom_objects: list[CustomObjectSummary]

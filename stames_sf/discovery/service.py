@@ -12,7 +12,9 @@ from stames_sf.discovery.findings.attachments import summarise_attachments
 from stames_sf.discovery.inventory import (
     custom_field_uses,
     custom_object_summaries,
+    monthly_counts,
     object_counts,
+    pair_counts,
     value_counts,
 )
 from stames_sf.discovery.manual import manual_work
@@ -40,6 +42,8 @@ def collect(warehouse: RawWarehouse, found: bool) -> DiscoveryReport:
         by_status=value_counts(warehouse, "tickets", "status"),
         by_channel=value_counts(warehouse, "tickets", "channel__type"),
         by_priority=value_counts(warehouse, "tickets", "priority"),
+        by_status_and_priority=pair_counts(warehouse, "tickets", "status", "priority"),
+        created_by_month=monthly_counts(warehouse, "tickets", "created_at", "channel__type"),
         profiles=profile_schema(warehouse.connection, warehouse.schema),
         custom_fields=custom_field_uses(warehouse),
         custom_objects=objects,
