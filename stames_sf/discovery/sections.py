@@ -153,7 +153,7 @@ def _stacked_chart(
     table = table_of(
         [first_header, *shown_series, "Total"], rows, numeric_columns=set(range(1, len(series) + 2))
     )
-    part.chart(part.title.split(" ", 1)[-1], shown_categories, shown_series, values, table, over_time)
+    part.chart(part.title, shown_categories, shown_series, values, table, over_time)
 
 
 def _range(field: FieldProfile) -> str:
