@@ -57,6 +57,7 @@ class FieldKind(Enum):
     FREE_TEXT = "free text"
 
 
+PHONE_LEAVES = frozenset({"phone", "phone_raw", "mobile"})
 NAME_LEAVES = frozenset({"name", "first_name", "last_name", "full_name", "display_name"})
 PERSON_TABLES = frozenset({"customers", "agents"})
 # Nested objects that describe a person (`requester__name`, `author__name`).
@@ -71,7 +72,7 @@ def field_kind(table: str, column: str) -> FieldKind:
     leaf, owner = parts[-1], (parts[-2] if len(parts) > 1 else None)
     if leaf == "email" or leaf.endswith("_email"):
         return FieldKind.EMAIL
-    if leaf in {"phone", "phone_raw", "mobile"} or leaf.endswith("_phone"):
+    if leaf in PHONE_LEAVES or leaf.endswith("_phone"):
         return FieldKind.PHONE
     if leaf in NAME_LEAVES and (owner in PERSON_OWNERS or (owner is None and table in PERSON_TABLES)):
         return FieldKind.PERSON_NAME
