@@ -54,5 +54,5 @@ class DiscoveryReport:
         return next((item.records for item in self.objects if item.table == table), None)
 
     def finding(self, number: int) -> Finding:
-        """The finding of edge-case class `number` (API.md §3)."""
+        """The finding numbered `number`: an edge-case class of API.md §3, or 33 (unusable cursors)."""
         return next(item for item in self.findings if item.number == number)
