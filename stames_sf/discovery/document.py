@@ -29,7 +29,35 @@ class Table:
     numeric_columns: frozenset[int] = frozenset()
 
 
-Block = Paragraph | Bullets | Table
+def table_of(
+    headers: list[str],
+    rows: list[list[str]] | list[tuple[str, ...]],
+    caption: str = "",
+    numeric_columns: set[int] | None = None,
+) -> Table:
+    return Table(
+        headers=tuple(headers),
+        rows=tuple(tuple(row) for row in rows),
+        caption=caption,
+        numeric_columns=frozenset(numeric_columns or ()),
+    )
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Stacked bars and the table of their numbers: the HTML draws both side by side, the
+    Markdown shows the table."""
+
+    title: str
+    categories: tuple[str, ...]  # one bar per category
+    series: tuple[str, ...]  # the stacked parts of each bar
+    values: tuple[tuple[int, ...], ...]  # values[category][series]
+    table: Table
+    # The categories are consecutive months: drawn as columns along a time axis.
+    over_time: bool = False
+
+
+Block = Paragraph | Bullets | Table | Chart
 
 
 @dataclass
@@ -56,12 +84,25 @@ class Section:
         caption: str = "",
         numeric_columns: set[int] | None = None,
     ) -> None:
+        self.blocks.append(table_of(headers, rows, caption, numeric_columns))
+
+    def chart(
+        self,
+        title: str,
+        categories: list[str],
+        series: list[str],
+        values: list[list[int]],
+        table: Table,
+        over_time: bool = False,
+    ) -> None:
         self.blocks.append(
-            Table(
-                headers=tuple(headers),
-                rows=tuple(tuple(row) for row in rows),
-                caption=caption,
-                numeric_columns=frozenset(numeric_columns or ()),
+            Chart(
+                title=title,
+                categories=tuple(categories),
+                series=tuple(series),
+                values=tuple(tuple(row) for row in values),
+                table=table,
+                over_time=over_time,
             )
         )
 

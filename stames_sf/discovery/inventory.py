@@ -73,6 +73,51 @@ def value_counts(warehouse: RawWarehouse, table: str, column: str) -> list[Value
     return [ValueCount(NONE_LABEL if value is None else str(value), int(records)) for value, records in rows]
 
 
+@dataclass(frozen=True)
+class PairCount:
+    """Rows holding one combination of two values (status and priority, month and channel)."""
+
+    first: str
+    second: str
+    records: int
+
+
+def _pair_counts(warehouse: RawWarehouse, table: str, first_sql: str, second: str) -> list[PairCount]:
+    rows = warehouse.rows(
+        f"SELECT {first_sql} AS first, {text(second)} AS second, count(*) AS records "
+        f"FROM {warehouse.table(table)} GROUP BY 1, 2 ORDER BY 1 NULLS LAST, 2 NULLS LAST"
+    )
+    return [
+        PairCount(
+            NONE_LABEL if first is None else str(first), NONE_LABEL if value is None else str(value), int(n)
+        )
+        for first, value, n in rows
+    ]
+
+
+def pair_counts(warehouse: RawWarehouse, table: str, first: str, second: str) -> list[PairCount]:
+    """How many rows hold each combination of `first` and `second`; nulls as `(none)`."""
+    if not warehouse.has(table, first, second):
+        return []
+    return _pair_counts(warehouse, table, text(first), second)
+
+
+MONTH_PATTERN = r"^\d{4}-\d{2}"
+
+
+def monthly_counts(warehouse: RawWarehouse, table: str, time_column: str, by: str) -> list[PairCount]:
+    """Rows per calendar month of `time_column` and value of `by`.
+
+    The month is read from the text (`YYYY-MM…`), so legacy timestamps without an offset count
+    in the month they show; a value that starts otherwise counts as `(none)`.
+    """
+    if not warehouse.has(table, time_column, by):
+        return []
+    value = text(time_column)
+    month = f"CASE WHEN regexp_matches({value}, '{MONTH_PATTERN}') THEN left({value}, 7) END"
+    return _pair_counts(warehouse, table, month, by)
+
+
 # ---------------------------------------------------------------- custom fields
 
 

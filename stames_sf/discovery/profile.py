@@ -7,17 +7,20 @@ warehouses; distinct counts hash the values so wide text columns cost little mem
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
-from stames_sf.discovery.masking import safe_example
+from stames_sf.discovery.masking import field_kind, safe_example, shown_as_is
 
 DLT_PREFIX = "_dlt"
 EXAMPLE_COUNT = 3
 # Examples are cut in SQL before they reach Python: a 2 MB body is never fetched to show 80 chars.
 EXAMPLE_SQL_CHARS = 200
+EXAMPLE_CHARS = 60
+RANGE_CHARS = 80
 
 TEXT_TYPES = ("VARCHAR", "JSON")
 RANGE_TYPE_PREFIXES = (
@@ -140,7 +143,7 @@ def profile_table(connection: duckdb.DuckDBPyConnection, schema: str, table: str
     width = len(MEASURES)
     for index, (column, data_type) in enumerate(columns):
         values = dict(zip(MEASURES, row[1 + index * width : 1 + (index + 1) * width], strict=True))
-        fields.append(_field_profile(column, data_type, row_count, values))
+        fields.append(_field_profile(table, column, data_type, row_count, values))
     return TableProfile(schema=schema, name=table, rows=row_count, fields=tuple(fields))
 
 
@@ -148,9 +151,21 @@ def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _field_profile(column: str, data_type: str, row_count: int, values: dict[str, Any]) -> FieldProfile:
+def _shown(table: str, column: str, data_type: str) -> Callable[[object, int], str]:
+    """How this column's values appear in the report: text is masked by what it holds; numbers,
+    timestamps and booleans are shown as they are."""
+    if not _is_text(data_type):
+        return shown_as_is
+    kind = field_kind(table, column)
+    return lambda value, limit: safe_example(value, limit, kind)
+
+
+def _field_profile(
+    table: str, column: str, data_type: str, row_count: int, values: dict[str, Any]
+) -> FieldProfile:
     non_null = int(values["non_null"] or 0)
     empty = int(values["empty"] or 0)
+    shown = _shown(table, column, data_type)
     return FieldProfile(
         name=column,
         data_type=data_type,
@@ -158,11 +173,11 @@ def _field_profile(column: str, data_type: str, row_count: int, values: dict[str
         filled=non_null - empty,
         empty_strings=empty,
         distinct=int(values["distinct"] or 0),
-        minimum=None if values["min"] is None else safe_example(values["min"]),
-        maximum=None if values["max"] is None else safe_example(values["max"]),
+        minimum=None if values["min"] is None else shown(values["min"], RANGE_CHARS),
+        maximum=None if values["max"] is None else shown(values["max"], RANGE_CHARS),
         min_length=_int_or_none(values["min_length"]),
         max_length=_int_or_none(values["max_length"]),
-        examples=tuple(safe_example(example, 60) for example in values["examples"] or []),
+        examples=tuple(shown(example, EXAMPLE_CHARS) for example in values["examples"] or []),
     )
 
 

@@ -2,7 +2,8 @@
 
 Every string is escaped here and emails are masked once more as a safety net, so a builder
 that forgets to mask cannot leak a raw address into either file. The HTML is one
-self-contained file (inline CSS, no scripts, no external assets) that opens anywhere.
+self-contained file (inline CSS and SVG charts, no scripts, no external assets) that opens
+anywhere; the Markdown shows each chart's table.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from stames_sf.discovery.document import Block, Bullets, Document, Paragraph, Section, Table
+from stames_sf.discovery.charts import svg_chart
+from stames_sf.discovery.document import Block, Bullets, Chart, Document, Paragraph, Section, Table
 from stames_sf.discovery.masking import EMAIL_PATTERN, mask_email
 
 # `_` inside a word (`raw_stames`) is literal in CommonMark, so only word-edge underscores are escaped.
@@ -59,6 +61,8 @@ def _markdown_block(block: Block) -> list[str]:
         return [escape_markdown(block.text), ""]
     if isinstance(block, Bullets):
         return [*(f"- {escape_markdown(item)}" for item in block.items), ""]
+    if isinstance(block, Chart):
+        return _markdown_table(block.table)
     return _markdown_table(block)
 
 
@@ -85,6 +89,8 @@ caption{text-align:left;font-style:italic;padding:4px 0;color:#4a5868}
 th,td{border:1px solid #d8dee6;padding:4px 8px;vertical-align:top;text-align:left;word-break:break-word}
 th{background:#eef2f6}tr:nth-child(even) td{background:#fafbfc}td.num{text-align:right;white-space:nowrap}
 p.intro{color:#4a5868}
+figure.chart{display:flex;flex-wrap:wrap;gap:8px 28px;align-items:flex-start;margin:8px 0 20px}
+figure.chart svg{flex:none;max-width:100%;height:auto}figure.chart table{margin:0}
 """.strip()
 
 
@@ -133,6 +139,8 @@ def _html_block(block: Block) -> str:
         return f"<p>{escape_html(block.text)}</p>"
     if isinstance(block, Bullets):
         return "<ul>" + "".join(f"<li>{escape_html(item)}</li>" for item in block.items) + "</ul>"
+    if isinstance(block, Chart):
+        return f'<figure class="chart">{svg_chart(block, escape_html)}{_html_table(block.table)}</figure>'
     return _html_table(block)
 
 

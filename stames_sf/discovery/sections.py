@@ -7,17 +7,17 @@ formatted for people. Escaping is left to the writers.
 from __future__ import annotations
 
 from stames_sf.discovery import formatting as fmt
-from stames_sf.discovery.document import Document, Section
+from stames_sf.discovery.document import Document, Section, table_of
 from stames_sf.discovery.estimate import (
     BULK_DAILY_BATCHES,
     BULK_DAILY_RECORDS,
     RECORD_STORAGE_BYTES,
     plan_bulk,
 )
-from stames_sf.discovery.inventory import ValueCount
+from stames_sf.discovery.inventory import PairCount, ValueCount
 from stames_sf.discovery.masking import safe_example, safe_spelling
 from stames_sf.discovery.profile import FieldProfile
-from stames_sf.discovery.service import DiscoveryReport
+from stames_sf.discovery.report import DiscoveryReport
 
 NONE_FOUND = "None found."
 
@@ -26,8 +26,9 @@ def build_document(report: DiscoveryReport) -> Document:
     document = Document(
         "Stames → Salesforce migration scope",
         intro=[
-            f"Generated {report.generated_at} from the raw extraction (schema raw_stames). Emails and phone "
-            "numbers are masked; examples are cut to one line.",
+            f"Generated {report.generated_at} from the raw extraction (schema raw_stames). Emails, phone "
+            "numbers and people's names are masked; numbers, ids and dates are shown as they are; examples "
+            "are cut to one line.",
         ],
     )
     if not report.warehouse_found:
@@ -92,6 +93,67 @@ def _counts(section: Section, report: DiscoveryReport) -> None:
     _value_table(section, "2.1 Tickets per status", report.by_status, total)
     _value_table(section, "2.2 Tickets per channel", report.by_channel, total)
     _value_table(section, "2.3 Tickets per priority", report.by_priority, total)
+    _stacked_chart(
+        section.add("2.4 Tickets created per month by channel"),
+        "Month",
+        report.created_by_month,
+        _month_range(sorted({pair.first for pair in report.created_by_month})),
+        [item.value for item in report.by_channel],
+        over_time=True,
+    )
+    _stacked_chart(
+        section.add("2.5 Tickets per status and priority"),
+        "Status",
+        report.by_status_and_priority,
+        [item.value for item in report.by_status],
+        [item.value for item in report.by_priority],
+    )
+
+
+# Filling in months without tickets stops here: a garbled year would otherwise ask for millennia.
+MAX_MONTHS = 600
+
+
+def _month_range(months: list[str]) -> list[str]:
+    """Every month from the first to the last (`YYYY-MM`), so empty months show as gaps; values
+    that are not months (`(none)`) follow at the end."""
+    real = [month for month in months if len(month) == 7 and month[:4].isdigit() and month[5:].isdigit()]
+    others = [month for month in months if month not in real]
+    if not real or not all(1 <= int(month[5:]) <= 12 for month in real):
+        return months
+    first = int(real[0][:4]) * 12 + int(real[0][5:]) - 1
+    last = int(real[-1][:4]) * 12 + int(real[-1][5:]) - 1
+    if last - first >= MAX_MONTHS:
+        return months
+    return [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(first, last + 1)] + others
+
+
+def _stacked_chart(
+    part: Section,
+    first_header: str,
+    pairs: list[PairCount],
+    categories: list[str],
+    series: list[str],
+    over_time: bool = False,
+) -> None:
+    """Bars per category stacked by series, beside the table of the same numbers and their totals."""
+    if not pairs:
+        part.paragraph(NONE_FOUND)
+        return
+    records = {(pair.first, pair.second): pair.records for pair in pairs}
+    values = [[records.get((category, name), 0) for name in series] for category in categories]
+    shown_categories = [safe_example(category) for category in categories]
+    shown_series = [safe_example(name) for name in series]
+    # Months without tickets are gaps in the chart; listing them as rows of zeros adds nothing.
+    rows = [
+        [category, *(fmt.count(value) for value in row), fmt.count(sum(row))]
+        for category, row in zip(shown_categories, values, strict=True)
+        if sum(row) or not over_time
+    ]
+    table = table_of(
+        [first_header, *shown_series, "Total"], rows, numeric_columns=set(range(1, len(series) + 2))
+    )
+    part.chart(part.title, shown_categories, shown_series, values, table, over_time)
 
 
 def _range(field: FieldProfile) -> str:
@@ -253,11 +315,18 @@ def _attachments(section: Section, report: DiscoveryReport) -> None:
         f"{fmt.count(files.multipart)} exceed 37.5 MB once base64-encoded and need a multipart upload "
         "(ContentVersion accepts up to 2 GB that way)."
     )
-    section.table(
+    histogram = table_of(
         ["Size", "Files", "Volume"],
         [[label, fmt.count(number), fmt.size(volume)] for label, number, volume in files.histogram],
         caption="Size histogram",
         numeric_columns={1, 2},
+    )
+    section.chart(
+        "Size histogram",
+        [label for label, _, _ in files.histogram],
+        ["Files"],
+        [[number] for _, number, _ in files.histogram],
+        histogram,
     )
     section.table(
         ["Status in Stames", "Files"],
@@ -276,7 +345,9 @@ def _attachments(section: Section, report: DiscoveryReport) -> None:
 
 def _findings(section: Section, report: DiscoveryReport) -> None:
     section.paragraph(
-        "One line per edge-case class of the Stames contract (§3). The example is the smallest id affected."
+        "One line per edge-case class of the Stames contract (§3), then #33: tickets whose updated_at "
+        "cannot be the incremental cursor (the contract says it is always well-formed). The example is the "
+        "smallest id affected."
     )
     rows = [
         [

@@ -47,6 +47,11 @@ class RawWarehouse:
             self._columns[table] = names
         return set(columns) <= self._columns[table]
 
+    def column_type(self, table: str, column: str) -> str | None:
+        """The DuckDB type dlt gave `column` (`VARCHAR`, `TIMESTAMP WITH TIME ZONE`, …), None if absent."""
+        types = dict(list_columns(self.connection, self.schema, table, include_dlt=True))
+        return types.get(column)
+
     def columns_like(self, table: str, prefix: str) -> list[str]:
         """Columns of `table` whose name starts with `prefix` (dlt variant columns, flattened dicts)."""
         if not self.has(table):

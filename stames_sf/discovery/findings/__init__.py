@@ -1,4 +1,5 @@
-"""Data-quality findings, one per edge-case class of the Stames contract (API.md §3).
+"""Data-quality findings, one per edge-case class of the Stames contract (API.md §3), numbered as
+there; #33 is beyond the contract's list: tickets whose `updated_at` cannot be the cursor.
 
 Each finding counts the affected records and names the smallest affected id so an engineer
 can look one up. Classes that the landed data cannot show (changes during extraction,
@@ -91,9 +92,10 @@ CHECKS: tuple[Callable[[RawWarehouse], Finding], ...] = (
     tickets.legacy_timestamps,
     tickets.stale_requesters,
     portal,
+    tickets.unusable_cursors,
 )
 
 
 def all_findings(warehouse: RawWarehouse) -> list[Finding]:
-    """Every §3 class in contract order."""
+    """Every §3 class in contract order, then the checks the contract says are never needed."""
     return [check(warehouse) for check in CHECKS]

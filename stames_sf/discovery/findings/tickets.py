@@ -1,4 +1,5 @@
-"""Findings about tickets, their history, and custom data (API.md §3 #13, #16–#19, #24–#28, #30, #31)."""
+"""Findings about tickets, their history, and custom data (API.md §3 #13, #16–#19, #24–#28, #30, #31),
+and tickets whose `updated_at` cannot be the incremental cursor (#33)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,18 @@ from dataclasses import replace
 
 from stames_sf.discovery.findings.base import Finding, absent, empty, rows_finding
 from stames_sf.discovery.inventory import CustomObjectSummary, custom_field_uses, custom_object_summaries
+from stames_sf.discovery.profile import quote
 from stames_sf.discovery.warehouse import RawWarehouse, text
 
 SYSTEM_STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed", "spam", "deleted")
 # A timestamp that states its offset (`Z`, `+02:00`); legacy rows lack one (§3 #30).
 OFFSET_PATTERN = r"(Z|[+-]\d{2}:?\d{2})$"
+# Every server-maintained timestamp has exactly this form (API.md §2.1: UTC, milliseconds, `Z`), so
+# text order is time order; anything else cannot be compared as an incremental cursor.
+CURSOR_PATTERN = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"
+CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S.%gZ"
+# Where the extraction logs records it kept out of the cursor; absent until it has rejected one.
+CURSOR_REJECTS_TABLE = "cursor_rejects"
 
 
 def empty_subjects(warehouse: RawWarehouse) -> Finding:
@@ -233,3 +241,47 @@ def stale_requesters(warehouse: RawWarehouse) -> Finding:
     )
     affected, example = warehouse.rows(sql)[0]
     return Finding(31, title, int(affected), "tickets", None if example is None else str(example))
+
+
+def unusable_cursors(warehouse: RawWarehouse) -> Finding:
+    """Tickets whose `updated_at` is missing or not the contract's ISO-8601 form (#33).
+
+    The contract says this never happens; when it does, the extraction lands the ticket as it is
+    and never takes its value as the cursor, so the ticket is only caught up by a full re-read.
+    dlt may type the column as text (the extraction keeps strings) or as a timestamp, where only
+    missing values can be; a value of another JSON type lands in a `updated_at__v_*` variant column.
+    """
+    title = (
+        "Tickets whose updated_at cannot be the incremental cursor (missing, or not YYYY-MM-DDTHH:MM:SS.sssZ)"
+    )
+    if not warehouse.has("tickets", "id"):
+        return absent(warehouse, 33, title, "tickets", "tickets")
+    column_type = warehouse.column_type("tickets", "updated_at")
+    variants = " OR ".join(
+        f"{quote(name)} IS NOT NULL" for name in warehouse.columns_like("tickets", "updated_at__v_")
+    )
+    other_type = f"({variants})" if variants else "FALSE"
+    if column_type is None:  # dlt creates no column when every value is null
+        missing, malformed = f"NOT {other_type}", other_type
+    elif column_type.upper() in ("VARCHAR", "JSON"):
+        value = text("updated_at")
+        missing = f"updated_at IS NULL AND NOT {other_type}"
+        malformed = (
+            f"{other_type} OR (updated_at IS NOT NULL AND NOT coalesce(regexp_full_match({value}, "
+            f"'{CURSOR_PATTERN}') AND try_strptime({value}, '{CURSOR_FORMAT}') IS NOT NULL, FALSE))"
+        )
+    else:
+        missing, malformed = f"updated_at IS NULL AND NOT {other_type}", other_type
+    null_count, malformed_count, example = warehouse.rows(
+        f"SELECT count(*) FILTER (WHERE {missing}), count(*) FILTER (WHERE {malformed}), "
+        f"min(id) FILTER (WHERE ({missing}) OR ({malformed})) FROM {warehouse.table('tickets')}"
+    )[0]
+    rejects = warehouse.count(CURSOR_REJECTS_TABLE)
+    note = f"missing: {null_count:,}; malformed: {malformed_count:,}"
+    if rejects is not None:
+        note += f"; rows in {CURSOR_REJECTS_TABLE} (logged by the extraction): {rejects:,}"
+    parts = {"missing": int(null_count), "malformed": int(malformed_count)}
+    if rejects is not None:
+        parts["cursor_rejects"] = rejects
+    affected = int(null_count) + int(malformed_count)
+    return Finding(33, title, affected, "tickets", None if example is None else str(example), note, parts)

@@ -100,6 +100,19 @@ def test_breakdowns_per_status_channel_priority(report, dataset):
     assert {item.value: item.records for item in report.by_priority} == priorities
 
 
+def test_chart_counts_per_month_and_channel_and_per_status_and_priority(report, dataset):
+    tickets = _jsonl(dataset / "tickets.jsonl")
+    per_month = Counter((t["created_at"][:7], t["channel"]["type"]) for t in tickets)
+    assert {(pair.first, pair.second): pair.records for pair in report.created_by_month} == per_month
+    per_status = Counter((t["status"], t["priority"] or "(none)") for t in tickets)
+    assert {(pair.first, pair.second): pair.records for pair in report.by_status_and_priority} == per_status
+
+
+def test_no_ticket_has_an_unusable_cursor(report):
+    # API.md §2.7, GET /tickets: `updated_at` is always well-formed; the generator follows the contract.
+    assert report.finding(33).count == 0
+
+
 @pytest.mark.parametrize(
     ("number", "edge_case"),
     [

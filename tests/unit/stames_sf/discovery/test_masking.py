@@ -2,7 +2,17 @@
 
 import pytest
 
-from stames_sf.discovery.masking import mask_email, mask_phone, redact, safe_example, safe_spelling
+from stames_sf.discovery.masking import (
+    FieldKind,
+    field_kind,
+    mask_contact,
+    mask_email,
+    mask_name,
+    mask_phone,
+    redact,
+    safe_example,
+    safe_spelling,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,10 +55,55 @@ def test_redact_masks_emails_and_phones_inside_free_text():
 @pytest.mark.parametrize(
     "kept",
     ["2024-05-01", "2019-03-02 14:05:00", "2024-05-01T08:12:45.120Z", "02/11/2023", "1.234,50", "ST-10234",
-     "1,234,567", "sha 9f2c1234567890abcdef"],
+     "1,234,567", "sha 9f2c1234567890abcdef", "2026-12-02 15:23:45.123488+00",
+     "2026-12-02 15:23:45.123488+00:00", "0 … 31457280", "ticket 10234567890123",
+     "at 14:05:07.25 on 2024-05-01", "192.168.1.10", "3.5", "ig_sid:17841400000000001"],
 )  # fmt: skip
-def test_redact_leaves_dates_amounts_and_ids_alone(kept):
+def test_redact_leaves_dates_timestamps_amounts_and_ids_alone(kept):
     assert redact(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Llámenos al 600 11 12 22.", "Llámenos al *******22."),
+        ("call +34 600-111-222 today", "call +*********22 today"),
+        ("or 0034600111222", "or ***********22"),
+        ("(555) 123-4567", "********67"),
+        ("Tel:600 111 222, wa:34600111222", "Tel:*******22, wa:*********22"),
+        ("on 2024-05-01 14:05 call +34600111222", "on 2024-05-01 14:05 call +*********22"),
+    ],
+)
+def test_redact_masks_phones_written_as_phones(text, masked):
+    assert redact(text) == masked
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "kind"),
+    [
+        ("customers", "email", FieldKind.EMAIL),
+        ("tickets", "requester__email", FieldKind.EMAIL),
+        ("customers", "phone_raw", FieldKind.PHONE),
+        ("customers", "name", FieldKind.PERSON_NAME),
+        ("agents", "name", FieldKind.PERSON_NAME),
+        ("messages", "author__name", FieldKind.PERSON_NAME),
+        ("customers__identities", "value", FieldKind.CONTACT),
+        ("tickets", "channel__source_ref", FieldKind.CONTACT),
+        ("tags", "name", FieldKind.FREE_TEXT),
+        ("custom_objects", "name", FieldKind.FREE_TEXT),
+        ("messages", "body_text", FieldKind.FREE_TEXT),
+    ],
+)
+def test_field_kind_follows_what_the_column_holds(table, column, kind):
+    assert field_kind(table, column) is kind
+
+
+def test_names_and_contact_handles_are_masked_whole():
+    assert mask_name("Ana Pérez") == "A*** P***"
+    assert mask_contact("wa:34600111222") == "wa:*********22"
+    assert mask_contact("ig_sid:17841400000000001") == "ig_sid:***************01"
+    assert mask_contact("Ana.Perez@Example.com ") == "A***@E***.com "
+    assert safe_example("Ana Pérez", kind=FieldKind.PERSON_NAME) == "A*** P***"
 
 
 def test_safe_example_redacts_before_cutting():

@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from stames_sf.discovery.document import Document
+from stames_sf.discovery.document import Document, table_of
 from stames_sf.discovery.render import escape_markdown, render_html, render_markdown
 
 HOSTILE = '<script>alert("x")</script> | *bold* [link](http://evil) ana.perez@example.com'
@@ -75,3 +75,21 @@ def test_no_raw_email_in_either_format():
 
 def test_escape_markdown_flattens_newlines():
     assert escape_markdown("a\nb") == "a b"
+
+
+def _chart_document() -> Document:
+    document = Document("Charts")
+    table = table_of(["Status", "Tickets"], [["open", "3"], ["solved", "1"]], numeric_columns={1})
+    document.add("1. Status").chart("Status", ["open", "solved"], ["Tickets"], [[3], [1]], table)
+    return document
+
+
+def test_a_chart_is_svg_beside_its_table_in_html_and_only_its_table_in_markdown():
+    page = render_html(_chart_document())
+    assert page.count("<svg") == 1
+    assert '<figure class="chart"><svg' in page
+    assert '<td>open</td><td class="num">3</td>' in page
+    text = render_markdown(_chart_document())
+    assert "<svg" not in text
+    assert "| open | 3 |" in text
+    assert "| solved | 1 |" in text
