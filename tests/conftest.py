@@ -15,4 +15,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.salesforce_bulk",
     "tests.fixtures.soql_server",
     "tests.fixtures.ports",
+    "tests.fixtures.sf_cli",
 ]
