@@ -14,9 +14,10 @@ import pytest
 import requests
 
 from emulators.salesforce.http.server import RunningServer, running_server
-from tests.fixtures.sf_cli import SfCli
+from tests.fixtures.sf_cli import INSTALL_TIMEOUT_S, SfCli
 
-pytestmark = pytest.mark.sfcli
+# The first run installs sf inside the fixture, which counts against the test's time limit.
+pytestmark = [pytest.mark.sfcli, pytest.mark.timeout(INSTALL_TIMEOUT_S + 300)]
 
 NAMES = ["CLI Alpha", "CLI Beta", "CLI Gamma"]
 QUERY = "SELECT Id, Name FROM Account WHERE Name LIKE 'CLI %' ORDER BY Name"
