@@ -10,8 +10,10 @@ pytest_plugins: list[str] = [
     "tests.fixtures.discovery",
     "tests.fixtures.salesforce",
     "tests.fixtures.salesforce_org",
-    "tests.fixtures.extract",
     "tests.fixtures.stames_dataset",
+    "tests.fixtures.extract",
     "tests.fixtures.salesforce_bulk",
     "tests.fixtures.soql_server",
+    "tests.fixtures.ports",
+    "tests.fixtures.sf_cli",
 ]

@@ -27,7 +27,7 @@ def _state_dir(state: Path | None, work: Path) -> Path:
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8443,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8443,
     state: StateOption = None,
     http: Annotated[bool, typer.Option("--http", help="Plain HTTP instead of HTTPS (sf CLI, curl).")] = False,
     match_agents: Annotated[
@@ -43,18 +43,33 @@ def serve(
     work: WorkOption = DEFAULT_WORK,
 ) -> None:
     """Serve the local Salesforce org (REST, Bulk 2.0, OAuth) until interrupted."""
-    from emulators.salesforce.http.server import connection_path, org_exists, run_server
+    from emulators.salesforce.http.server import Connection, connection_path, org_exists, run_server
     from emulators.salesforce.http.users import agent_emails
+    from emulators.serving import is_bind_error
 
     state_dir = _state_dir(state, work)
     emails = agent_emails(match_agents) if match_agents else None
     if emails and org_exists(state_dir):
         typer.echo("Note: the org already exists; agent users are seeded on first start or on reset.")
-    scheme = "http" if http else "https"
-    host = "127.0.0.1" if http else "localhost"
-    typer.echo(f"Salesforce org emulator at {scheme}://{host}:{port}")
-    typer.echo(f"Connection details (instance URL, token, CA): {connection_path(state_dir)}")
-    run_server(state_dir, port, use_http=http, api_version=api_version, match_agent_emails=emails)
+
+    def announce(connection: Connection) -> None:
+        typer.echo(f"Salesforce org emulator at {connection.instance_url}")
+        typer.echo(f"Connection details (instance URL, token, CA): {connection_path(state_dir)}")
+
+    try:
+        run_server(
+            state_dir,
+            port,
+            use_http=http,
+            api_version=api_version,
+            match_agent_emails=emails,
+            on_listening=announce,
+        )
+    except OSError as error:
+        if not is_bind_error(error):
+            raise
+        typer.echo(f"Cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
+        raise typer.Exit(1) from error
 
 
 def zip_folder(folder: Path) -> bytes:

@@ -18,7 +18,7 @@ def serve(
         Path,
         typer.Option("--dataset", help="Dataset folder in the §3b format.", exists=True, file_okay=False),
     ],
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8790,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free port).")] = 8790,
     api_key: Annotated[
         list[str] | None,
         typer.Option(
@@ -30,7 +30,7 @@ def serve(
     work: WorkOption = DEFAULT_WORK,
 ) -> None:
     """Serve a dataset folder as the Stames REST API until interrupted. Knobs come from STAMES_* vars."""
-    from emulators.serving import serve_forever
+    from emulators.serving import is_bind_error, serve_forever
     from emulators.stames_api.app import create_app
     from emulators.stames_api.settings import StamesSettings, parse_key_spec
     from stames_sf.workdir import WorkDir
@@ -47,7 +47,16 @@ def serve(
     except ValueError as error:  # a hand-written folder with a broken line: say where, no traceback
         typer.echo(f"Cannot serve {dataset}: {error}", err=True)
         raise typer.Exit(2) from error
-    typer.echo(f"Stames API: http://127.0.0.1:{port}/api/v1")
-    for key, scopes in settings.api_keys.items():
-        typer.echo(f"API key:    {key} ({', '.join(sorted(scopes))})")
-    serve_forever(application, port)
+
+    def announce(bound_port: int) -> None:
+        typer.echo(f"Stames API: http://127.0.0.1:{bound_port}/api/v1")
+        for key, scopes in settings.api_keys.items():
+            typer.echo(f"API key:    {key} ({', '.join(sorted(scopes))})")
+
+    try:
+        serve_forever(application, port, on_listening=announce)
+    except OSError as error:
+        if not is_bind_error(error):
+            raise
+        typer.echo(f"Cannot listen on 127.0.0.1:{port}: {error.strerror}", err=True)
+        raise typer.Exit(1) from error

@@ -7,7 +7,7 @@ username), which is all a client needs to connect without reading any code.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -109,13 +109,25 @@ def run_server(
     use_http: bool = False,
     api_version: str = DEFAULT_API_VERSION,
     match_agent_emails: list[str] | None = None,
-) -> Connection:
-    """Serve in the foreground until interrupted; connection.json is written before serving."""
+    on_listening: Callable[[Connection], None] | None = None,
+) -> None:
+    """Serve in the foreground until interrupted. Once the port is bound (port 0: any free port),
+    connection.json is written with it and `on_listening` gets the connection, before serving."""
     app = create_app(state_dir, api_version=api_version, match_agent_emails=match_agent_emails)
     tls = None if use_http else ensure_tls(Path(state_dir))
-    connection = write_connection(app, port, tls)
-    serve_forever(app, port, certfile=tls.cert_file if tls else None, keyfile=tls.key_file if tls else None)
-    return connection
+
+    def listening(bound_port: int) -> None:
+        connection = write_connection(app, bound_port, tls)
+        if on_listening is not None:
+            on_listening(connection)
+
+    serve_forever(
+        app,
+        port,
+        certfile=tls.cert_file if tls else None,
+        keyfile=tls.key_file if tls else None,
+        on_listening=listening,
+    )
 
 
 @contextmanager

@@ -7,7 +7,6 @@ from pathlib import Path
 import duckdb
 from typer.testing import CliRunner
 
-from emulators.serving import free_port
 from stames_sf.cli import app
 from stames_sf.workdir import WorkDir
 from tests.fixtures.extract import ExtractFrom
@@ -54,9 +53,9 @@ def test_a_wrong_key_is_one_clear_error_and_loses_nothing(
     assert all(count > 0 for count in before.values())
 
 
-def test_an_unreachable_server_stops_before_any_work_starts(tmp_path: Path) -> None:
+def test_an_unreachable_server_stops_before_any_work_starts(tmp_path: Path, refused_port: int) -> None:
     work = WorkDir.at(tmp_path / "work")
-    closed_url = f"http://127.0.0.1:{free_port()}/api/v1"
+    closed_url = f"http://127.0.0.1:{refused_port}/api/v1"
 
     arguments = ["extract", "--work", str(work.root), "--base-url", closed_url, "--api-key", "k"]
     result = CliRunner().invoke(app, [*arguments, "--no-progress"])

@@ -5,74 +5,62 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 from simple_salesforce import Salesforce
 
-from emulators.serving import free_port
-
+ANNOUNCEMENT_PREFIX = "Salesforce org emulator at "
+ANNOUNCEMENT = ANNOUNCEMENT_PREFIX + "https://localhost:"
 AGENTS = ["ana.lopez@acme.example", "ben.ng@acme.example", "carla.diaz@acme.example"]
 
 
+@dataclass(frozen=True)
+class Served:
+    state: Path
+    announced_url: str
+
+
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Path]:
+def served(tmp_path: Path) -> Iterator[Served]:
     dataset = tmp_path / "dataset"
     dataset.mkdir()
     lines = [json.dumps({"id": index, "email": email, "active": True}) for index, email in enumerate(AGENTS)]
     (dataset / "agents.jsonl").write_text("\n".join(lines) + "\n")
     state = tmp_path / "org"
-    process = _start_serving(state, dataset, tmp_path / "work")
+    process, announced_url = _start_serving(state, dataset, tmp_path / "work")
     try:
-        yield state
+        yield Served(state, announced_url)
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _start_serving(state: Path, dataset: Path, work: Path, attempts: int = 3) -> subprocess.Popen:
-    """Start `serve` on a free port; another test may take the port first, so try a new one then."""
-    for attempt in range(1, attempts + 1):
-        command = [
-            sys.executable, "-m", "stames_sf.cli", "salesforce", "serve",
-            "--port", str(free_port()), "--state", str(state),
-            "--match-agents", str(dataset), "--work", str(work),
-        ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            _wait_until_serving(state, process)
-            return process
-        except AssertionError as error:  # its message carries the process output
-            process.kill()
-            process.wait(timeout=30)
-            if "address already in use" not in str(error).lower() or attempt == attempts:
-                raise
-    raise AssertionError("unreachable")
+def _start_serving(state: Path, dataset: Path, work: Path) -> tuple[subprocess.Popen, str]:
+    """Start `serve` on port 0 and wait for the line announcing the port the kernel gave it."""
+    command = [
+        sys.executable, "-m", "stames_sf.cli", "salesforce", "serve",
+        "--port", "0", "--state", str(state),
+        "--match-agents", str(dataset), "--work", str(work),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    output: list[str] = []
+    for line in process.stdout:  # ends when the process exits without announcing
+        output.append(line)
+        if line.startswith(ANNOUNCEMENT):
+            return process, line.removeprefix(ANNOUNCEMENT_PREFIX).strip()
+    process.wait(timeout=30)
+    raise AssertionError(f"serve did not start: {''.join(output)}")
 
 
-def _wait_until_serving(state: Path, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        connection_file = state / "connection.json"
-        if connection_file.exists():
-            connection = json.loads(connection_file.read_text())
-            try:
-                requests.get(
-                    f"{connection['instance_url']}/services/data", verify=connection["ca_file"], timeout=5
-                )
-                return
-            except requests.ConnectionError:
-                pass
-        time.sleep(0.1)
-    raise AssertionError("the emulator did not start")
-
-
-def test_serve_writes_connection_json_and_seeds_users_for_agents(served: Path) -> None:
-    connection = json.loads((served / "connection.json").read_text())
+def test_serve_on_port_0_writes_the_bound_port_and_seeds_users_for_agents(served: Served) -> None:
+    connection = json.loads((served.state / "connection.json").read_text())
+    assert connection["instance_url"] == served.announced_url
+    assert connection["instance_url"] != "https://localhost:0"
     session = requests.Session()
     session.trust_env = False
     session.verify = connection["ca_file"]
