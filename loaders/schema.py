@@ -20,7 +20,14 @@ attachments and status changes (a 64-bit integer is at most 20 characters as tex
 and strings for custom-object records (`wr_000981`), whose length the Stames API does not bound.
 64 holds every integer id and leaves custom-object record ids several times the 9 characters of the
 documented example, well under Text's 255. An id names one record of its object, so the field is
-Unique (case-insensitive, the Salesforce default) as well as an External ID."""
+Unique as well as an External ID."""
+
+STAMES_ID_CASE_SENSITIVE = True
+"""Stames ids are opaque source keys: two custom-object records `wr_a1` and `WR_A1` are two records,
+so they must never collapse into one Salesforce record. Salesforce matches a custom field
+case-insensitively only when it is Unique *and* case-insensitive (the default); marked case-sensitive,
+`abc` and `ABC` are distinct values for uniqueness and for upsert matching, while a repeated `abc` is
+still DUPLICATE_VALUE [doc: Apex Developer Guide, "Upserting Records"]."""
 
 _METADATA_NAMESPACE = "http://soap.sforce.com/2006/04/metadata"
 
@@ -31,7 +38,7 @@ def stames_id_field_xml() -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<CustomField xmlns="{_METADATA_NAMESPACE}">\n'
         f"    <fullName>{STAMES_ID_FIELD}</fullName>\n"
-        "    <caseSensitive>false</caseSensitive>\n"
+        f"    <caseSensitive>{str(STAMES_ID_CASE_SENSITIVE).lower()}</caseSensitive>\n"
         "    <externalId>true</externalId>\n"
         f"    <label>{STAMES_ID_LABEL}</label>\n"
         f"    <length>{STAMES_ID_LENGTH}</length>\n"

@@ -108,21 +108,22 @@ def parse_source(registry: SchemaRegistry, source_dir: Path) -> list[dict[str, A
         for path in sorted(source_dir.rglob("*.globalValueSet-meta.xml"))
     }
     actions: list[dict[str, Any]] = []
-    known = {name.lower() for name in registry.names()}
+    # objects by lower-case name (the org's and this deploy's), spelled as their describes spell them
+    known = {name.lower(): name for name in registry.names()}
     next_prefix = len([name for name in registry.names() if name.endswith("__c")])
     for path in sorted(source_dir.rglob("*.object-meta.xml")):
         name = path.name.split(".")[0]
         if not name.endswith("__c") or name.lower() in known:
             continue
         actions.append(_object_action(name, _root(path), custom_prefix(next_prefix)))
-        known.add(name.lower())
+        known[name.lower()] = name
         next_prefix += 1
     for path in sorted(source_dir.rglob("*.field-meta.xml")):
         sobject = path.parent.parent.name
         if sobject.lower() not in known:
             raise DeployError(f"{path.name}: object {sobject} does not exist in the org")
         if path.name.split(".")[0].endswith("__c"):
-            actions += _field_actions(sobject, _root(path), global_sets)
+            actions += _field_actions(sobject, _root(path), global_sets, known)
     for path in sorted(source_dir.rglob("*.standardValueSet-meta.xml")):
         set_name = path.name.split(".")[0]
         if set_name not in STANDARD_VALUE_SETS:
@@ -212,12 +213,19 @@ def _object_action(name: str, root: ET.Element, prefix: str) -> dict[str, Any]:
     return action
 
 
-def _field_actions(sobject: str, root: ET.Element, global_sets: dict[str, list[str]]) -> list[dict[str, Any]]:
+def _field_actions(
+    sobject: str, root: ET.Element, global_sets: dict[str, list[str]], known: dict[str, str]
+) -> list[dict[str, Any]]:
     name = _text(root, "fullName")
     meta_type = _text(root, "type")
     if not name or meta_type not in _TYPES:
         raise DeployError(f"{sobject}.{name}: field type {meta_type!r} is not supported")
     sf_type = _TYPES[meta_type]
+    written_target = _text(root, "referenceTo")
+    target = known.get(written_target.lower(), "")
+    if sf_type == "reference" and not target:
+        # describe's referenceTo is what lookups are checked against, so it must name a real object
+        raise DeployError(f"{sobject}.{name}: referenceTo {written_target!r} is not an object of the org")
     required = _text(root, "required") == "true" or meta_type == "MasterDetail"
     picklist, restricted, default_choice = _picklist(root, global_sets)
     precision = int(_text(root, "precision") or (18 if sf_type in ("double", "currency", "percent") else 0))
@@ -238,7 +246,7 @@ def _field_actions(sobject: str, root: ET.Element, global_sets: dict[str, list[s
         else 0,
         precision=precision if sf_type in _NUMERIC else 0,
         scale=scale if sf_type in _NUMERIC else 0,
-        reference_to=(_text(root, "referenceTo"),) if sf_type == "reference" else (),
+        reference_to=(target,) if sf_type == "reference" else (),
         relationship_name=name.removesuffix("__c") + "__r" if sf_type == "reference" else None,
         picklist=tuple(picklist),
         default_picklist=default_choice,

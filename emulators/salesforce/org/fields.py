@@ -41,9 +41,6 @@ TEXT_TYPES = frozenset(
     }
 )
 
-ANY_OBJECT = "*"
-"""Marker in `reference_to` for polymorphic fields that accept a record of any object."""
-
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -79,7 +76,7 @@ class FieldSpec:
     def to_describe(self) -> dict[str, Any]:
         """The field as `GET /sobjects/X/describe` lists it."""
         is_text = self.type in TEXT_TYPES
-        polymorphic = len(self.reference_to) > 1 or ANY_OBJECT in self.reference_to
+        polymorphic = len(self.reference_to) > 1
         is_id = self.type in ("id", "reference")
         length = 18 if is_id else self.length
         return {
@@ -136,7 +133,7 @@ class FieldSpec:
             "precision": self.precision,
             "queryByDistance": False,
             "referenceTargetField": None,
-            "referenceTo": [target for target in self.reference_to if target != ANY_OBJECT],
+            "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship_name,
             "relationshipOrder": None,
             "restrictedDelete": False,
@@ -193,9 +190,6 @@ class FieldRule:
     def from_describe(cls, described: dict[str, Any]) -> FieldRule:
         picklist_values = described.get("picklistValues") or []
         defaults = [entry["value"] for entry in picklist_values if entry.get("defaultValue")]
-        reference_to = tuple(described.get("referenceTo") or ())
-        if described["type"] == "reference" and not reference_to:
-            reference_to = (ANY_OBJECT,)
         return cls(
             name=described["name"],
             label=described.get("label") or described["name"],
@@ -214,7 +208,7 @@ class FieldRule:
             precision=int(described.get("precision") or 0),
             scale=int(described.get("scale") or 0),
             digits=int(described.get("digits") or 0),
-            reference_to=reference_to,
+            reference_to=tuple(described.get("referenceTo") or ()),
             picklist=frozenset(entry["value"] for entry in picklist_values if entry.get("active", True)),
             default_picklist=defaults[0] if defaults else None,
             default_value=described.get("defaultValue"),

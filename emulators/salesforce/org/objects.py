@@ -72,7 +72,7 @@ def before_insert(
             clean.get("LinkedEntityId"),
         )
     elif name == "TopicAssignment":
-        _topic_assignment(org, clean)
+        _topic_assignment(org, schema, clean)
     elif name == "Case":
         automation.before_case_insert(org, clean, ctx)
 
@@ -334,10 +334,13 @@ def _unique_pair(
             raise Rejected(record_errors.duplicate_value(second, other_id))
 
 
-def _topic_assignment(org: OrgRepository, clean: dict[str, Any]) -> None:
+def _topic_assignment(org: OrgRepository, schema: ObjectSchema, clean: dict[str, Any]) -> None:
+    """EntityId's `referenceTo` holds the objects with topics enabled; any other record gets the topics
+    message rather than the generic wrong-object one."""
     entity_id = clean.get("EntityId")
+    entity_rule = schema.rules["entityid"]
     if entity_id:
         target = org.live_record(str(entity_id))
-        if target and target[0] not in record_errors.TOPIC_ENABLED_OBJECTS:
+        if target and target[0] not in entity_rule.reference_to:
             raise Rejected(record_errors.topics_not_enabled(target[0]))
     _unique_pair(org, "TopicAssignment", "EntityId", entity_id, "TopicId", clean.get("TopicId"))

@@ -22,35 +22,9 @@ LENGTH_IN_UTF16_UNITS = True
 FIRST_YEAR, LAST_YEAR = 1700, 4000
 """Dates and datetimes Salesforce stores: 1700-01-01 to 4000-12-31; others fail with the type code."""
 
-EXCLUDED_TARGETS: dict[tuple[str, str], frozenset[str]] = {
-    ("Task", "WhatId"): frozenset({"Contact", "Lead", "User", "Group"}),
-    ("EmailMessage", "RelatedToId"): frozenset({"Contact", "Lead", "User", "Group"}),
-}
-"""Polymorphic lookups open to "any object" except people: WhatId/RelatedToId never name a Contact
-(that is WhoId's job) [doc: object reference, "non-human" parent]."""
-
 UNIQUE_INCLUDES_RECYCLE_BIN = True
 """A soft-deleted record keeps its unique values until it is hard-deleted or the bin is emptied, so a
 re-load after a soft rollback collides (DUPLICATE_VALUE naming the deleted record)."""
-
-TOPIC_ENABLED_OBJECTS = frozenset(
-    {
-        "Account",
-        "Asset",
-        "Campaign",
-        "Case",
-        "Contact",
-        "ContentDocument",
-        "Contract",
-        "Event",
-        "Lead",
-        "Opportunity",
-        "Order",
-        "Solution",
-        "Task",
-    }
-)
-"""Contract §4.5 [doc]: topics on by default here, off for custom objects."""
 
 AUDIT_FIELD_OBJECTS = frozenset(
     {"Account", "Case", "CaseComment", "Contact", "ContentVersion", "EmailMessage", "Event", "Task", "Lead"}

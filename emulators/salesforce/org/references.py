@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulators.salesforce.org import record_errors
-from emulators.salesforce.org.fields import ANY_OBJECT, FieldRule, ObjectSchema
+from emulators.salesforce.org.fields import FieldRule, ObjectSchema
 from emulators.salesforce.org.repository import OrgRepository
 from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.values import Rejected
@@ -16,15 +16,14 @@ from emulators.salesforce.org.values import Rejected
 def check_references(
     org: OrgRepository, schema: ObjectSchema, clean: Mapping[str, Any], *, inactive_allowed: bool
 ) -> None:
-    """Every lookup value must name a live record of an object the field points to."""
+    """Every lookup value must name a live record of an object the field's describe lists in
+    `referenceTo`; a polymorphic lookup takes no other object either (Task.WhatId never a Contact)."""
     for name, value in clean.items():
         rule = schema.rules[name.lower()]
         if rule.type != "reference" or value is None:
             continue
         target = org.object_of(value)
-        allowed = ANY_OBJECT in rule.reference_to or (target is not None and target.name in rule.reference_to)
-        excluded = record_errors.EXCLUDED_TARGETS.get((schema.name, rule.name), frozenset())
-        if target is None or not allowed or target.name in excluded:
+        if target is None or target.name not in rule.reference_to:
             raise Rejected(record_errors.wrong_reference_type(rule.name, rule.label, value))
         state = org.record_state(value)
         if state is None:
@@ -55,8 +54,8 @@ def resolve_relationships(
 
 def _parent_id(org: OrgRepository, rule: FieldRule, reference: dict[str, Any]) -> str:
     declared = (reference.get("attributes") or {}).get("type")
-    targets = [target for target in rule.reference_to if target != ANY_OBJECT]
-    target = declared or (targets[0] if len(targets) == 1 else None)
+    only_target = rule.reference_to[0] if len(rule.reference_to) == 1 else None
+    target = declared or only_target
     keys = [key for key in reference if key != "attributes"]
     if target is None or len(keys) != 1 or org.find_object(target) is None:
         raise Rejected(record_errors.bad_foreign_key(rule.name, str(reference)))

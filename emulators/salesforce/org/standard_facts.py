@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from emulators.salesforce.org.record_errors import TOPIC_ENABLED_OBJECTS
-
 DEFAULT_LENGTHS: dict[str, int] = {
     "string": 255,
     "textarea": 32000,
@@ -249,6 +247,13 @@ OBJECT_FACTS: dict[str, dict[str, Any]] = {
     },
 }
 """Object-level describe flags of the built objects (createable/updateable/deletable default True)."""
+
+TOPIC_ENABLED_OBJECTS = frozenset(
+    {"Account", "Asset", "Campaign", "Case", "Contact", "ContentDocument", "Contract", "Event", "Lead"}
+    | {"Opportunity", "Order", "Solution", "Task"}
+)
+"""Contract §4.5 [doc]: objects with topics on by default (TopicsForObjects), off for custom objects;
+TopicAssignment.EntityId lists those the org has as its `referenceTo`."""
 
 CHILD_RELATIONSHIPS: dict[str, list[tuple[str, str, str, bool]]] = {
     "ContentDocument": [

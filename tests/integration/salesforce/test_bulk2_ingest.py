@@ -79,18 +79,19 @@ def test_upsert_creates_then_updates_by_external_id(bulk_sf: Salesforce) -> None
 def test_upsert_repeating_an_external_id_in_one_chunk_fails_every_copy(
     bulk_sf: Salesforce, bulk_http: BulkHttp
 ) -> None:
-    data = "Name,Stames_Id__c\nFirst,R-1\nSecond,r-1\nOther,R-2\n"
+    # Stames_Id__c is case-sensitive, so r-3 is not a repeat of R-3
+    data = "Name,Stames_Id__c\nFirst,R-1\nSecond,R-1\nOther,R-2\nUpper,R-3\nLower,r-3\n"
     info = bulk_http.run_ingest(
         data, object="Account", operation="upsert", externalIdFieldName="Stames_Id__c"
     )
-    assert (info["numberRecordsProcessed"], info["numberRecordsFailed"]) == (3, 2)
+    assert (info["numberRecordsProcessed"], info["numberRecordsFailed"]) == (5, 2)
     failed = bulk_http.results(info["id"], "failedResults")
     assert [row["Name"] for row in failed] == ["First", "Second"]
     assert all(
         row["sf__Error"].startswith("DUPLICATE_VALUE:Duplicate external id specified: ") for row in failed
     )
     assert all(row["sf__Error"].endswith(":Stames_Id__c --") for row in failed)
-    assert set(_accounts(bulk_sf)) == {"R-2"}
+    assert set(_accounts(bulk_sf)) == {"R-2", "R-3", "r-3"}
 
 
 def test_upsert_repeats_in_different_chunks_update_the_same_record(

@@ -117,22 +117,25 @@ def test_retrieve_many_returns_records_in_order_and_null_for_unknown_ids(sf_serv
 def test_upsert_collection_fails_every_record_repeating_an_external_id(bulk_server: RunningServer) -> None:
     records = [
         {"attributes": {"type": "Account"}, "Name": "First", "Stames_Id__c": "K-1"},
-        {"attributes": {"type": "Account"}, "Name": "Second", "Stames_Id__c": "k-1"},
+        {"attributes": {"type": "Account"}, "Name": "Second", "Stames_Id__c": "K-1"},
         {"attributes": {"type": "Account"}, "Name": "Other", "Stames_Id__c": "K-2"},
+        # Stames_Id__c is case-sensitive, so k-3 is not a repeat of K-3
+        {"attributes": {"type": "Account"}, "Name": "Upper", "Stames_Id__c": "K-3"},
+        {"attributes": {"type": "Account"}, "Name": "Lower", "Stames_Id__c": "k-3"},
     ]
     response = _call(
         bulk_server, "PATCH", "/Account/Stames_Id__c", json={"allOrNone": False, "records": records}
     )
     assert response.status_code == 200
     results = response.json()
-    assert [result["success"] for result in results] == [False, False, True]
+    assert [result["success"] for result in results] == [False, False, True, True, True]
     for result in results[:2]:
         assert result["id"] is None
         assert result["errors"][0]["statusCode"] == "DUPLICATE_VALUE"
         assert result["errors"][0]["message"].startswith("Duplicate external id specified: ")
         assert result["errors"][0]["fields"] == ["Stames_Id__c"]
     keys = [account["Stames_Id__c"] for account in _accounts(bulk_server) if account["Stames_Id__c"]]
-    assert keys == ["K-2"]
+    assert sorted(keys) == ["K-2", "K-3", "k-3"]
 
 
 def _alternating(count: int) -> list[dict[str, Any]]:

@@ -46,6 +46,15 @@ def test_reference_to_the_wrong_object(sf: Salesforce) -> None:
     assert (status, code) == (400, "FIELD_INTEGRITY_EXCEPTION")
 
 
+def test_polymorphic_reference_to_an_object_outside_its_targets(sf: Salesforce) -> None:
+    # object reference EmailMessage: RelatedToId names non-human records, so never a Contact
+    case = sf.Case.create({"Subject": "Mail"})
+    contact = sf.Contact.create({"LastName": "Person"})
+    email = {"ParentId": case["id"], "Status": "3", "RelatedToId": contact["id"]}
+    status, code, fields = _refusal(lambda: sf.EmailMessage.create(email))
+    assert (status, code, fields) == (400, "FIELD_INTEGRITY_EXCEPTION", ["RelatedToId"])
+
+
 def test_duplicate_unique_value(sf: Salesforce) -> None:
     admin = sf.query("SELECT Username, ProfileId FROM User LIMIT 1")["records"][0]
     clone = {

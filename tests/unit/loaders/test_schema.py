@@ -26,7 +26,7 @@ def test_the_field_is_a_unique_text_external_id() -> None:
     # Bulk 2.0 relationship headers (Account.Stames_Id__c) need an External ID custom field.
     assert _text(field, "externalId") == "true"
     assert _text(field, "unique") == "true"
-    assert _text(field, "caseSensitive") == "false"
+    assert _text(field, "caseSensitive") == "true"
     assert _text(field, "required") == "false"
 
 

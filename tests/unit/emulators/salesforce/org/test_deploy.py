@@ -128,6 +128,26 @@ def test_fields_on_unknown_objects_are_refused(org: Org, tmp_path: Path) -> None
     assert "Nothing__c" in result.errors[0]
 
 
+def test_lookups_must_name_an_object_of_the_org(org: Org, tmp_path: Path) -> None:
+    fields = tmp_path / "src" / "objects" / "Case" / "fields"
+    fields.mkdir(parents=True)
+    lookup = fields / "Buddy__c.field-meta.xml"
+    for missing in ("", "<referenceTo>Nowhere__c</referenceTo>"):
+        lookup.write_text(
+            sfdx_field("Buddy__c", f"<label>Buddy</label><type>Lookup</type>{missing}"), "utf-8"
+        )
+        result = org.deploy(tmp_path / "src")
+        assert not result.success
+        assert "Case.Buddy__c" in result.errors[0]
+        assert org.schema("Case").rule("Buddy__c") is None
+    lookup.write_text(
+        sfdx_field("Buddy__c", "<label>Buddy</label><type>Lookup</type><referenceTo>contact</referenceTo>"),
+        "utf-8",
+    )
+    assert org.deploy(tmp_path / "src").success
+    assert described_field(org, "Case", "Buddy__c")["referenceTo"] == ["Contact"]
+
+
 def test_master_detail_child_has_no_owner_and_requires_parent(
     org: Org, admin: OpContext, tmp_path: Path
 ) -> None:

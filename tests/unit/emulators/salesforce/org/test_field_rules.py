@@ -182,6 +182,23 @@ def test_what_id_never_names_a_person(org: Org, admin: OpContext) -> None:
     assert org.insert("Task", {"Subject": "call", "WhoId": contact.id}, admin).success
 
 
+def test_polymorphic_lookup_refuses_objects_outside_its_reference_to(org: Org, admin: OpContext) -> None:
+    # contract §2.4: a lookup to the wrong object type is FIELD_INTEGRITY_EXCEPTION. The org has Topics
+    # and Users, but a Task is related to business records only (object reference TaskRelation) and a
+    # file is published to records, users, groups and libraries, never to a Topic.
+    topic = org.insert("Topic", {"Name": "billing"}, admin)
+    assert topic.success
+    task = org.insert("Task", {"Subject": "call", "WhatId": topic.id}, admin)
+    assert code_of(task) == "FIELD_INTEGRITY_EXCEPTION"
+    assert task.errors[0].fields == ["WhatId"]
+    user_task = org.insert("Task", {"Subject": "call", "WhatId": org.admin_user_id}, admin)
+    assert code_of(user_task) == "FIELD_INTEGRITY_EXCEPTION"
+    file = {"Title": "a", "PathOnClient": "a.txt", "VersionData": "YQ==", "FirstPublishLocationId": topic.id}
+    assert code_of(org.insert("ContentVersion", file, admin)) == "FIELD_INTEGRITY_EXCEPTION"
+    case = org.insert("Case", {"Subject": "s"}, admin)
+    assert org.insert("Task", {"Subject": "call", "WhatId": case.id}, admin).success
+
+
 def test_case_takes_its_account_from_the_contact(org: Org, admin: OpContext) -> None:
     account = org.insert("Account", {"Name": "Acme"}, admin)
     contact = org.insert(

@@ -256,7 +256,7 @@ def test_upsert_creates_updates_and_reports_duplicates(deployed_org: Org, admin:
     org = deployed_org
     created = org.upsert("Case", "Stames_Id__c", {"Stames_Id__c": "T-1", "Subject": "first"}, admin)
     assert (created.success, created.created) == (True, True)
-    updated = org.upsert("Case", "stames_id__c", {"Stames_Id__c": "t-1", "Subject": "second"}, admin)
+    updated = org.upsert("Case", "stames_id__c", {"Stames_Id__c": "T-1", "Subject": "second"}, admin)
     assert (updated.success, updated.created, updated.id) == (True, False, created.id)
     assert record(org, created.id)["Subject"] == "second"
     org.insert("Case", {"Legacy_Key__c": "T-2"}, admin)
@@ -267,13 +267,45 @@ def test_upsert_creates_updates_and_reports_duplicates(deployed_org: Org, admin:
     assert code_of(org.upsert("Case", "Subject", {"Subject": "x"}, admin)) == "INVALID_FIELD"
 
 
-def test_unique_external_id_rejects_duplicates(deployed_org: Org, admin: OpContext) -> None:
-    org = deployed_org
-    first = org.insert("Contact", {"LastName": "A", "Stames_Id__c": "U-1"}, admin)
-    failed = org.insert("Contact", {"LastName": "B", "Stames_Id__c": "u-1"}, admin)
+def test_case_insensitive_unique_field_rejects_values_differing_in_case(
+    org: Org, admin: OpContext, tmp_path: Path
+) -> None:
+    # Salesforce's default for a Unique text field: "ABC" and "abc" are duplicate values
+    fields = tmp_path / "sfdx" / "objects" / "Contact" / "fields"
+    fields.mkdir(parents=True)
+    (fields / "Badge__c.field-meta.xml").write_text(
+        sfdx_field(
+            "Badge__c",
+            "<label>Badge</label><type>Text</type><length>20</length><unique>true</unique>"
+            "<caseSensitive>false</caseSensitive><externalId>true</externalId>",
+        ),
+        encoding="utf-8",
+    )
+    assert org.deploy(tmp_path / "sfdx").success
+    first = org.insert("Contact", {"LastName": "A", "Badge__c": "U-1"}, admin)
+    failed = org.insert("Contact", {"LastName": "B", "Badge__c": "u-1"}, admin)
     assert code_of(failed) == "DUPLICATE_VALUE"
     assert first.id in failed.errors[0].message
-    assert org.find_ids("Contact", "Stames_Id__c", "U-1") == [first.id]
+    assert org.find_ids("Contact", "Badge__c", "u-1") == [first.id]
+    updated = org.upsert("Contact", "Badge__c", {"Badge__c": "u-1", "LastName": "C"}, admin)
+    assert (updated.created, updated.id) == (False, first.id)
+
+
+def test_stames_id_keeps_ids_differing_in_case_apart(deployed_org: Org, admin: OpContext) -> None:
+    # Stames_Id__c is Unique and case-sensitive: "abc" and "ABC" are two source records
+    org = deployed_org
+    lower = org.upsert("Contact", "Stames_Id__c", {"Stames_Id__c": "abc", "LastName": "Lower"}, admin)
+    upper = org.upsert("Contact", "Stames_Id__c", {"Stames_Id__c": "ABC", "LastName": "Upper"}, admin)
+    assert (lower.created, upper.created) == (True, True)
+    assert lower.id != upper.id
+    again = org.upsert("Contact", "Stames_Id__c", {"Stames_Id__c": "abc", "LastName": "Lower 2"}, admin)
+    assert (again.created, again.id) == (False, lower.id)
+    assert (record(org, lower.id)["LastName"], record(org, upper.id)["LastName"]) == ("Lower 2", "Upper")
+    duplicate = org.insert("Contact", {"LastName": "Twin", "Stames_Id__c": "abc"}, admin)
+    assert code_of(duplicate) == "DUPLICATE_VALUE"
+    assert lower.id in duplicate.errors[0].message
+    assert org.find_ids("Contact", "Stames_Id__c", "ABC") == [upper.id]
+    assert org.find_ids("Contact", "Stames_Id__c", "Abc") == []
 
 
 def test_accounts_and_contacts_with_cases_cannot_be_deleted(org: Org, admin: OpContext) -> None:
@@ -290,12 +322,15 @@ def test_accounts_and_contacts_with_cases_cannot_be_deleted(org: Org, admin: OpC
 def test_lookup_by_parent_external_id(deployed_org: Org, admin: OpContext) -> None:
     org = deployed_org
     contact = org.insert("Contact", {"LastName": "Li", "Stames_Id__c": "U-9"}, admin)
-    case = org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "u-9"}}, admin)
+    case = org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "U-9"}}, admin)
     assert case.success, case
     assert record(org, case.id)["ContactId"] == contact.id
     owner = {"attributes": {"type": "User"}, "Username": "integration@stames-sf.example.org"}
     owned = org.insert("Case", {"Subject": "s", "Owner": owner}, admin)
     assert record(org, owned.id)["OwnerId"] == org.integration_user_id
+    assert code_of(org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "u-9"}}, admin)) == (
+        "INVALID_FIELD"
+    )
     assert code_of(org.insert("Case", {"Subject": "s", "Contact": {"Stames_Id__c": "nope"}}, admin)) == (
         "INVALID_FIELD"
     )

@@ -27,7 +27,7 @@ def loaded(soql_org: Any) -> dict[str, str]:
 def test_inserted_case_comes_back_with_parents(soql_org: Any, loaded: dict[str, str]) -> None:
     result = execute(
         soql_org,
-        "SELECT Id, Subject, CaseNumber, Account.Name, Owner.Username FROM Case WHERE Stames_Id__c = 't-1'",
+        "SELECT Id, Subject, CaseNumber, Account.Name, Owner.Username FROM Case WHERE Stames_Id__c = 'T-1'",
     )
     (record,) = result.records
     stored = soql_org.get(loaded["first"])
