@@ -125,7 +125,8 @@ def _has_cursor(url: str) -> bool:
     return any(key == "cursor" for key, _ in parse_qsl(urlsplit(url).query))
 
 
-def _error_code(response: requests.Response) -> str | None:
+def error_code(response: requests.Response) -> str | None:
+    """The `error.code` of a Stames error envelope (API.md §2.5), or `None` when there is none."""
     try:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
@@ -222,7 +223,7 @@ class StamesSession(requests.Session):
                 response.status_code == 400
                 and restarts < self.max_cursor_restarts
                 and _has_cursor(request.url or "")
-                and _error_code(response) in CURSOR_ERRORS
+                and error_code(response) in CURSOR_ERRORS
             ):
                 restarts += 1
                 self.stats.add(cursor_restarts=1)

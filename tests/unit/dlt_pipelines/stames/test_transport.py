@@ -3,9 +3,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import requests
+
 from dlt_pipelines.stames.transport import (
     TokenBucket,
     backoff_seconds,
+    error_code,
     parse_retry_after,
     url_without_cursor,
 )
@@ -92,3 +95,17 @@ def test_pause_holds_every_sender() -> None:
     started = time.monotonic()
     bucket.acquire()
     assert time.monotonic() - started >= 0.29
+
+
+def _response(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    return response
+
+
+def test_error_code_reads_the_envelope_and_tolerates_anything_else() -> None:
+    envelope = b'{"error": {"code": "url_expired", "message": "m", "request_id": "req_1"}}'
+    assert error_code(_response(403, envelope)) == "url_expired"
+    assert error_code(_response(502, b"<html>Bad gateway</html>")) is None
+    assert error_code(_response(400, b'{"error": "flat string"}')) is None
