@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
@@ -16,6 +15,7 @@ from rich.console import Console
 
 from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
+from dlt_pipelines.stames.transport import SYSTEM_CLOCK, Clock, StamesSession, missing_scope
 from stames_sf.workdir import WorkDir
 
 
@@ -45,29 +45,29 @@ def _print_attachments(files: AttachmentSummary, console: Console) -> None:
     )
 
 
-PREFLIGHT_ATTEMPTS = 3
+PREFLIGHT_RETRIES = 2
+PREFLIGHT_BACKOFF_CAP_S = 2.0
 PREFLIGHT_TIMEOUT_S = 10.0
 
 
-def check_connection(base_url: str, api_key: str) -> None:
+def check_connection(base_url: str, api_key: str, *, clock: Clock = SYSTEM_CLOCK) -> None:
     """`GET /account`, the contract's connection test, before any work starts.
 
-    The extraction itself retries a lost connection for minutes (right for a transient fault in a
-    long run); a wrong URL or key should instead fail in seconds. Raises `requests` errors, which
+    The same session kind as the extraction (same proxy and TLS settings), but with a short retry
+    budget: the extraction retries a lost connection for minutes (right for a transient fault in a
+    long run), while a wrong URL or key should fail in seconds. Raises `requests` errors, which
     `extraction_failure` turns into one readable line. A 429 here is not a failure.
     """
-    url = f"{base_url.rstrip('/')}/account"
-    for attempt in range(1, PREFLIGHT_ATTEMPTS + 1):
-        try:
-            response = requests.get(url, headers={"X-Stames-Api-Key": api_key}, timeout=PREFLIGHT_TIMEOUT_S)
-        except (requests.ConnectionError, requests.Timeout):
-            if attempt == PREFLIGHT_ATTEMPTS:
-                raise
-            time.sleep(attempt)
-            continue
-        if response.status_code != 429:
-            response.raise_for_status()
-        return
+    with StamesSession(
+        api_key,
+        max_retries=PREFLIGHT_RETRIES,
+        backoff_cap_s=PREFLIGHT_BACKOFF_CAP_S,
+        timeout_s=PREFLIGHT_TIMEOUT_S,
+        clock=clock,
+    ) as session:
+        response = session.get(f"{base_url.rstrip('/')}/account")
+    if response.status_code != 429:
+        response.raise_for_status()
 
 
 def run_extraction(
@@ -117,7 +117,9 @@ def _http_failure(error: requests.HTTPError, base_url: str) -> str:
             "check --api-key or SOURCES__STAMES__API_KEY."
         )
     if status == 403:
-        return f"The Stames API key lacks a scope the extraction needs (403 insufficient_scope): {error}"
+        scope = missing_scope(error.response) if error.response is not None else None
+        needed = f"the {scope} scope" if scope else "a scope the extraction needs"
+        return f"The Stames API key lacks {needed} (403 insufficient_scope): give the key {needed} and rerun."
     return f"Stames at {base_url} answered with an error the extraction cannot get past: {error}"
 
 

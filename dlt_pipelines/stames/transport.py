@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -161,6 +162,42 @@ def error_code(response: requests.Response) -> str | None:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
         return None
+
+
+SCOPE_BY_COLLECTION: dict[str, str] = {
+    "agents": "agents:read",
+    "customers": "customers:read",
+    "tickets": "tickets:read",
+    "messages": "tickets:read",
+    "status_changes": "tickets:read",
+    "tags": "tickets:read",
+    "deleted_records": "tickets:read",
+    "attachments": "attachments:read",
+    "ticket_statuses": "settings:read",
+    "channels": "settings:read",
+    "custom_fields": "settings:read",
+    "custom_objects": "custom_objects:read",
+}
+"""The scope each endpoint needs (API.md §2.7), by the first path segment after the base URL."""
+_SCOPE_IN_TEXT = re.compile(r"\b[a-z_]+:read\b")
+
+
+def missing_scope(response: requests.Response) -> str | None:
+    """The scope a 403 `insufficient_scope` is about: named in the error message, else the one the
+    contract gives the endpoint that was asked."""
+    try:
+        message = str(response.json()["error"].get("message", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        message = ""
+    named = _SCOPE_IN_TEXT.search(message)
+    if named:
+        return named.group()
+    segments = [segment for segment in urlsplit(response.url or "").path.split("/") if segment]
+    for position, segment in enumerate(segments[:-1]):
+        if segment == "api" and segments[position + 1].startswith("v"):
+            collection = segments[position + 2] if position + 2 < len(segments) else ""
+            return SCOPE_BY_COLLECTION.get(collection)
+    return None
 
 
 @dataclass

@@ -36,5 +36,17 @@ def test_a_refused_key_and_a_missing_scope_say_which() -> None:
     assert "lacks a scope" in (extraction_failure(requests.HTTPError(response=forbidden), "u") or "")
 
 
+def test_a_missing_scope_is_named() -> None:
+    forbidden = requests.Response()
+    forbidden.status_code = 403
+    forbidden.url = "http://127.0.0.1:1/api/v1/agents?limit=100&status=all"
+    forbidden._content = (
+        b'{"error": {"code": "insufficient_scope", "message": "forbidden", "request_id": "r"}}'
+    )
+    message = extraction_failure(requests.HTTPError("403 for url", response=forbidden), "u") or ""
+    assert "agents:read" in message
+    assert "http://" not in message
+
+
 def test_failures_that_are_not_about_stames_are_left_to_surface() -> None:
     assert extraction_failure(KeyError("id"), "http://127.0.0.1:1/api/v1") is None

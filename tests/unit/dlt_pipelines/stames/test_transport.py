@@ -9,6 +9,7 @@ from dlt_pipelines.stames.transport import (
     TokenBucket,
     backoff_seconds,
     error_code,
+    missing_scope,
     parse_retry_after,
     url_without_cursor,
 )
@@ -115,3 +116,17 @@ def test_error_code_reads_the_envelope_and_tolerates_anything_else() -> None:
     assert error_code(_response(403, envelope)) == "url_expired"
     assert error_code(_response(502, b"<html>Bad gateway</html>")) is None
     assert error_code(_response(400, b'{"error": "flat string"}')) is None
+
+
+def test_the_missing_scope_comes_from_the_message_or_else_from_the_endpoint() -> None:
+    named = _response(
+        403, b'{"error": {"code": "insufficient_scope", "message": "lacks the agents:read scope"}}'
+    )
+    assert missing_scope(named) == "agents:read"
+    silent = _response(403, b'{"error": {"code": "insufficient_scope", "message": "forbidden"}}')
+    silent.url = "https://acme.stames.app/api/v1/ticket_statuses?limit=100"
+    assert missing_scope(silent) == "settings:read"
+    silent.url = "https://acme.stames.app/api/v1/custom_objects/warranty/records"
+    assert missing_scope(silent) == "custom_objects:read"
+    silent.url = "https://acme.stames.app/elsewhere"
+    assert missing_scope(silent) is None
