@@ -16,7 +16,7 @@ from rich.console import Console
 from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
 from dlt_pipelines.stames.transport import SYSTEM_CLOCK, Clock, StamesSession, missing_scope
-from stames_sf.workdir import WorkDir
+from stames_sf.workdir import WorkDir, exclusive_run
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class ExtractionResult:
 
 
 def _print_load(summary: ExtractSummary, console: Console) -> None:
+    if summary.resumed_load_ids:
+        console.print(
+            f"Loaded {len(summary.resumed_load_ids)} package(s) an interrupted run had extracted, "
+            "then extracted as usual"
+        )
     console.print(
         f"Extracted {summary.total_rows:,} rows in {summary.duration_s:.1f} s: "
         f"{summary.requests:,} requests, {summary.rate_limited} rate-limited (429), "
@@ -35,6 +40,18 @@ def _print_load(summary: ExtractSummary, console: Console) -> None:
     )
     for table, rows in summary.rows_per_table.items():
         console.print(f"  {table}: {rows:,}")
+
+
+def run_load(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
+    """The dlt load into the work folder's warehouse, its state and spill space in the work folder."""
+    return run_extract(
+        duckdb_path=work.warehouse,
+        pipelines_dir=work.dlt_dir,
+        spill_dir=work.duckdb_spill,
+        base_url=base_url,
+        api_key=api_key,
+        progress=progress,
+    )
 
 
 def _print_attachments(files: AttachmentSummary, console: Console) -> None:
@@ -80,22 +97,28 @@ def run_extraction(
     attachments: bool = True,
     progress: bool = True,
 ) -> ExtractionResult:
-    """Load every Stames object into `raw_stames`, then download the attachments."""
-    check_connection(base_url, api_key)
-    summary = run_extract(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
-    if summary is not None:
-        _print_load(summary, console)
-    files = (
-        download_attachments(work, base_url=base_url, api_key=api_key, progress=progress)
-        if attachments
-        else None
-    )
-    if files is not None:
-        _print_attachments(files, console)
-    result = ExtractionResult(load=summary, attachments=files)
-    report = {key: value for key, value in asdict(result).items() if value is not None}
-    summary_file = work.reports / "extract-summary.json"
-    summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    """Load every Stames object into `raw_stames`, then download the attachments.
+
+    Holds the work folder's run lock throughout: raises `WorkDirBusyError` if another run has it.
+    """
+    with exclusive_run(work) as lock:
+        if lock.taken_over_from_pid:
+            console.print(f"Took over the work folder lock left by process {lock.taken_over_from_pid}")
+        check_connection(base_url, api_key)
+        summary = run_load(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
+        if summary is not None:
+            _print_load(summary, console)
+        files = (
+            download_attachments(work, base_url=base_url, api_key=api_key, progress=progress)
+            if attachments
+            else None
+        )
+        if files is not None:
+            _print_attachments(files, console)
+        result = ExtractionResult(load=summary, attachments=files)
+        report = {key: value for key, value in asdict(result).items() if value is not None}
+        summary_file = work.reports / "extract-summary.json"
+        summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     return result
 
 
