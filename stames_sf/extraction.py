@@ -40,6 +40,11 @@ def _print_load(summary: ExtractSummary, console: Console) -> None:
     )
     for table, rows in summary.rows_per_table.items():
         console.print(f"  {table}: {rows:,}")
+    if summary.cursor_rejects:
+        console.print(
+            f"{summary.cursor_rejects:,} record(s) have a missing or malformed updated_at/deleted_at: "
+            "landed as they are, kept out of the incremental cursor, listed in raw_stames.cursor_rejects"
+        )
 
 
 def run_load(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:

@@ -22,6 +22,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.trace import TRACE_FILE_NAME
 
 from dlt_pipelines.stames import settings, stames_source
+from dlt_pipelines.stames.cursors import CursorRejects, write_cursor_rejects
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
 
 
@@ -40,6 +41,8 @@ class ExtractSummary:
     resumed_load_ids: list[str] = field(default_factory=list)
     """Packages a killed run extracted but did not load, finished before this run extracted."""
     step_seconds: dict[str, float] = field(default_factory=dict)
+    cursor_rejects: int = 0
+    """Records landed with a missing or malformed cursor field (listed in `raw_stames.cursor_rejects`)."""
 
     @property
     def total_rows(self) -> int:
@@ -162,9 +165,10 @@ def run_extract(
     pipeline.sync_destination()
     resumed = finish_pending_packages(pipeline)
     step_seconds: dict[str, float] = {}
+    rejects = CursorRejects()
     with _request_progress(progress) as on_response:
         session = StamesSession(api_key, on_response=on_response)
-        source = stames_source(base_url=base_url, api_key=api_key, session=session)
+        source = stames_source(base_url=base_url, api_key=api_key, session=session, cursor_rejects=rejects)
         with _timed(step_seconds, "extract"):
             pipeline.extract(source, loader_file_format="parquet")
     with _timed(step_seconds, "normalize"):
@@ -172,6 +176,7 @@ def run_extract(
     with _timed(step_seconds, "load"):
         info: LoadInfo = pipeline.load()
     info.raise_on_failed_jobs()
+    write_cursor_rejects(duckdb_path, rejects)
     return ExtractSummary(
         rows_per_table={
             table: count
@@ -187,6 +192,7 @@ def run_extract(
         load_ids=list(info.loads_ids),
         resumed_load_ids=resumed,
         step_seconds=step_seconds,
+        cursor_rejects=len(rejects.found),
     )
 
 
