@@ -15,7 +15,13 @@ from rich.console import Console
 
 from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
-from dlt_pipelines.stames.transport import SYSTEM_CLOCK, Clock, StamesSession, missing_scope
+from dlt_pipelines.stames.transport import (
+    SYSTEM_CLOCK,
+    TRANSIENT_ERRORS,
+    Clock,
+    StamesSession,
+    missing_scope,
+)
 from stames_sf.workdir import WorkDir, exclusive_run
 
 
@@ -163,4 +169,10 @@ def extraction_failure(error: BaseException, base_url: str) -> str | None:
         if isinstance(cause, (requests.ConnectionError, requests.Timeout)):
             kind = type(cause).__name__
             return f"Cannot reach Stames at {base_url} ({kind}): is the server up and the URL right?"
+        if isinstance(cause, TRANSIENT_ERRORS):
+            kind = type(cause).__name__
+            return (
+                f"Stames at {base_url} kept cutting responses off ({kind}) after every retry: "
+                "the server or a proxy in between drops connections mid-response."
+            )
     return None

@@ -98,6 +98,17 @@ def discard_killed_extracts(pipeline: dlt.Pipeline) -> list[Path]:
     return leftovers
 
 
+def empty_spill_dir(spill_dir: Path | None) -> None:
+    """Delete DuckDB spill files a killed run left (DuckDB removes its own only when it closes)."""
+    if spill_dir is None or not spill_dir.is_dir():
+        return
+    for leftover in spill_dir.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 def finish_pending_packages(pipeline: dlt.Pipeline) -> list[str]:
     """Normalize and load what a killed run extracted but did not load; return those load ids.
 
@@ -160,6 +171,7 @@ def run_extract(
     started = time.perf_counter()
     # A process-wide dlt setting; an explicit value in the environment wins.
     os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
+    empty_spill_dir(spill_dir)
     pipeline = stames_pipeline(duckdb_path, pipelines_dir, spill_dir)
     discard_killed_extracts(pipeline)
     pipeline.sync_destination()

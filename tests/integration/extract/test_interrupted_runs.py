@@ -48,6 +48,9 @@ def test_a_package_a_killed_load_left_is_loaded_and_the_run_still_extracts(
     leftover = Path(killed.working_dir) / "normalize" / "k1lled00"
     leftover.mkdir(parents=True)
     (leftover / "tickets.0.parquet").write_bytes(b"half a file")
+    spilled = work.duckdb_spill / "duckdb_temp_storage_DEFAULT-0.tmp"
+    spilled.parent.mkdir(parents=True, exist_ok=True)
+    spilled.write_bytes(b"spilled by the killed run")
     after_kill = _touch(stames, live[1])
 
     exit_code, output = _extract(stames, work)
@@ -66,6 +69,7 @@ def test_a_package_a_killed_load_left_is_loaded_and_the_run_still_extracts(
     assert stored[live[1]] == after_kill, "a change made after the kill arrives on the first rerun"
     assert ticket_count == len(tickets)
     assert not leftover.exists()
+    assert not spilled.exists()
     assert not stames_pipeline(work.warehouse, work.dlt_dir).has_pending_data
 
 
