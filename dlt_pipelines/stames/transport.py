@@ -8,7 +8,6 @@ client-side view of the server's bucket, so extraction runs close to the ceiling
 
 from __future__ import annotations
 
-import itertools
 import random
 import re
 import threading
@@ -269,7 +268,8 @@ class StamesSession(requests.Session):
     def _send_with_restarts(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """Retried sends; an expired or refused cursor restarts the scan from its `updated_since`."""
         bucket = self._bucket_for(request.url or "")
-        for restarts in itertools.count():
+        restarts = 0
+        while True:
             response: requests.Response = self._retrying(bucket)(self._send_once, bucket, request, **kwargs)
             if not (
                 response.status_code == 400
@@ -278,13 +278,15 @@ class StamesSession(requests.Session):
                 and error_code(response) in CURSOR_ERRORS
             ):
                 return response
+            restarts += 1
             self.stats.add(cursor_restarts=1)
             response.close()
             request = request.copy()
             request.prepare_url(url_without_cursor(request.url or ""), None)
-        raise AssertionError("unreachable")  # pragma: no cover - itertools.count() never ends
 
-    def _send_once(self, bucket: TokenBucket, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+    def _send_once(
+        self, bucket: TokenBucket, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
         bucket.acquire()
         response = super().send(request, **kwargs)
         self.stats.add(requests=1)
