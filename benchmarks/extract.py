@@ -50,13 +50,11 @@ def _records(rows_per_table: dict[str, int]) -> int:
 
 def child(base_url: str, api_key: str, work_dir: str) -> None:
     """Run one extraction and print its measurements as JSON (the subprocess side)."""
-    from dlt_pipelines.stames.pipeline import run_extract, stames_pipeline
+    from stames_sf.extraction import run_load
     from stames_sf.workdir import WorkDir
 
-    work = WorkDir.at(work_dir)
-    summary = run_extract(work, base_url=base_url, api_key=api_key)
-    trace = stames_pipeline(work).last_trace
-    steps = {step.step: (step.finished_at - step.started_at).total_seconds() for step in trace.steps}
+    summary = run_load(WorkDir.at(work_dir), base_url=base_url, api_key=api_key)
+    steps = summary.step_seconds
     print(
         json.dumps(
             {

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
@@ -16,7 +15,14 @@ from rich.console import Console
 
 from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
-from stames_sf.workdir import WorkDir
+from dlt_pipelines.stames.transport import (
+    SYSTEM_CLOCK,
+    TRANSIENT_ERRORS,
+    Clock,
+    StamesSession,
+    missing_scope,
+)
+from stames_sf.workdir import WorkDir, exclusive_run
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,11 @@ class ExtractionResult:
 
 
 def _print_load(summary: ExtractSummary, console: Console) -> None:
+    if summary.resumed_load_ids:
+        console.print(
+            f"Loaded {len(summary.resumed_load_ids)} package(s) an interrupted run had extracted, "
+            "then extracted as usual"
+        )
     console.print(
         f"Extracted {summary.total_rows:,} rows in {summary.duration_s:.1f} s: "
         f"{summary.requests:,} requests, {summary.rate_limited} rate-limited (429), "
@@ -35,6 +46,23 @@ def _print_load(summary: ExtractSummary, console: Console) -> None:
     )
     for table, rows in summary.rows_per_table.items():
         console.print(f"  {table}: {rows:,}")
+    if summary.cursor_rejects:
+        console.print(
+            f"{summary.cursor_rejects:,} record(s) have a missing or malformed updated_at/deleted_at: "
+            "landed as they are, kept out of the incremental cursor, listed in raw_stames.cursor_rejects"
+        )
+
+
+def run_load(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
+    """The dlt load into the work folder's warehouse, its state and spill space in the work folder."""
+    return run_extract(
+        duckdb_path=work.warehouse,
+        pipelines_dir=work.dlt_dir,
+        spill_dir=work.duckdb_spill,
+        base_url=base_url,
+        api_key=api_key,
+        progress=progress,
+    )
 
 
 def _print_attachments(files: AttachmentSummary, console: Console) -> None:
@@ -45,29 +73,29 @@ def _print_attachments(files: AttachmentSummary, console: Console) -> None:
     )
 
 
-PREFLIGHT_ATTEMPTS = 3
+PREFLIGHT_RETRIES = 2
+PREFLIGHT_BACKOFF_CAP_S = 2.0
 PREFLIGHT_TIMEOUT_S = 10.0
 
 
-def check_connection(base_url: str, api_key: str) -> None:
+def check_connection(base_url: str, api_key: str, *, clock: Clock = SYSTEM_CLOCK) -> None:
     """`GET /account`, the contract's connection test, before any work starts.
 
-    The extraction itself retries a lost connection for minutes (right for a transient fault in a
-    long run); a wrong URL or key should instead fail in seconds. Raises `requests` errors, which
+    The same session kind as the extraction (same proxy and TLS settings), but with a short retry
+    budget: the extraction retries a lost connection for minutes (right for a transient fault in a
+    long run), while a wrong URL or key should fail in seconds. Raises `requests` errors, which
     `extraction_failure` turns into one readable line. A 429 here is not a failure.
     """
-    url = f"{base_url.rstrip('/')}/account"
-    for attempt in range(1, PREFLIGHT_ATTEMPTS + 1):
-        try:
-            response = requests.get(url, headers={"X-Stames-Api-Key": api_key}, timeout=PREFLIGHT_TIMEOUT_S)
-        except (requests.ConnectionError, requests.Timeout):
-            if attempt == PREFLIGHT_ATTEMPTS:
-                raise
-            time.sleep(attempt)
-            continue
-        if response.status_code != 429:
-            response.raise_for_status()
-        return
+    with StamesSession(
+        api_key,
+        max_retries=PREFLIGHT_RETRIES,
+        backoff_cap_s=PREFLIGHT_BACKOFF_CAP_S,
+        timeout_s=PREFLIGHT_TIMEOUT_S,
+        clock=clock,
+    ) as session:
+        response = session.get(f"{base_url.rstrip('/')}/account")
+    if response.status_code != 429:
+        response.raise_for_status()
 
 
 def run_extraction(
@@ -80,22 +108,28 @@ def run_extraction(
     attachments: bool = True,
     progress: bool = True,
 ) -> ExtractionResult:
-    """Load every Stames object into `raw_stames`, then download the attachments."""
-    check_connection(base_url, api_key)
-    summary = run_extract(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
-    if summary is not None:
-        _print_load(summary, console)
-    files = (
-        download_attachments(work, base_url=base_url, api_key=api_key, progress=progress)
-        if attachments
-        else None
-    )
-    if files is not None:
-        _print_attachments(files, console)
-    result = ExtractionResult(load=summary, attachments=files)
-    report = {key: value for key, value in asdict(result).items() if value is not None}
-    summary_file = work.reports / "extract-summary.json"
-    summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    """Load every Stames object into `raw_stames`, then download the attachments.
+
+    Holds the work folder's run lock throughout: raises `WorkDirBusyError` if another run has it.
+    """
+    with exclusive_run(work) as lock:
+        if lock.taken_over_from_pid:
+            console.print(f"Took over the work folder lock left by process {lock.taken_over_from_pid}")
+        check_connection(base_url, api_key)
+        summary = run_load(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
+        if summary is not None:
+            _print_load(summary, console)
+        files = (
+            download_attachments(work, base_url=base_url, api_key=api_key, progress=progress)
+            if attachments
+            else None
+        )
+        if files is not None:
+            _print_attachments(files, console)
+        result = ExtractionResult(load=summary, attachments=files)
+        report = {key: value for key, value in asdict(result).items() if value is not None}
+        summary_file = work.reports / "extract-summary.json"
+        summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     return result
 
 
@@ -117,7 +151,9 @@ def _http_failure(error: requests.HTTPError, base_url: str) -> str:
             "check --api-key or SOURCES__STAMES__API_KEY."
         )
     if status == 403:
-        return f"The Stames API key lacks a scope the extraction needs (403 insufficient_scope): {error}"
+        scope = missing_scope(error.response) if error.response is not None else None
+        needed = f"the {scope} scope" if scope else "a scope the extraction needs"
+        return f"The Stames API key lacks {needed} (403 insufficient_scope): give the key {needed} and rerun."
     return f"Stames at {base_url} answered with an error the extraction cannot get past: {error}"
 
 
@@ -133,4 +169,10 @@ def extraction_failure(error: BaseException, base_url: str) -> str | None:
         if isinstance(cause, (requests.ConnectionError, requests.Timeout)):
             kind = type(cause).__name__
             return f"Cannot reach Stames at {base_url} ({kind}): is the server up and the URL right?"
+        if isinstance(cause, TRANSIENT_ERRORS):
+            kind = type(cause).__name__
+            return (
+                f"Stames at {base_url} kept cutting responses off ({kind}) after every retry: "
+                "the server or a proxy in between drops connections mid-response."
+            )
     return None

@@ -6,11 +6,16 @@ what the previous one left without configuration. Nothing is written outside thi
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_WORK_DIR = Path(".stames-sf")
 RAW_SCHEMA = "raw_stames"
+LOCK_FILE_NAME = "run.lock"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,16 @@ class WorkDir:
         return self.state / "dlt"
 
     @property
+    def duckdb_spill(self) -> Path:
+        """Where DuckDB spills merges that do not fit its memory limit."""
+        return self.state / "duckdb-spill"
+
+    @property
+    def lock_file(self) -> Path:
+        """Holds the process id of the run that has the folder (see `exclusive_run`)."""
+        return self.root / LOCK_FILE_NAME
+
+    @property
     def logs(self) -> Path:
         return self.root / "logs"
 
@@ -63,3 +78,55 @@ class WorkDir:
     def salesforce_state(self) -> Path:
         """State folder of the local Salesforce org emulator, when the demo runs one."""
         return self.root / "salesforce-org"
+
+
+class WorkDirBusyError(Exception):
+    """Another process is running a stage in this work folder."""
+
+    def __init__(self, root: Path, holder_pid: str) -> None:
+        super().__init__(
+            f"Another stames-sf run (process {holder_pid}) is using the work folder {root}: "
+            "wait for it to finish (or stop it), then rerun."
+        )
+        self.holder_pid = holder_pid
+
+
+@dataclass(frozen=True)
+class RunLock:
+    """The work folder's run lock, held by this process."""
+
+    taken_over_from_pid: str | None
+    """The process id a killed run left in the lock file, when this run took the lock over."""
+
+
+@contextmanager
+def exclusive_run(work: WorkDir) -> Iterator[RunLock]:
+    """One run per work folder: raise `WorkDirBusyError` (naming the holder's process id) if another runs.
+
+    The lock is an OS file lock (`flock`) on `run.lock`, so it dies with its process: a lock file
+    left by a killed run is free to take, and the pid written in it says whose it was. Every stage
+    that writes the warehouse (extract now; dbt and load later) takes this same lock.
+    """
+    work.root.mkdir(parents=True, exist_ok=True)
+    handle = work.lock_file.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as busy:
+            handle.seek(0)
+            raise WorkDirBusyError(work.root, handle.read().strip() or "unknown") from busy
+        handle.seek(0)
+        previous_pid = handle.read().strip() or None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield RunLock(taken_over_from_pid=previous_pid)
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()

@@ -18,7 +18,14 @@ from dlt.extract import DltResource
 from dlt.sources.rest_api import rest_api_resources
 
 from dlt_pipelines.stames import settings
+from dlt_pipelines.stames.cursors import (
+    AfterIncrementalMap,
+    CursorRejects,
+    hold_malformed_cursor,
+    restore_held_cursor,
+)
 from dlt_pipelines.stames.helpers import escape_lone_surrogates
+from dlt_pipelines.stames.messages import CURSOR_FIELD as MESSAGES_CURSOR_FIELD
 from dlt_pipelines.stames.messages import full_body_fetcher, messages_resource
 from dlt_pipelines.stames.transport import StamesSession
 
@@ -68,6 +75,21 @@ def endpoint_resources(base_url: str, custom_object_keys: Sequence[str]) -> list
     ]
 
 
+def cursor_fields(resources: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """The cursor field of every incremental resource in a rest_api resource list, by name."""
+    return {
+        resource["name"]: resource["endpoint"]["incremental"]["cursor_path"]
+        for resource in resources
+        if "incremental" in resource.get("endpoint", {})
+    }
+
+
+def guard_cursor(resource: DltResource, cursor_field: str, rejects: CursorRejects) -> None:
+    """Keep records with a missing or malformed cursor value out of the cursor, and land them as is."""
+    resource.add_map(hold_malformed_cursor(cursor_field), insert_at=1)  # right after the generator
+    resource.add_step(AfterIncrementalMap(restore_held_cursor(resource.name, cursor_field, rejects)))
+
+
 def _portal_note(session: StamesSession, base_url: str) -> Iterator[dict[str, Any]]:
     """Record that the self-service portal cannot be extracted (§3 #32), instead of failing."""
     response = session.get(_join(base_url, settings.PORTAL_PATH))
@@ -91,10 +113,12 @@ def stames_source(
     base_url: str = dlt.config.value,
     api_key: str = dlt.secrets.value,
     session: StamesSession | None = None,
+    cursor_rejects: CursorRejects | None = None,
 ) -> list[DltResource]:
     """Every extractable Stames collection, incremental where the API allows it.
 
     `session` carries the shared rate limiter and counters; pass one to read them after the run.
+    `cursor_rejects` collects the records landed without a usable cursor value.
     """
     # Raw means raw: legacy timezone-less `created_at` must stay the string the API sent.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")
@@ -115,11 +139,16 @@ def stames_source(
         },
         "resources": endpoint_resources(base_url, custom_object_keys),
     }
+    rejects = cursor_rejects if cursor_rejects is not None else CursorRejects()
+    cursors = {**cursor_fields(config["resources"]), "messages": MESSAGES_CURSOR_FIELD}
     resources = rest_api_resources(config)  # type: ignore[arg-type]
     for resource in resources:
         if resource.name in settings.CUSTOM_FIELD_RESOURCES:
             resource.apply_hints(nested_hints=settings.CUSTOM_FIELD_VALUES_AS_TEXT)
     messages = messages_resource(http, base_url, full_body_fetcher(http, base_url))
+    for resource in [*resources, messages]:
+        if resource.name in cursors:
+            guard_cursor(resource, cursors[resource.name], rejects)
     notes = dlt.resource(
         _portal_note(http, base_url),
         name=settings.NOTES_TABLE,

@@ -25,6 +25,7 @@ from dlt_pipelines.stames.helpers import (
 )
 from dlt_pipelines.stames.transport import StamesSession
 
+CURSOR_FIELD = "updated_at"
 FetchDetail = Callable[[dict[str, Any]], dict[str, Any]]
 PendingPage = tuple[list[dict[str, Any]], dict[int, Future[dict[str, Any]]]]
 
@@ -58,7 +59,7 @@ def messages_resource(
     )
     def messages(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008 - dlt's idiom
-            "updated_at", initial_value=settings.INITIAL_CURSOR
+            CURSOR_FIELD, initial_value=settings.INITIAL_CURSOR, on_cursor_value_missing="include"
         ),
     ) -> Iterator[list[dict[str, Any]]]:
         params = {

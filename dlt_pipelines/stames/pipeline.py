@@ -1,20 +1,29 @@
-"""Run the Stames extraction into the work folder's warehouse (schema `raw_stames`)."""
+"""Run the Stames extraction into a DuckDB warehouse (schema `raw_stames`).
+
+The caller says where things live (`duckdb_path`, `pipelines_dir`, `spill_dir`); the CLI resolves
+them from its work folder, so this stage package knows nothing about the CLI.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
+from dlt.common.storages import NormalizeStorage
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
+from dlt.pipeline.trace import TRACE_FILE_NAME
 
 from dlt_pipelines.stames import settings, stames_source
+from dlt_pipelines.stames.cursors import CursorRejects, write_cursor_rejects
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
-from stames_sf.workdir import WorkDir
 
 
 @dataclass(frozen=True)
@@ -29,46 +38,90 @@ class ExtractSummary:
     full_body_fetches: int
     duration_s: float
     load_ids: list[str] = field(default_factory=list)
+    resumed_load_ids: list[str] = field(default_factory=list)
+    """Packages a killed run extracted but did not load, finished before this run extracted."""
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    cursor_rejects: int = 0
+    """Records landed with a missing or malformed cursor field (listed in `raw_stames.cursor_rejects`)."""
 
     @property
     def total_rows(self) -> int:
         return sum(self.rows_per_table.values())
 
 
-def warehouse_credentials(work: WorkDir) -> DuckDbCredentials:
-    """The work folder's DuckDB with bounded memory: merges spill to disk instead of growing with data."""
-    spill_dir = work.state / "duckdb-spill"
-    spill_dir.mkdir(parents=True, exist_ok=True)
-    return DuckDbCredentials(
-        str(work.warehouse),
-        global_config={
-            "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
-            "temp_directory": str(spill_dir),
-            "preserve_insertion_order": False,
-        },
-    )
+def warehouse_credentials(duckdb_path: Path, spill_dir: Path | None = None) -> DuckDbCredentials:
+    """The DuckDB warehouse with bounded memory: merges spill to `spill_dir` instead of growing with data."""
+    global_config: dict[str, Any] = {
+        "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
+        "preserve_insertion_order": False,
+    }
+    if spill_dir is not None:
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        global_config["temp_directory"] = str(spill_dir)
+    return DuckDbCredentials(str(duckdb_path), global_config=global_config)
 
 
-def stames_pipeline(work: WorkDir) -> dlt.Pipeline:
-    """The dlt pipeline, with its state and its destination inside the work folder."""
-    return dlt.pipeline(
+def stames_pipeline(duckdb_path: Path, pipelines_dir: Path, spill_dir: Path | None = None) -> dlt.Pipeline:
+    """The dlt pipeline, with its state in `pipelines_dir` and its destination in `duckdb_path`.
+
+    The runtime trace is off: dlt would pickle it, resolved config values and so the API key
+    included, into the pipeline folder. A trace an earlier version left there is deleted.
+    """
+    pipeline = dlt.pipeline(
         pipeline_name=settings.PIPELINE_NAME,
-        pipelines_dir=str(work.dlt_dir),
-        destination=dlt.destinations.duckdb(warehouse_credentials(work)),
+        pipelines_dir=str(pipelines_dir),
+        destination=dlt.destinations.duckdb(warehouse_credentials(duckdb_path, spill_dir)),
         dataset_name=settings.DATASET_NAME,
     )
+    pipeline.config.enable_runtime_trace = False
+    (Path(pipeline.working_dir) / TRACE_FILE_NAME).unlink(missing_ok=True)
+    return pipeline
 
 
-def _row_counts(pipeline: dlt.Pipeline) -> dict[str, int]:
-    trace = pipeline.last_trace
-    normalize_info = trace.last_normalize_info if trace else None
-    if normalize_info is None:
-        return {}
-    return {
-        table: count
-        for table, count in sorted(normalize_info.row_counts.items())
-        if not table.startswith("_dlt_")
-    }
+def discard_killed_extracts(pipeline: dlt.Pipeline) -> list[Path]:
+    """Delete the half-written extract folders of killed runs; return what was deleted.
+
+    Each dlt extract writes into its own random folder under `normalize/` and moves the package to
+    `normalize/extracted/` only when complete: a folder still there belongs to a run that died.
+    Only safe while no other run uses the pipeline (the CLI holds the work folder lock).
+    """
+    normalize_dir = Path(pipeline.working_dir) / "normalize"
+    if not normalize_dir.is_dir():
+        return []
+    leftovers = [
+        folder
+        for folder in sorted(normalize_dir.iterdir())
+        if folder.is_dir() and folder.name != NormalizeStorage.EXTRACTED_FOLDER
+    ]
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    return leftovers
+
+
+def empty_spill_dir(spill_dir: Path | None) -> None:
+    """Delete DuckDB spill files a killed run left (DuckDB removes its own only when it closes)."""
+    if spill_dir is None or not spill_dir.is_dir():
+        return
+    for leftover in spill_dir.iterdir():
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def finish_pending_packages(pipeline: dlt.Pipeline) -> list[str]:
+    """Normalize and load what a killed run extracted but did not load; return those load ids.
+
+    `pipeline.run(source)` would load them and then return without extracting (dlt's documented
+    behaviour), so the rerun after a kill in the load step would miss every change since.
+    """
+    if not pipeline.has_pending_data:
+        return []
+    if pipeline.list_extracted_load_packages():
+        pipeline.normalize()
+    info = pipeline.load()
+    info.raise_on_failed_jobs()
+    return list(info.loads_ids)
 
 
 @contextmanager
@@ -91,19 +144,57 @@ def _request_progress(enabled: bool) -> Iterator[Callable[[TransportStats], None
         yield show
 
 
-def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
-    """Extract every collection incrementally into `raw_stames`; safe to rerun or resume after a kill."""
+@contextmanager
+def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[step] = time.perf_counter() - started
+
+
+def run_extract(
+    *,
+    duckdb_path: Path,
+    pipelines_dir: Path,
+    base_url: str,
+    api_key: str,
+    spill_dir: Path | None = None,
+    progress: bool = False,
+) -> ExtractSummary:
+    """Extract every collection incrementally into `raw_stames`; safe to rerun or resume after a kill.
+
+    First finishes what a killed run left (its half-written extract folders are discarded, its
+    complete packages loaded), then extracts as usual. The caller makes sure no other run uses the
+    same `pipelines_dir` and warehouse at the same time.
+    """
     started = time.perf_counter()
     # A process-wide dlt setting; an explicit value in the environment wins.
     os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
+    empty_spill_dir(spill_dir)
+    pipeline = stames_pipeline(duckdb_path, pipelines_dir, spill_dir)
+    discard_killed_extracts(pipeline)
+    pipeline.sync_destination()
+    resumed = finish_pending_packages(pipeline)
+    step_seconds: dict[str, float] = {}
+    rejects = CursorRejects()
     with _request_progress(progress) as on_response:
         session = StamesSession(api_key, on_response=on_response)
-        pipeline = stames_pipeline(work)
-        source = stames_source(base_url=base_url, api_key=api_key, session=session)
-        info: LoadInfo = pipeline.run(source, loader_file_format="parquet")
+        source = stames_source(base_url=base_url, api_key=api_key, session=session, cursor_rejects=rejects)
+        with _timed(step_seconds, "extract"):
+            pipeline.extract(source, loader_file_format="parquet")
+    with _timed(step_seconds, "normalize"):
+        normalized = pipeline.normalize()
+    with _timed(step_seconds, "load"):
+        info: LoadInfo = pipeline.load()
     info.raise_on_failed_jobs()
+    write_cursor_rejects(duckdb_path, rejects)
     return ExtractSummary(
-        rows_per_table=_row_counts(pipeline),
+        rows_per_table={
+            table: count
+            for table, count in sorted(normalized.row_counts.items())
+            if not table.startswith("_dlt_")
+        },
         requests=session.stats.requests,
         rate_limited=session.stats.rate_limited,
         retries=session.stats.retries,
@@ -111,6 +202,9 @@ def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = 
         full_body_fetches=session.stats.full_body_fetches,
         duration_s=time.perf_counter() - started,
         load_ids=list(info.loads_ids),
+        resumed_load_ids=resumed,
+        step_seconds=step_seconds,
+        cursor_rejects=len(rejects.found),
     )
 
 

@@ -31,8 +31,15 @@ KEEP_NEWEST: Final[dict[str, Any]] = {"updated_at": {"dedup_sort": "desc"}}
 
 
 def updated_since(cursor_path: str = "updated_at", start_param: str = "updated_since") -> dict[str, Any]:
-    """The incremental binding of §2.3: inclusive lower bound, dedup of boundary rows by key."""
-    return {"start_param": start_param, "cursor_path": cursor_path, "initial_value": INITIAL_CURSOR}
+    """The incremental binding of §2.3: inclusive lower bound, dedup of boundary rows by key.
+
+    A record without a usable cursor value is included but never becomes the cursor (`cursors.py`)."""
+    return {
+        "start_param": start_param,
+        "cursor_path": cursor_path,
+        "initial_value": INITIAL_CURSOR,
+        "on_cursor_value_missing": "include",
+    }
 
 
 _AS_TEXT: Final[dict[str, Any]] = {"columns": {"value": {"name": "value", "data_type": "text"}}}

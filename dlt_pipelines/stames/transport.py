@@ -9,6 +9,7 @@ client-side view of the server's bucket, so extraction runs close to the ceiling
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from requests.hooks import default_hooks, dispatch_hook
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+)
 
 API_KEY_HEADER = "X-Stames-Api-Key"
 DEFAULT_API_RPS = 10.0
@@ -27,20 +35,41 @@ DEFAULT_FILE_RPS = 4.0
 HEADROOM = 0.95
 """Run slightly under the advertised rate: server and client clocks see requests at different times."""
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,  # body cut off mid-way (IncompleteRead)
+    requests.exceptions.ContentDecodingError,  # a cut-off gzip body
+)
+"""Failures of one exchange that a resend may not meet: retried like a 503."""
 CURSOR_ERRORS = frozenset({"invalid_cursor", "cursor_expired"})
 MAX_RETRY_AFTER_S = 120.0
+TOKEN_EPSILON = 1e-9
+"""A token refilled to 0.999…9 by float rounding counts as whole, or a waiter could spin forever."""
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where pacing reads the time and waits; tests hand in a fake one instead of sleeping."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+
+
+SYSTEM_CLOCK = Clock()
 
 
 class TokenBucket:
     """A thread-safe token bucket shared by every thread that talks to one bucket of the server."""
 
-    def __init__(self, rate_per_s: float, *, headroom: float = HEADROOM) -> None:
+    def __init__(self, rate_per_s: float, *, headroom: float = HEADROOM, clock: Clock = SYSTEM_CLOCK) -> None:
         self._lock = threading.Lock()
+        self._clock = clock
         self._headroom = headroom
         self.capacity = max(1.0, rate_per_s)
         self.rate_per_s = rate_per_s * headroom
         self._tokens = self.capacity
-        self._updated = time.monotonic()
+        self._updated = clock.monotonic()
         self._paused_until = 0.0
 
     def _refill(self, now: float) -> None:
@@ -51,16 +80,16 @@ class TokenBucket:
         """Block until a request may be sent."""
         while True:
             with self._lock:
-                now = time.monotonic()
+                now = self._clock.monotonic()
                 self._refill(now)
                 if now < self._paused_until:
                     wait_s = self._paused_until - now
-                elif self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                elif self._tokens >= 1.0 - TOKEN_EPSILON:
+                    self._tokens = max(0.0, self._tokens - 1.0)
                     return
                 else:
                     wait_s = (1.0 - self._tokens) / self.rate_per_s
-            time.sleep(wait_s)
+            self._clock.sleep(wait_s)
 
     def observe(self, headers: Any) -> None:
         """Follow the server's `X-RateLimit-*` headers: its limit, and an empty bucket."""
@@ -71,15 +100,16 @@ class TokenBucket:
                 self.capacity = float(limit)
                 self.rate_per_s = limit * self._headroom
             if remaining == 0:
-                self._refill(time.monotonic())
+                self._refill(self._clock.monotonic())
                 self._tokens = min(self._tokens, 0.0)
 
     def pause(self, seconds: float) -> None:
         """Stop every sender for `seconds` (a 429 or 503 asked us to back off)."""
         with self._lock:
-            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            now = self._clock.monotonic()
+            self._paused_until = max(self._paused_until, now + seconds)
             self._tokens = 0.0
-            self._updated = time.monotonic()
+            self._updated = now
 
 
 def _int_header(headers: Any, name: str) -> int | None:
@@ -125,11 +155,48 @@ def _has_cursor(url: str) -> bool:
     return any(key == "cursor" for key, _ in parse_qsl(urlsplit(url).query))
 
 
-def _error_code(response: requests.Response) -> str | None:
+def error_code(response: requests.Response) -> str | None:
+    """The `error.code` of a Stames error envelope (API.md §2.5), or `None` when there is none."""
     try:
         return str(response.json()["error"]["code"])
     except (ValueError, KeyError, TypeError):
         return None
+
+
+SCOPE_BY_COLLECTION: dict[str, str] = {
+    "agents": "agents:read",
+    "customers": "customers:read",
+    "tickets": "tickets:read",
+    "messages": "tickets:read",
+    "status_changes": "tickets:read",
+    "tags": "tickets:read",
+    "deleted_records": "tickets:read",
+    "attachments": "attachments:read",
+    "ticket_statuses": "settings:read",
+    "channels": "settings:read",
+    "custom_fields": "settings:read",
+    "custom_objects": "custom_objects:read",
+}
+"""The scope each endpoint needs (API.md §2.7), by the first path segment after the base URL."""
+_SCOPE_IN_TEXT = re.compile(r"\b[a-z_]+:read\b")
+
+
+def missing_scope(response: requests.Response) -> str | None:
+    """The scope a 403 `insufficient_scope` is about: named in the error message, else the one the
+    contract gives the endpoint that was asked."""
+    try:
+        message = str(response.json()["error"].get("message", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        message = ""
+    named = _SCOPE_IN_TEXT.search(message)
+    if named:
+        return named.group()
+    segments = [segment for segment in urlsplit(response.url or "").path.split("/") if segment]
+    for position, segment in enumerate(segments[:-1]):
+        if segment == "api" and segments[position + 1].startswith("v"):
+            collection = segments[position + 2] if position + 2 < len(segments) else ""
+            return SCOPE_BY_COLLECTION.get(collection)
+    return None
 
 
 @dataclass
@@ -154,8 +221,9 @@ class StamesSession(requests.Session):
     """A `requests.Session` that paces, retries and restarts expired cursor scans.
 
     `/files/*` downloads go through their own bucket (4 req/s on the server); everything else
-    shares the API bucket. Response hooks (dlt's raise-for-status) run only on the final answer,
-    so a retried 429 never surfaces as an error.
+    shares the API bucket. Retries (tenacity) cover lost connections, truncated bodies and
+    429/5xx answers; response hooks (dlt's raise-for-status) run only on the final answer, so a
+    retried 429 never surfaces as an error.
     """
 
     def __init__(
@@ -169,12 +237,14 @@ class StamesSession(requests.Session):
         max_cursor_restarts: int = 5,
         timeout_s: float = 120.0,
         on_response: Callable[[TransportStats], None] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__()
         self.headers[API_KEY_HEADER] = api_key
         self.trust_env = False
-        self.api_bucket = api_bucket or TokenBucket(DEFAULT_API_RPS)
-        self.file_bucket = file_bucket or TokenBucket(DEFAULT_FILE_RPS)
+        self.clock = clock
+        self.api_bucket = api_bucket or TokenBucket(DEFAULT_API_RPS, clock=clock)
+        self.file_bucket = file_bucket or TokenBucket(DEFAULT_FILE_RPS, clock=clock)
         self.max_retries = max_retries
         self.backoff_cap_s = backoff_cap_s
         self.max_cursor_restarts = max_cursor_restarts
@@ -191,56 +261,77 @@ class StamesSession(requests.Session):
         request.hooks = default_hooks()
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout_s
-        response = self._send_with_retries(request, **kwargs)
+        response = self._send_with_restarts(request, **kwargs)
         request.hooks = hooks
         return dispatch_hook("response", hooks, response, **kwargs)
 
-    def _send_with_retries(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def _send_with_restarts(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Retried sends; an expired or refused cursor restarts the scan from its `updated_since`."""
         bucket = self._bucket_for(request.url or "")
         restarts = 0
-        attempt = 0
         while True:
-            bucket.acquire()
-            try:
-                response = super().send(request, **kwargs)
-            except (requests.ConnectionError, requests.Timeout):
-                if attempt >= self.max_retries:
-                    raise
-                attempt += 1
-                self.stats.add(retries=1)
-                time.sleep(backoff_seconds(attempt, self.backoff_cap_s))
-                continue
-            self.stats.add(requests=1)
-            bucket.observe(response.headers)
-            if self.on_response is not None:
-                self.on_response(self.stats)
-            if response.status_code in RETRYABLE_STATUS and attempt < self.max_retries:
-                attempt += 1
-                self._back_off(bucket, response, attempt)
-                continue
-            if (
+            response: requests.Response = self._retrying(bucket)(self._send_once, bucket, request, **kwargs)
+            if not (
                 response.status_code == 400
                 and restarts < self.max_cursor_restarts
                 and _has_cursor(request.url or "")
-                and _error_code(response) in CURSOR_ERRORS
+                and error_code(response) in CURSOR_ERRORS
             ):
-                restarts += 1
-                self.stats.add(cursor_restarts=1)
-                response.close()
-                request = request.copy()
-                request.prepare_url(url_without_cursor(request.url or ""), None)
-                continue
-            return response
+                return response
+            restarts += 1
+            self.stats.add(cursor_restarts=1)
+            response.close()
+            request = request.copy()
+            request.prepare_url(url_without_cursor(request.url or ""), None)
 
-    def _back_off(self, bucket: TokenBucket, response: requests.Response, attempt: int) -> None:
-        is_rate_limited = response.status_code == 429
-        self.stats.add(retries=1, rate_limited=int(is_rate_limited), server_errors=int(not is_rate_limited))
-        wait_s = parse_retry_after(response.headers.get("Retry-After"))
-        if wait_s is None:
-            wait_s = backoff_seconds(attempt, self.backoff_cap_s)
-        response.close()
-        if is_rate_limited:
-            # The bucket is shared: every thread waits, instead of each one earning its own 429.
-            bucket.pause(wait_s)
-        else:
-            time.sleep(wait_s)
+    def _send_once(
+        self, bucket: TokenBucket, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        bucket.acquire()
+        response = super().send(request, **kwargs)
+        self.stats.add(requests=1)
+        bucket.observe(response.headers)
+        if self.on_response is not None:
+            self.on_response(self.stats)
+        return response
+
+    def _retrying(self, bucket: TokenBucket) -> Retrying:
+        def wait_s(state: RetryCallState) -> float:
+            outcome = state.outcome
+            response = None if outcome is None or outcome.failed else outcome.result()
+            if response is None:
+                return backoff_seconds(state.attempt_number, self.backoff_cap_s)
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            wait = (
+                retry_after
+                if retry_after is not None
+                else backoff_seconds(state.attempt_number, self.backoff_cap_s)
+            )
+            if response.status_code == 429:
+                # The bucket is shared: every thread waits, instead of each one earning its own 429.
+                bucket.pause(wait)
+                return 0.0
+            return wait
+
+        def count_retry(state: RetryCallState) -> None:
+            outcome = state.outcome
+            response = None if outcome is None or outcome.failed else outcome.result()
+            if response is None:
+                self.stats.add(retries=1)
+                return
+            is_rate_limited = response.status_code == 429
+            self.stats.add(
+                retries=1, rate_limited=int(is_rate_limited), server_errors=int(not is_rate_limited)
+            )
+            response.close()
+
+        return Retrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            retry=retry_if_exception_type(TRANSIENT_ERRORS)
+            | retry_if_result(lambda response: response.status_code in RETRYABLE_STATUS),
+            wait=wait_s,
+            sleep=self.clock.sleep,
+            before_sleep=count_retry,
+            # Out of attempts: the last answer goes to the caller (hooks raise it), or the last error.
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )

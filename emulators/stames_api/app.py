@@ -17,7 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, compile_path
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulators.stames_api import admin, routes_catalog, routes_files, routes_people, routes_tickets
 from emulators.stames_api.errors import ApiError, encode_json, error_body
@@ -157,6 +157,41 @@ def _routes(server: Server) -> list[Route]:
     return routes
 
 
+class _TruncatedBodies:
+    """The `fault_truncate_every_n` fault: headers promise the whole body, half of it is sent, and
+    the connection closes (what a proxy or load balancer dropping mid-response looks like:
+    `IncompleteRead` in the client). Applies to `/api/v1` answers, after gzip."""
+
+    def __init__(self, app: ASGIApp, server: Server) -> None:
+        self._app = app
+        self._server = server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (
+            scope["type"] == "http"
+            and scope["path"].startswith(API_PREFIX + "/")
+            and self._server.throttle.truncate_next_response()
+        ):
+            await self._app(scope, receive, send)
+            return
+        started: list[Message] = []
+        body = bytearray()
+
+        async def hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message)
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+
+        await self._app(scope, receive, hold)
+        start = started[0]
+        headers = [(name, value) for name, value in start["headers"] if name.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        # more_body=True and then returning: the server closes the connection mid-body.
+        await send({"type": "http.response.body", "body": bytes(body[: len(body) // 2]), "more_body": True})
+
+
 class _FilesWithoutGzip:
     """Send /files/* straight to the app, everything else through gzip (file bytes stay verbatim)."""
 
@@ -176,4 +211,4 @@ def create_app(dataset_dir: Path, settings: StamesSettings | None = None) -> ASG
     server = Server.start(Path(dataset_dir), settings or StamesSettings())
     app = Starlette(routes=_routes(server))
     app.state.stames = server
-    return _FilesWithoutGzip(app)
+    return _TruncatedBodies(_FilesWithoutGzip(app), server)

@@ -81,6 +81,7 @@ class Throttle:
         fault_file_503_rate: float,
         httpdate_rate: float,
         seed: int,
+        fault_truncate_every_n: int = 0,
     ) -> None:
         self._api_rps = api_rps
         self._buckets: dict[str, TokenBucket] = {}
@@ -92,7 +93,26 @@ class Throttle:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._api_requests = 0
-        self.counts: dict[str, int] = {"requests": 0, "file_requests": 0, "429": 0, "503": 0}
+        self._fault_truncate_every_n = fault_truncate_every_n
+        self._api_responses = 0
+        self.counts: dict[str, int] = {
+            "requests": 0,
+            "file_requests": 0,
+            "429": 0,
+            "503": 0,
+            "truncated": 0,
+        }
+
+    def truncate_next_response(self) -> bool:
+        """Whether this API response is to be cut off halfway (every N-th, like the 503 fault)."""
+        if self._fault_truncate_every_n <= 0:
+            return False
+        with self._lock:
+            self._api_responses += 1
+            truncate = self._api_responses % self._fault_truncate_every_n == 0
+            if truncate:
+                self.counts["truncated"] += 1
+        return truncate
 
     def retry_after(self, seconds: int) -> str:
         """Integer seconds, or an HTTP-date at the configured rate (RFC 9110 allows both)."""

@@ -42,7 +42,7 @@ def extract(
 
     from dlt_pipelines.stames.pipeline import resolve_connection
     from stames_sf.extraction import extraction_failure, run_extraction
-    from stames_sf.workdir import WorkDir
+    from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     console = Console()
     try:
@@ -60,6 +60,9 @@ def extract(
             attachments=attachments or attachments_only,
             progress=progress,
         )
+    except WorkDirBusyError as busy:
+        Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from busy
     except Exception as error:
         message = extraction_failure(error, resolved_url)
         if message is None:

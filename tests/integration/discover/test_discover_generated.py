@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dlt_pipelines.stames.pipeline import run_extract
 from emulators.serving import serve_in_thread
 from emulators.stames_api.app import create_app
 from emulators.stames_api.generator.build import generate_dataset
 from emulators.stames_api.settings import DEFAULT_API_KEY, StamesSettings
 from stames_sf.cli import app
 from stames_sf.discovery.service import run_discovery
+from stames_sf.extraction import run_load
 from stames_sf.workdir import WorkDir
 
 TICKETS = 300
@@ -54,7 +54,7 @@ def work(dataset, tmp_path_factory) -> WorkDir:
         rate_limit_rps=1000.0, download_rps=1000.0, now=datetime(2024, 6, 1, 12, tzinfo=UTC)
     )
     with serve_in_thread(create_app(dataset, settings)) as port:
-        run_extract(work, base_url=f"http://127.0.0.1:{port}/api/v1", api_key=DEFAULT_API_KEY)
+        run_load(work, base_url=f"http://127.0.0.1:{port}/api/v1", api_key=DEFAULT_API_KEY)
     return work
 
 

@@ -107,6 +107,7 @@ def test_faults_and_throttling_still_land_every_record_and_file(
         fault_429_rate=0.05,
         fault_503_every_n=11,
         fault_file_503_rate=0.05,
+        fault_truncate_every_n=17,
         retry_after_httpdate_rate=0.5,
         url_ttl_seconds=1,
     )
@@ -114,6 +115,9 @@ def test_faults_and_throttling_still_land_every_record_and_file(
     summary = extract_from(server, work)
     assert summary.rate_limited > 0
     assert summary.retries > summary.rate_limited  # the 503s were retried too
+    truncated = server.admin_get("stats")["counts"]["truncated"]
+    assert truncated > 0
+    assert summary.retries >= summary.rate_limited + truncated  # and the cut-off responses
     assert_matches_dataset(work.warehouse, small_stames_dataset)
     files = download_from(server, work)
     assert files.counts.get("failed", 0) == 0

@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
+import requests
 from typer.testing import CliRunner
 
+from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY
 from stames_sf.cli import app
+from stames_sf.extraction import check_connection
 from stames_sf.workdir import WorkDir
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.extract import ExtractFrom
 from tests.fixtures.stames_api import StartStames
 from tests.integration.extract.compare import SCHEMA
@@ -67,3 +72,30 @@ def test_an_unreachable_server_stops_before_any_work_starts(tmp_path: Path, refu
     assert not work.warehouse.exists()
     assert not any(work.dlt_dir.iterdir())
     assert not (work.reports / "extract-summary.json").exists()
+
+
+def test_a_key_without_a_scope_names_the_scope(start_stames: StartStames, tmp_path: Path) -> None:
+    server = start_stames(api_keys={DEFAULT_API_KEY: set(ALL_SCOPES) - {"agents:read"}})
+    work = WorkDir.at(tmp_path / "work")
+    arguments = ["extract", "--work", str(work.root), "--base-url", server.api_url]
+    result = CliRunner().invoke(app, [*arguments, "--api-key", server.api_key, "--no-progress"])
+
+    assert result.exit_code == 1, result.output
+    assert "lacks the agents:read scope (403 insufficient_scope)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_connection_test_retries_like_the_extraction_but_briefly(start_stames: StartStames) -> None:
+    server = start_stames(fault_503_every_n=1)
+    clock = FakeClock()
+    with pytest.raises(requests.HTTPError):
+        check_connection(server.api_url, server.api_key, clock=clock.as_clock())
+    assert server.admin_get("stats")["counts"]["503"] == 3  # one try, two retries: seconds, not minutes
+    assert clock.slept_s > 0  # waited out Retry-After on the injected clock
+
+
+def test_the_connection_test_survives_a_cut_off_answer(start_stames: StartStames) -> None:
+    server = start_stames(fault_truncate_every_n=1)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        check_connection(server.api_url, server.api_key, clock=FakeClock().as_clock())
+    assert server.admin_get("stats")["counts"]["truncated"] == 3

@@ -56,6 +56,39 @@ def test_every_nth_request_is_a_503_with_retry_after(start_stames: StartStames) 
     assert statuses == [200, 200, 503] * 3
 
 
+def test_every_nth_response_is_cut_off_halfway(start_stames: StartStames) -> None:
+    stames = start_stames(fault_truncate_every_n=3)
+    outcomes = []
+    for _ in range(6):
+        # A fresh connection each time: a cut-off response closes the one it came on.
+        with stames.client() as client:
+            try:
+                outcomes.append(client.get("/tickets", params={"limit": 5}).status_code)
+            except httpx.RemoteProtocolError:
+                outcomes.append("cut off")
+    assert outcomes == [200, 200, "cut off"] * 2
+    assert stames.admin_get("stats")["counts"]["truncated"] == 2
+
+
+def test_a_cut_off_response_sends_the_full_length_and_half_the_body(start_stames: StartStames) -> None:
+    stames = start_stames(fault_truncate_every_n=1)
+    with httpx.Client(timeout=30) as client:
+        request = client.build_request(
+            "GET", f"{stames.api_url}/account", headers={"X-Stames-Api-Key": stames.api_key}
+        )
+        response = client.send(request, stream=True)
+        received = bytearray()
+        try:
+            for chunk in response.iter_raw():
+                received.extend(chunk)
+        except httpx.RemoteProtocolError:
+            pass
+        response.close()
+    assert response.status_code == 200
+    promised = int(response.headers["Content-Length"])
+    assert len(received) == promised // 2
+
+
 def test_503_body_and_headers(start_stames: StartStames) -> None:
     stames = start_stames(fault_503_every_n=1, retry_after_httpdate_rate=0)
     with stames.client() as client:

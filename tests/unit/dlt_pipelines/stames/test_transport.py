@@ -1,14 +1,19 @@
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+
+import pytest
+import requests
 
 from dlt_pipelines.stames.transport import (
     TokenBucket,
     backoff_seconds,
+    error_code,
+    missing_scope,
     parse_retry_after,
     url_without_cursor,
 )
+from tests.fixtures.clock import FakeClock
 
 
 def test_retry_after_in_seconds() -> None:
@@ -45,16 +50,21 @@ def test_restart_url_drops_only_the_cursor() -> None:
 
 
 def test_bucket_lets_a_burst_of_capacity_through_then_paces_to_the_rate() -> None:
-    bucket = TokenBucket(20.0, headroom=1.0)
-    started = time.monotonic()
-    for _ in range(20 + 10):
+    clock = FakeClock()
+    bucket = TokenBucket(20.0, headroom=1.0, clock=clock.as_clock())
+    for _ in range(20):
         bucket.acquire()
-    # 20 tokens are there at once; 10 more need at least 10 / 20 s to refill.
-    assert time.monotonic() - started >= 0.45
+    assert clock.slept_s == 0.0
+    for _ in range(10):
+        bucket.acquire()
+    # 20 tokens are there at once; 10 more need 10 / 20 s to refill.
+    assert clock.slept_s == pytest.approx(0.5)
 
 
 def test_bucket_is_shared_safely_between_threads() -> None:
-    bucket = TokenBucket(50.0, headroom=1.0)
+    clock = FakeClock()
+    started = clock.monotonic()
+    bucket = TokenBucket(50.0, headroom=1.0, clock=clock.as_clock())
     granted: list[float] = []
     lock = threading.Lock()
 
@@ -62,33 +72,61 @@ def test_bucket_is_shared_safely_between_threads() -> None:
         for _ in range(20):
             bucket.acquire()
             with lock:
-                granted.append(time.monotonic())
+                granted.append(clock.monotonic() - started)
 
     threads = [threading.Thread(target=take) for _ in range(4)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert len(granted) == 80
-    # 50 at once, then 30 at 50/s: never faster than the bucket allows.
-    assert time.monotonic() - started >= 0.55
+    # Never faster than the bucket allows: at most 50 at once, then 50 per second.
+    for count, at_s in enumerate(sorted(granted), start=1):
+        assert count <= 50 + 50 * at_s + 1e-6, (count, at_s)
 
 
 def test_headers_adopt_the_advertised_limit_and_an_empty_server_bucket() -> None:
-    bucket = TokenBucket(10.0, headroom=1.0)
+    clock = FakeClock()
+    bucket = TokenBucket(10.0, headroom=1.0, clock=clock.as_clock())
     bucket.observe({"X-RateLimit-Limit": "40", "X-RateLimit-Remaining": "12"})
     assert bucket.capacity == 40.0
     assert bucket.rate_per_s == 40.0
     bucket.observe({"X-RateLimit-Limit": "40", "X-RateLimit-Remaining": "0"})
-    started = time.monotonic()
     bucket.acquire()
-    assert time.monotonic() - started >= 0.02
+    assert clock.slept_s == pytest.approx(1 / 40)
 
 
 def test_pause_holds_every_sender() -> None:
-    bucket = TokenBucket(100.0, headroom=1.0)
+    clock = FakeClock()
+    bucket = TokenBucket(100.0, headroom=1.0, clock=clock.as_clock())
     bucket.pause(0.3)
-    started = time.monotonic()
     bucket.acquire()
-    assert time.monotonic() - started >= 0.29
+    assert clock.slept_s == pytest.approx(0.3)
+
+
+def _response(status: int, body: bytes) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body
+    return response
+
+
+def test_error_code_reads_the_envelope_and_tolerates_anything_else() -> None:
+    envelope = b'{"error": {"code": "url_expired", "message": "m", "request_id": "req_1"}}'
+    assert error_code(_response(403, envelope)) == "url_expired"
+    assert error_code(_response(502, b"<html>Bad gateway</html>")) is None
+    assert error_code(_response(400, b'{"error": "flat string"}')) is None
+
+
+def test_the_missing_scope_comes_from_the_message_or_else_from_the_endpoint() -> None:
+    named = _response(
+        403, b'{"error": {"code": "insufficient_scope", "message": "lacks the agents:read scope"}}'
+    )
+    assert missing_scope(named) == "agents:read"
+    silent = _response(403, b'{"error": {"code": "insufficient_scope", "message": "forbidden"}}')
+    silent.url = "https://acme.stames.app/api/v1/ticket_statuses?limit=100"
+    assert missing_scope(silent) == "settings:read"
+    silent.url = "https://acme.stames.app/api/v1/custom_objects/warranty/records"
+    assert missing_scope(silent) == "custom_objects:read"
+    silent.url = "https://acme.stames.app/elsewhere"
+    assert missing_scope(silent) is None
