@@ -132,6 +132,10 @@ def _error_code(response: requests.Response) -> str | None:
         return None
 
 
+error_code = _error_code
+"""The `code` of the error envelope (§2.5), or None; public for the attachment step."""
+
+
 @dataclass
 class TransportStats:
     """What the transport saw; read by the run summary and the progress display."""
