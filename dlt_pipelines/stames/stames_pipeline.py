@@ -9,6 +9,7 @@ import sys
 
 from dlt_pipelines.stames.attachments import download_attachments
 from dlt_pipelines.stames.pipeline import resolve_connection, run_extract
+from stames_sf.extraction import attachment_paths
 from stames_sf.workdir import DEFAULT_WORK_DIR, WorkDir
 
 
@@ -17,7 +18,7 @@ def main(work_dir: str = str(DEFAULT_WORK_DIR)) -> None:
     base_url, api_key = resolve_connection(None, None)
     work = WorkDir.at(work_dir)
     print(run_extract(work, base_url=base_url, api_key=api_key, progress=True))
-    print(download_attachments(work, base_url=base_url, api_key=api_key, progress=True))
+    print(download_attachments(attachment_paths(work), base_url=base_url, api_key=api_key, progress=True))
 
 
 if __name__ == "__main__":
