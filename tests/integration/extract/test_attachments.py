@@ -1,4 +1,5 @@
-"""The attachment step against the local server: statuses, content addressing, expiry, reruns."""
+"""The attachment step against the local server: statuses, content addressing, expiry, reruns,
+refused scopes, files that fail the run."""
 
 from __future__ import annotations
 
