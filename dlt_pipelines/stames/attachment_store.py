@@ -20,12 +20,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import dlt
 import duckdb
 from dlt.common.schema.typing import TTableSchemaColumns
+from dlt.extract import DltResource
 
+from dlt_pipelines.stames.helpers import escape_lone_surrogates
 from dlt_pipelines.stames.settings import DATASET_NAME
 
 LEDGER_TABLE = "attachment_downloads"
@@ -178,7 +180,7 @@ LEDGER_COLUMNS: TTableSchemaColumns = {
 _OUTCOME_FIELDS = tuple(spec.name for spec in fields(DownloadOutcome))
 
 
-def ledger_resource(rows: list[dict[str, Any]]) -> Any:
+def ledger_resource(rows: list[dict[str, Any]]) -> DltResource:
     """The ledger rows as a dlt resource: one row per attachment, merged on its id."""
     return dlt.resource(
         rows,
@@ -200,7 +202,8 @@ def ledger_pipeline(paths: AttachmentPaths) -> dlt.Pipeline:
 
 
 def journal_row(outcome: DownloadOutcome, recorded_at: datetime) -> dict[str, Any]:
-    row = asdict(outcome)
+    """One ledger row; a file name with lone surrogates keeps them as escape text, as raw_stames does."""
+    row = escape_lone_surrogates(asdict(outcome))
     row["status"] = str(outcome.status)
     row["recorded_at"] = recorded_at.isoformat()
     return row
@@ -226,7 +229,7 @@ class AttachmentLedger:
 
     def __init__(self, paths: AttachmentPaths) -> None:
         self.paths = paths
-        self._journal: Any = None
+        self._journal: TextIO | None = None
 
     def __enter__(self) -> AttachmentLedger:
         return self

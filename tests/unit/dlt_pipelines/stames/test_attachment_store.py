@@ -114,6 +114,14 @@ def test_the_ledger_is_a_dlt_table_merged_on_the_attachment_id(tmp_path) -> None
     assert row["sha256"] is None
 
 
+def test_a_file_name_with_a_lone_surrogate_is_kept_as_escape_text(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    with AttachmentLedger(paths) as ledger:
+        ledger.record(DownloadOutcome(8, None, None, DownloadStatus.PURGED, file_name="caf\ud83d.pdf"))
+        ledger.flush()
+    assert _rows(paths)[8]["file_name"] == "caf\\ud83d.pdf"
+
+
 def test_outcomes_journalled_before_a_kill_are_loaded_by_the_next_run(tmp_path) -> None:
     paths = _paths(tmp_path)
     killed = AttachmentLedger(paths)
