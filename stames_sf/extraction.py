@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass
 import requests
 from rich.console import Console
 
-from dlt_pipelines.stames.attachments import AttachmentSummary, download_attachments
+from dlt_pipelines.stames.attachment_store import AttachmentPaths
+from dlt_pipelines.stames.attachments import AttachmentAccessError, AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
 from dlt_pipelines.stames.transport import (
     SYSTEM_CLOCK,
@@ -31,6 +32,11 @@ class ExtractionResult:
 
     load: ExtractSummary | None
     attachments: AttachmentSummary | None
+
+    @property
+    def failed_files(self) -> int:
+        """Attachments left `failed` (bytes that never matched their sha256, or unreachable)."""
+        return self.attachments.failed if self.attachments is not None else 0
 
 
 def _print_load(summary: ExtractSummary, console: Console) -> None:
@@ -70,6 +76,21 @@ def _print_attachments(files: AttachmentSummary, console: Console) -> None:
     console.print(
         f"Attachments: {counts} ({files.attempted:,} attempted, "
         f"{files.skipped_already_stored:,} already settled)"
+    )
+    if files.failed:
+        console.print(
+            f"{files.failed:,} attachment(s) failed: see last_error in raw_stames.attachment_downloads; "
+            "a rerun asks for them again."
+        )
+
+
+def attachment_paths(work: WorkDir) -> AttachmentPaths:
+    """Where the attachment step keeps bytes, ledger, dlt state and its journal in this work folder."""
+    return AttachmentPaths(
+        files_dir=work.files,
+        duckdb_path=work.warehouse,
+        pipelines_dir=work.dlt_dir,
+        journal_path=work.state / "attachment-downloads.jsonl",
     )
 
 
@@ -120,7 +141,9 @@ def run_extraction(
         if summary is not None:
             _print_load(summary, console)
         files = (
-            download_attachments(work, base_url=base_url, api_key=api_key, progress=progress)
+            download_attachments(
+                attachment_paths(work), base_url=base_url, api_key=api_key, progress=progress
+            )
             if attachments
             else None
         )
@@ -164,6 +187,8 @@ def extraction_failure(error: BaseException, base_url: str) -> str | None:
     traceback, because that is a defect to debug, not a setting to fix.
     """
     for cause in _causes(error):
+        if isinstance(cause, AttachmentAccessError):
+            return str(cause)
         if isinstance(cause, requests.HTTPError):
             return _http_failure(cause, base_url)
         if isinstance(cause, (requests.ConnectionError, requests.Timeout)):

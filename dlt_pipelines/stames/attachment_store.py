@@ -2,24 +2,36 @@
 
 Bytes are content-addressed: the path comes from the sha256 alone, never from the file name, so
 names such as `../../x` or `CON` can do no harm, and a file shared by several tickets is stored
-once. Each attachment's outcome is a row in `raw_stames.attachment_downloads`.
+once. Each attachment's outcome is a row in `raw_stames.attachment_downloads`, a dlt resource
+merged on `attachment_id`. Outcomes are appended to a local journal as they happen (one line per
+file, flushed at once) and loaded through dlt at the end of the step and at the start of the next
+one, so a killed run loses at most the files in flight and dlt alone owns the `raw_stames` schema.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
+import dlt
 import duckdb
+from dlt.common.schema.typing import TTableSchemaColumns
+from dlt.extract import DltResource
 
-from stames_sf.workdir import RAW_SCHEMA, WorkDir
+from dlt_pipelines.stames.helpers import escape_lone_surrogates
+from dlt_pipelines.stames.settings import DATASET_NAME
 
 LEDGER_TABLE = "attachment_downloads"
+LEDGER_PIPELINE_NAME = "stames_attachments"
 CHUNK_BYTES = 1 << 20
 
 
@@ -129,25 +141,95 @@ def sha256_of(source: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-_LEDGER_COLUMNS = (
-    "attachment_id BIGINT PRIMARY KEY, message_id BIGINT, ticket_id BIGINT, status VARCHAR NOT NULL, "
-    "size_bytes BIGINT, declared_size_bytes BIGINT, sha256 VARCHAR, storage_path VARCHAR, "
-    "file_name VARCHAR, content_type VARCHAR, "
-    "attempts INTEGER, url_refreshes INTEGER, last_error VARCHAR, recorded_at TIMESTAMPTZ"
-)
+@dataclass(frozen=True)
+class AttachmentPaths:
+    """Where the attachment step reads and writes; the caller resolves them from its work folder.
+
+    Ledger `storage_path` values are relative to `storage_root`, the folder holding `files_dir`, so
+    they stay valid when the whole work folder moves.
+    """
+
+    files_dir: Path
+    duckdb_path: Path
+    pipelines_dir: Path
+    journal_path: Path
+
+    @property
+    def storage_root(self) -> Path:
+        return self.files_dir.parent
+
+
+LEDGER_COLUMNS: TTableSchemaColumns = {
+    "attachment_id": {"data_type": "bigint", "nullable": False},
+    "message_id": {"data_type": "bigint"},
+    "ticket_id": {"data_type": "bigint"},
+    "status": {"data_type": "text", "nullable": False},
+    "size_bytes": {"data_type": "bigint"},
+    "declared_size_bytes": {"data_type": "bigint"},
+    "sha256": {"data_type": "text"},
+    "storage_path": {"data_type": "text"},
+    "file_name": {"data_type": "text"},
+    "content_type": {"data_type": "text"},
+    "attempts": {"data_type": "bigint"},
+    "url_refreshes": {"data_type": "bigint"},
+    "last_error": {"data_type": "text"},
+    "recorded_at": {"data_type": "timestamp"},
+}
+"""Declared whole, so a column that is null in every row (no failure yet) still exists."""
+
+_OUTCOME_FIELDS = tuple(spec.name for spec in fields(DownloadOutcome))
+
+
+def ledger_resource(rows: list[dict[str, Any]]) -> DltResource:
+    """The ledger rows as a dlt resource: one row per attachment, merged on its id."""
+    return dlt.resource(
+        rows,
+        name=LEDGER_TABLE,
+        primary_key="attachment_id",
+        write_disposition="merge",
+        columns=LEDGER_COLUMNS,
+    )
+
+
+def ledger_pipeline(paths: AttachmentPaths) -> dlt.Pipeline:
+    """A pipeline of its own (state beside the extraction's), loading into the same `raw_stames`."""
+    return dlt.pipeline(
+        pipeline_name=LEDGER_PIPELINE_NAME,
+        pipelines_dir=str(paths.pipelines_dir),
+        destination=dlt.destinations.duckdb(str(paths.duckdb_path)),
+        dataset_name=DATASET_NAME,
+    )
+
+
+def journal_row(outcome: DownloadOutcome, recorded_at: datetime) -> dict[str, Any]:
+    """One ledger row; a file name with lone surrogates keeps them as escape text, as raw_stames does."""
+    row = escape_lone_surrogates(asdict(outcome))
+    row["status"] = str(outcome.status)
+    row["recorded_at"] = recorded_at.isoformat()
+    return row
+
+
+def read_journal(journal_path: Path) -> list[dict[str, Any]]:
+    """The journal's rows, the last one per attachment; a line torn by a kill is skipped."""
+    if not journal_path.is_file():
+        return []
+    latest: dict[int, dict[str, Any]] = {}
+    for line in journal_path.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and isinstance(row.get("attachment_id"), int):
+            latest[row["attachment_id"]] = row
+    return list(latest.values())
 
 
 class AttachmentLedger:
-    """The `attachment_downloads` table: one row per attachment, rewritten on each attempt."""
+    """`raw_stames.attachment_downloads`: read from the warehouse, written through a journal and dlt."""
 
-    def __init__(self, work: WorkDir) -> None:
-        self.work = work
-        self.connection = duckdb.connect(str(work.warehouse))
-        self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
-        self.connection.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{LEDGER_TABLE} ({_LEDGER_COLUMNS})")
-
-    def close(self) -> None:
-        self.connection.close()
+    def __init__(self, paths: AttachmentPaths) -> None:
+        self.paths = paths
+        self._journal: TextIO | None = None
 
     def __enter__(self) -> AttachmentLedger:
         return self
@@ -155,59 +237,113 @@ class AttachmentLedger:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+    def record(self, outcome: DownloadOutcome, recorded_at: datetime | None = None) -> None:
+        """Append one outcome to the journal, on disk before the next file is recorded."""
+        if self._journal is None:
+            self.paths.journal_path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = self.paths.journal_path.open("a", encoding="utf-8")
+        row = journal_row(outcome, recorded_at or datetime.now(UTC))
+        self._journal.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+
+    def flush(self) -> int:
+        """Load the journal (and a ledger table made before dlt owned it) through dlt; rows loaded."""
+        self.close()
+        self._adopt_hand_made_table()
+        rows = read_journal(self.paths.journal_path)
+        if rows:
+            info = ledger_pipeline(self.paths).run(ledger_resource(rows))
+            info.raise_on_failed_jobs()
+        # Deleted only after the load: a kill in between loads the same rows again, merged away.
+        self.paths.journal_path.unlink(missing_ok=True)
+        return len(rows)
+
+    def _adopt_hand_made_table(self) -> None:
+        """A warehouse from before the ledger was a dlt resource: its rows go to the front of the
+        journal (newer outcomes win), then the table is dropped so dlt creates its own."""
+        with _warehouse(self.paths.duckdb_path) as connection:
+            columns = _columns(connection, LEDGER_TABLE) if connection is not None else set()
+            if connection is None or not columns or "_dlt_id" in columns:
+                return
+            cursor = connection.execute(f"SELECT * FROM {DATASET_NAME}.{LEDGER_TABLE}")
+            names = [column[0] for column in cursor.description]
+            old_rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            lines = [json.dumps(row, default=str, ensure_ascii=False) + "\n" for row in old_rows]
+            journal = self.paths.journal_path
+            pending = journal.read_text(encoding="utf-8") if journal.is_file() else ""
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            staged = journal.with_suffix(".adopting")
+            staged.write_text("".join(lines) + pending, encoding="utf-8")
+            staged.replace(journal)
+            connection.execute(f"DROP TABLE {DATASET_NAME}.{LEDGER_TABLE}")
+
     def listed_attachments(self) -> list[AttachmentRef]:
         """Attachment ids from the raw messages (none when no message had an attachment)."""
-        exists = self.connection.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [RAW_SCHEMA, "messages__attachments"],
-        ).fetchone()
-        if not exists or not exists[0]:
-            return []
-        rows = self.connection.execute(
-            f"SELECT id, any_value(message_id), any_value(ticket_id) "
-            f"FROM {RAW_SCHEMA}.messages__attachments GROUP BY id ORDER BY id"
-        ).fetchall()
+        with _warehouse(self.paths.duckdb_path) as connection:
+            if connection is None or not _columns(connection, "messages__attachments"):
+                return []
+            rows = connection.execute(
+                f"SELECT id, any_value(message_id), any_value(ticket_id) "
+                f"FROM {DATASET_NAME}.messages__attachments GROUP BY id ORDER BY id"
+            ).fetchall()
         return [AttachmentRef(int(row[0]), _maybe_int(row[1]), _maybe_int(row[2])) for row in rows]
+
+    def known_outcomes(self) -> dict[int, DownloadOutcome]:
+        """The ledger's current row per attachment."""
+        with _warehouse(self.paths.duckdb_path) as connection:
+            if connection is None or not _columns(connection, LEDGER_TABLE):
+                return {}
+            cursor = connection.execute(
+                f"SELECT {', '.join(_OUTCOME_FIELDS)} FROM {DATASET_NAME}.{LEDGER_TABLE}"
+            )
+            rows = cursor.fetchall()
+        outcomes = (DownloadOutcome(**dict(zip(_OUTCOME_FIELDS, row, strict=True))) for row in rows)
+        return {
+            outcome.attachment_id: replace(outcome, status=DownloadStatus(outcome.status))
+            for outcome in outcomes
+        }
 
     def settled_ids(self) -> set[int]:
         """Attachments whose outcome is final and whose bytes (if any) are still on disk."""
-        rows = self.connection.execute(
-            f"SELECT attachment_id, status, storage_path FROM {RAW_SCHEMA}.{LEDGER_TABLE}"
-        ).fetchall()
         return {
-            int(attachment_id)
-            for attachment_id, status, storage_path in rows
-            if status in FINAL_STATUSES
-            and (storage_path is None or (self.work.root / storage_path).is_file())
+            attachment_id
+            for attachment_id, outcome in self.known_outcomes().items()
+            if outcome.status in FINAL_STATUSES
+            and (outcome.storage_path is None or (self.paths.storage_root / outcome.storage_path).is_file())
         }
 
-    def record(self, outcome: DownloadOutcome) -> None:
-        """Write (or overwrite) the row of one attachment; committed immediately, never lost."""
-        self.connection.execute(
-            f"INSERT OR REPLACE INTO {RAW_SCHEMA}.{LEDGER_TABLE} VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-            [
-                outcome.attachment_id,
-                outcome.message_id,
-                outcome.ticket_id,
-                str(outcome.status),
-                outcome.size_bytes,
-                outcome.declared_size_bytes,
-                outcome.sha256,
-                outcome.storage_path,
-                outcome.file_name,
-                outcome.content_type,
-                outcome.attempts,
-                outcome.url_refreshes,
-                outcome.last_error,
-            ],
-        )
-
     def status_counts(self) -> dict[str, int]:
-        rows = self.connection.execute(
-            f"SELECT status, count(*) FROM {RAW_SCHEMA}.{LEDGER_TABLE} GROUP BY status ORDER BY status"
-        ).fetchall()
+        with _warehouse(self.paths.duckdb_path) as connection:
+            if connection is None or not _columns(connection, LEDGER_TABLE):
+                return {}
+            rows = connection.execute(
+                f"SELECT status, count(*) FROM {DATASET_NAME}.{LEDGER_TABLE} GROUP BY status ORDER BY status"
+            ).fetchall()
         return {str(status): int(count) for status, count in rows}
+
+
+@contextmanager
+def _warehouse(duckdb_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A short-lived warehouse connection, or None before the warehouse exists."""
+    if not duckdb_path.is_file():
+        yield None
+        return
+    with duckdb.connect(str(duckdb_path)) as connection:
+        yield connection
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+        [DATASET_NAME, table],
+    ).fetchall()
+    return {str(row[0]) for row in rows}
 
 
 def _maybe_int(value: Any) -> int | None:

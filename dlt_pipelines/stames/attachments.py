@@ -2,15 +2,19 @@
 
 Runs after the dlt load (and alone). URLs embedded in list pages expire, so each download asks
 `/attachments/{id}` for a fresh one right before fetching the bytes (§3 #20). Every attachment
-ends with one status row; a failure is recorded and the run goes on.
+ends with one status row; a failed file is recorded and the run goes on. A refused key or a
+missing scope is different: no file can succeed, so the step stops at the first one.
+
+Transport faults (429, 5xx, lost connections) are retried by the `StamesSession`; this module
+only retries what the domain asks for: a fresh URL when one expired, and bytes that do not match
+their sha256 (a bounded number of times).
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +25,7 @@ import requests
 from dlt_pipelines.stames.attachment_store import (
     CHUNK_BYTES,
     AttachmentLedger,
+    AttachmentPaths,
     AttachmentRef,
     DownloadOutcome,
     DownloadStatus,
@@ -28,16 +33,14 @@ from dlt_pipelines.stames.attachment_store import (
     discard_partials,
     stream_to_temp,
 )
-from dlt_pipelines.stames.transport import (
-    DEFAULT_FILE_RPS,
-    StamesSession,
-    TokenBucket,
-    backoff_seconds,
-    parse_retry_after,
-)
-from stames_sf.workdir import WorkDir
+from dlt_pipelines.stames.transport import API_KEY_HEADER, StamesSession, error_code
 
-MAX_ATTEMPTS = 6
+REQUIRED_SCOPE = "attachments:read"
+"""The scope of `/attachments/{id}` (API.md §2.7 #13)."""
+MAX_URL_REFRESHES = 5
+MAX_MISMATCH_ATTEMPTS = 3
+"""Bytes that disagree with their sha256 are fetched this many times in all, then `failed`."""
+TRANSPORT_RETRIES = 4
 BACKOFF_CAP_S = 8.0
 
 
@@ -52,18 +55,52 @@ class AttachmentSummary:
     requests: int = 0
     outcomes_this_run: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def failed(self) -> int:
+        """Attachments whose latest outcome is `failed` (a rerun asks for them again)."""
+        return self.counts.get(str(DownloadStatus.FAILED), 0)
 
-class _AttemptError(Exception):
-    """One download attempt failed in a way worth retrying with a fresh URL."""
 
-    def __init__(self, message: str, *, expired: bool = False, wait_s: float | None = None) -> None:
+class AttachmentAccessError(Exception):
+    """Stames refused the key (401) or its scope (403) on attachment metadata: no file can succeed."""
+
+
+class _DomainRetryError(Exception):
+    """An attempt worth repeating with a fresh URL; carries what the attempt learned of the file."""
+
+    def __init__(self, message: str, described: DownloadOutcome) -> None:
         super().__init__(message)
-        self.expired = expired
-        self.wait_s = wait_s
+        self.described = described
+
+
+class _UrlExpiredError(_DomainRetryError):
+    """The signed URL expired before its bytes were fetched: ask for a fresh one."""
+
+
+class _BytesMismatchError(_DomainRetryError):
+    """The received bytes disagree with the metadata's sha256 (or size, without a hash)."""
+
+
+class _UnavailableError(Exception):
+    """The server gave a final answer that is neither the file nor a known status."""
 
 
 BeforeDownload = Callable[[int, int], None]
 """Called with (attachment id, attempt) between the fresh-URL request and the byte request."""
+
+
+def refusal_message(response: requests.Response) -> str:
+    """One line naming what the key lacks, never the URL (which carries the attachment id)."""
+    if response.status_code == 401:
+        return (
+            "Stames refused the API key (401 unauthorized) when asked for attachment metadata; "
+            "the attachment step stopped; files already recorded keep their ledger rows."
+        )
+    code = error_code(response) or "forbidden"
+    return (
+        f"The Stames API key lacks the {REQUIRED_SCOPE} scope ({response.status_code} {code}); "
+        "the attachment step stopped; files already recorded keep their ledger rows."
+    )
 
 
 class AttachmentDownloader:
@@ -71,66 +108,62 @@ class AttachmentDownloader:
 
     def __init__(
         self,
-        work: WorkDir,
+        paths: AttachmentPaths,
         *,
         base_url: str,
-        api_key: str,
-        file_rps: float = DEFAULT_FILE_RPS,
+        session: StamesSession,
         before_download: BeforeDownload | None = None,
     ) -> None:
-        self.work = work
-        self.before_download = before_download
+        self.paths = paths
         self.base_url = base_url.rstrip("/") + "/"
-        self.api = StamesSession(api_key, max_retries=4, backoff_cap_s=BACKOFF_CAP_S)
-        self.file_bucket = TokenBucket(file_rps)
-        self.files = requests.Session()
-        self.files.trust_env = False
-        adapter = requests.adapters.HTTPAdapter(pool_maxsize=max(4, int(file_rps) * 2))
-        self.files.mount("http://", adapter)
-        self.files.mount("https://", adapter)
-        self._file_requests = 0
-        self._count_lock = threading.Lock()
+        self.session = session
+        self.before_download = before_download
 
-    def close(self) -> None:
-        self.api.close()
-        self.files.close()
+    def download(self, start: DownloadOutcome) -> DownloadOutcome:
+        """Fetch until stored, definitively unavailable, or out of domain retries.
 
-    @property
-    def requests(self) -> int:
-        return self.api.stats.requests + self._file_requests
-
-    def download(self, ref: AttachmentRef) -> DownloadOutcome:
-        """Try until stored, definitively unavailable, or out of attempts; never raises."""
-        outcome = DownloadOutcome(ref.attachment_id, ref.message_id, ref.ticket_id, DownloadStatus.FAILED)
+        Raises only `AttachmentAccessError`; every other problem becomes the file's `failed` row,
+        keeping what `start` (the ledger's last row) knew about it.
+        """
+        outcome = start
         refreshes = 0
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            outcome = replace(outcome, attempts=attempt, url_refreshes=refreshes)
+        mismatches = 0
+        while True:
+            outcome = replace(outcome, attempts=outcome.attempts + 1, url_refreshes=refreshes)
             try:
                 return self._attempt(outcome)
-            except _AttemptError as error:
-                outcome = replace(outcome, last_error=str(error))
-                if error.expired:
-                    refreshes += 1
-                    outcome = replace(outcome, url_refreshes=refreshes)
-                    continue
-                wait_s = error.wait_s if error.wait_s is not None else backoff_seconds(attempt, BACKOFF_CAP_S)
-                time.sleep(wait_s)
-            except Exception as error:  # one bad file must never stop the run
-                outcome = replace(outcome, last_error=f"{type(error).__name__}: {error}")
-                time.sleep(backoff_seconds(attempt, BACKOFF_CAP_S))
-        return replace(outcome, status=DownloadStatus.FAILED)
+            except AttachmentAccessError:
+                raise
+            except _UrlExpiredError as error:
+                refreshes += 1
+                outcome = replace(error.described, url_refreshes=refreshes, last_error=str(error))
+                if refreshes > MAX_URL_REFRESHES:
+                    return replace(outcome, status=DownloadStatus.FAILED)
+            except _BytesMismatchError as error:
+                mismatches += 1
+                outcome = replace(error.described, last_error=str(error))
+                if mismatches >= MAX_MISMATCH_ATTEMPTS:
+                    return replace(outcome, status=DownloadStatus.FAILED)
+            except _UnavailableError as error:
+                return replace(outcome, status=DownloadStatus.FAILED, last_error=str(error))
+            except Exception as error:  # the session already retried; one bad file must not stop the run
+                return replace(
+                    outcome, status=DownloadStatus.FAILED, last_error=f"{type(error).__name__}: {error}"
+                )
 
     def _metadata(self, attachment_id: int) -> dict[str, Any] | None:
-        response = self.api.get(urljoin(self.base_url, f"attachments/{attachment_id}"))
+        response = self.session.get(urljoin(self.base_url, f"attachments/{attachment_id}"))
         if response.status_code in (404, 410):
             return None
+        if response.status_code in (401, 403):
+            raise AttachmentAccessError(refusal_message(response))
         if response.status_code != 200:
-            raise _AttemptError(f"metadata: HTTP {response.status_code} {response.text[:200]}")
+            raise _UnavailableError(
+                f"metadata: HTTP {response.status_code} {error_code(response) or ''}".strip()
+            )
         return dict(response.json())
 
     def _attempt(self, outcome: DownloadOutcome) -> DownloadOutcome:
-        # Take the file-bucket slot first: the fresh URL is then used at once, not after a wait.
-        self.file_bucket.acquire()
         metadata = self._metadata(outcome.attachment_id)
         if metadata is None:
             return replace(outcome, status=DownloadStatus.PURGED, last_error="attachment gone (404/410)")
@@ -150,48 +183,36 @@ class AttachmentDownloader:
         return self._fetch_bytes(described, urljoin(self.base_url, str(metadata["download_url"])))
 
     def _fetch_bytes(self, outcome: DownloadOutcome, url: str) -> DownloadOutcome:
-        with self._count_lock:
-            self._file_requests += 1
-        with self.files.get(url, stream=True, timeout=120) as response:
-            self.file_bucket.observe(response.headers)
+        # The signed URL is its own authorisation: the API key is not sent to the file host.
+        with self.session.get(url, stream=True, headers={API_KEY_HEADER: None}) as response:
             if response.status_code != 200:
                 return self._refused(outcome, response)
-            streamed = stream_to_temp(self.work.files, response.iter_content(CHUNK_BYTES))
+            streamed = stream_to_temp(self.paths.files_dir, response.iter_content(CHUNK_BYTES))
         mismatch = _mismatch(outcome, streamed.size_bytes, streamed.sha256)
         if mismatch:
             streamed.temp_path.unlink(missing_ok=True)
-            raise _AttemptError(mismatch)
-        stored_at = commit_blob(self.work.files, streamed)
+            raise _BytesMismatchError(mismatch, outcome)
+        stored_at = commit_blob(self.paths.files_dir, streamed)
         status = DownloadStatus.EXPIRED_REFRESHED if outcome.url_refreshes else DownloadStatus.STORED
         return replace(
             outcome,
             status=status,
             size_bytes=streamed.size_bytes,
             sha256=streamed.sha256,
-            storage_path=stored_at.relative_to(self.work.root).as_posix(),
+            storage_path=stored_at.relative_to(self.paths.storage_root).as_posix(),
         )
 
     def _refused(self, outcome: DownloadOutcome, response: requests.Response) -> DownloadOutcome:
-        code = _error_code(response)
+        code = error_code(response)
         if response.status_code == 403 and code == "url_expired":
-            raise _AttemptError("download URL expired", expired=True)
+            raise _UrlExpiredError("download URL expired", outcome)
         if response.status_code == 403:
             return replace(outcome, status=DownloadStatus.QUARANTINED, last_error=f"403 {code}")
         if response.status_code in (404, 410):
             return replace(outcome, status=DownloadStatus.PURGED, last_error=f"{response.status_code} {code}")
-        wait_s = parse_retry_after(response.headers.get("Retry-After"))
-        if response.status_code == 429 and wait_s is not None:
-            # The file bucket is shared by every download thread: all of them wait.
-            self.file_bucket.pause(wait_s)
-            wait_s = 0.0
-        raise _AttemptError(f"file: HTTP {response.status_code} {code or ''}".strip(), wait_s=wait_s)
-
-
-def _error_code(response: requests.Response) -> str | None:
-    try:
-        return str(response.json()["error"]["code"])
-    except (ValueError, KeyError, TypeError):
-        return None
+        # Final: the session already retried 429 and 5xx.
+        last_error = f"file: HTTP {response.status_code} {code or ''}".strip()
+        return replace(outcome, status=DownloadStatus.FAILED, last_error=last_error)
 
 
 def _mismatch(outcome: DownloadOutcome, size: int, sha256: str) -> str | None:
@@ -224,47 +245,84 @@ def _progress_bar(enabled: bool, total: int) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(task)
 
 
+def _starting_point(ref: AttachmentRef, known: DownloadOutcome | None) -> DownloadOutcome:
+    """A `failed` row that keeps what the ledger knew about the file until this run learns more."""
+    outcome = DownloadOutcome(ref.attachment_id, ref.message_id, ref.ticket_id, DownloadStatus.FAILED)
+    if known is None:
+        return outcome
+    return replace(
+        outcome,
+        file_name=known.file_name,
+        content_type=known.content_type,
+        declared_size_bytes=known.declared_size_bytes,
+        sha256=known.sha256,
+    )
+
+
 def download_attachments(
-    work: WorkDir,
+    paths: AttachmentPaths,
     *,
     base_url: str,
     api_key: str,
+    session: StamesSession | None = None,
     progress: bool = False,
     before_download: BeforeDownload | None = None,
 ) -> AttachmentSummary:
     """Download every listed attachment not settled yet; one ledger row per attachment.
 
-    `before_download` is an observation point (tests use it to move the server clock past a URL's
-    expiry); production runs leave it unset.
+    Raises `AttachmentAccessError` at the first 401/403 on attachment metadata, after loading
+    the outcomes recorded so far. `before_download` is an observation point (tests use it to move
+    the server clock past a URL's expiry); production runs leave it unset.
     """
     started = time.perf_counter()
+    owns_session = session is None
+    session = session or StamesSession(api_key, max_retries=TRANSPORT_RETRIES, backoff_cap_s=BACKOFF_CAP_S)
     downloader = AttachmentDownloader(
-        work, base_url=base_url, api_key=api_key, before_download=before_download
+        paths, base_url=base_url, session=session, before_download=before_download
     )
     this_run: dict[str, int] = {}
-    discard_partials(work.files)
-    with AttachmentLedger(work) as ledger:
+    refused: AttachmentAccessError | None = None
+    discard_partials(paths.files_dir)
+    with AttachmentLedger(paths) as ledger:
+        ledger.flush()  # outcomes a killed run journalled but never loaded
         listed = ledger.listed_attachments()
+        known = ledger.known_outcomes()
         settled = ledger.settled_ids()
-        pending = [ref for ref in listed if ref.attachment_id not in settled]
-        workers = max(1, int(downloader.file_bucket.capacity))
+        pending = [
+            _starting_point(ref, known.get(ref.attachment_id))
+            for ref in listed
+            if ref.attachment_id not in settled
+        ]
+        workers = max(1, int(session.file_bucket.capacity))
         with (
             _progress_bar(progress, len(pending)) as advance,
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="attachment") as pool,
         ):
-            futures = [pool.submit(downloader.download, ref) for ref in pending]
+            futures: list[Future[DownloadOutcome]] = [
+                pool.submit(downloader.download, start) for start in pending
+            ]
             for future in as_completed(futures):
-                outcome = future.result()
+                try:
+                    outcome = future.result()
+                except AttachmentAccessError as error:
+                    refused = error
+                    for queued in futures:
+                        queued.cancel()
+                    break
                 ledger.record(outcome)
                 this_run[str(outcome.status)] = this_run.get(str(outcome.status), 0) + 1
                 advance()
+        ledger.flush()
         counts = ledger.status_counts()
-    downloader.close()
+    if owns_session:
+        session.close()
+    if refused is not None:
+        raise refused
     return AttachmentSummary(
         counts=counts,
         attempted=len(pending),
         skipped_already_stored=len(listed) - len(pending),
         duration_s=time.perf_counter() - started,
-        requests=downloader.requests,
+        requests=session.stats.requests,
         outcomes_this_run=dict(sorted(this_run.items())),
     )

@@ -36,6 +36,13 @@ def extract(
         bool, typer.Option("--attachments-only", help="Only run the attachment download step.")
     ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show live progress.")] = True,
+    allow_failed_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-failed-files",
+            help="Exit 0 even when attachments ended `failed` (still counted in the summary and the ledger).",
+        ),
+    ] = False,
 ) -> None:
     """Extract Stames into the work folder's warehouse (incremental; rerun any time to resume or delta)."""
     from rich.console import Console
@@ -51,7 +58,7 @@ def extract(
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
     try:
-        run_extraction(
+        result = run_extraction(
             WorkDir.at(work),
             base_url=resolved_url,
             api_key=resolved_key,
@@ -74,3 +81,12 @@ def extract(
         )
         errors.print("Data already loaded is kept; rerun when this is fixed.", markup=False)
         raise typer.Exit(1) from error
+    if result.failed_files and not allow_failed_files:
+        Console(stderr=True).print(
+            f"Exit 1: {result.failed_files:,} attachment(s) failed; rerun, or pass --allow-failed-files "
+            "to accept them.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)

@@ -1,17 +1,24 @@
-"""The attachment step against the local server: statuses, content addressing, expiry, reruns."""
+"""The attachment step against the local server: statuses, content addressing, expiry, reruns,
+refused scopes, files that fail the run."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from dlt_pipelines.stames.attachment_store import LEDGER_TABLE, blob_path
+from dlt_pipelines.stames.attachments import AttachmentAccessError
+from dlt_pipelines.stames.transport import StamesSession
 from emulators.stames_api.content import generated_sha256
+from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY
+from stames_sf.cli import app
 from stames_sf.workdir import RAW_SCHEMA, WorkDir
 from tests.fixtures.extract import DownloadFrom, ExtractFrom
 from tests.fixtures.stames_api import HANDWRITTEN_DATASET, RunningStames, StartStames
@@ -40,6 +47,12 @@ def dataset_with_large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _ledger(work: WorkDir) -> dict[int, dict[str, object]]:
     with duckdb.connect(str(work.warehouse), read_only=True) as connection:
+        tables = connection.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [RAW_SCHEMA, LEDGER_TABLE],
+        ).fetchone()
+        if not tables or not tables[0]:
+            return {}
         cursor = connection.execute(f"SELECT * FROM {RAW_SCHEMA}.{LEDGER_TABLE}")
         names = [column[0] for column in cursor.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
@@ -168,3 +181,123 @@ def test_failures_are_recorded_without_stopping_the_run_and_a_rerun_finishes(
     third = download_from(server, work)
     assert third.attempted == 1  # only the quarantined file is asked again
     assert third.counts == second.counts
+
+
+KEY_WITHOUT_ATTACHMENTS = "sk_test_noattachmentsreadscope00000001"
+SCOPED_KEYS = {
+    DEFAULT_API_KEY: set(ALL_SCOPES),
+    KEY_WITHOUT_ATTACHMENTS: set(ALL_SCOPES) - {"attachments:read"},
+}
+LISTED_IN_HANDWRITTEN = 5  # 77001–77005 hang off messages; 77006 does not
+WRONG_SHA256 = hashlib.sha256(b"not the bytes the file host sends").hexdigest()
+
+
+def _server_counts(server: RunningStames) -> dict[str, int]:
+    return {name: int(count) for name, count in server.admin_get("stats")["counts"].items()}
+
+
+def _cli(work: WorkDir, server: RunningStames, *options: str) -> tuple[int, str]:
+    arguments = ["extract", "--work", str(work.root), "--base-url", server.api_url, "--no-progress"]
+    result = CliRunner().invoke(app, [*arguments, "--api-key", server.api_key, *options])
+    return result.exit_code, result.output
+
+
+def test_a_key_without_the_attachments_scope_stops_at_once_and_asks_each_file_at_most_once(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(api_keys=SCOPED_KEYS)
+    work = _extracted(server, extract_from, tmp_path)
+    before = _server_counts(server)
+
+    with pytest.raises(AttachmentAccessError) as refused:
+        download_from(replace(server, api_key=KEY_WITHOUT_ATTACHMENTS), work)
+
+    message = str(refused.value)
+    assert "attachments:read" in message
+    assert "403 insufficient_scope" in message
+    assert "http" not in message
+    assert "\n" not in message
+    after = _server_counts(server)
+    assert after["requests"] - before["requests"] <= LISTED_IN_HANDWRITTEN
+    assert after["file_requests"] == before["file_requests"]
+    assert _ledger(work) == {}
+
+
+def test_a_missing_scope_is_one_line_exit_1_and_the_ledger_keeps_what_it_knew(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(api_keys=SCOPED_KEYS)
+    work = _extracted(server, extract_from, tmp_path)
+    download_from(server, work)
+    before = _ledger(work)
+    assert before[77004]["status"] == "quarantined"
+    assert before[77004]["file_name"] == "factura.pdf"
+
+    limited = replace(server, api_key=KEY_WITHOUT_ATTACHMENTS)
+    exit_code, output = _cli(work, limited, "--attachments-only")
+
+    assert exit_code == 1, output
+    assert "lacks the attachments:read scope (403 insufficient_scope)" in output
+    assert "Traceback" not in output
+    assert "/attachments/" not in output
+    assert _ledger(work) == before
+
+
+@pytest.fixture(scope="module")
+def dataset_with_corrupt_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-written dataset, with attachment 77005 declaring a sha256 its bytes do not have."""
+    target = tmp_path_factory.mktemp("corrupt") / "dataset"
+    shutil.copytree(HANDWRITTEN_DATASET, target)
+    rows = read_jsonl(target / "attachments.jsonl")
+    for row in rows:
+        if row["id"] == 77005:
+            row["sha256"] = WRONG_SHA256
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    (target / "attachments.jsonl").write_text(lines, encoding="utf-8")
+    return target
+
+
+def test_a_file_whose_bytes_never_match_fails_the_run_unless_failed_files_are_allowed(
+    start_stames: StartStames, dataset_with_corrupt_file: Path, tmp_path: Path
+) -> None:
+    server = start_stames(dataset_with_corrupt_file)
+    work = WorkDir.at(tmp_path / "work")
+
+    exit_code, output = _cli(work, server)
+
+    assert exit_code == 1, output
+    assert "1 attachment(s) failed" in output
+    assert "--allow-failed-files" in output
+    row = _ledger(work)[77005]
+    assert row["status"] == "failed"
+    assert "sha256 mismatch" in str(row["last_error"])
+    assert row["file_name"] == "empty.txt"
+    assert row["storage_path"] is None
+    # Three fetches of the mismatching file (then it is failed), one each for 77001 and 77002.
+    assert row["attempts"] == 3
+    assert _server_counts(server)["file_requests"] == 3 + 2
+
+    exit_code, output = _cli(work, server, "--attachments-only", "--allow-failed-files")
+
+    assert exit_code == 0, output
+    assert "1 attachment(s) failed" in output
+    assert _ledger(work)[77005]["status"] == "failed"
+
+
+def test_transport_faults_are_retried_by_the_session_not_by_the_step(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(fault_file_503_rate=1.0)
+    work = _extracted(server, extract_from, tmp_path)
+    session = StamesSession(server.api_key, max_retries=0)
+
+    summary = download_from(server, work, session=session)
+
+    assert summary.counts == {"failed": 3, "purged": 1, "quarantined": 1}
+    ledger = _ledger(work)
+    for attachment_id in (77001, 77002, 77005):
+        assert ledger[attachment_id]["attempts"] == 1
+        assert ledger[attachment_id]["last_error"] == "file: HTTP 503 service_unavailable"
+        # What the metadata said is kept on a failed row.
+        assert ledger[attachment_id]["file_name"]
+    assert _server_counts(server)["file_requests"] == 3

@@ -1,9 +1,13 @@
 import hashlib
+from pathlib import Path
 
+import dlt
+import duckdb
 import pytest
 
 from dlt_pipelines.stames.attachment_store import (
     AttachmentLedger,
+    AttachmentPaths,
     DownloadOutcome,
     DownloadStatus,
     blob_path,
@@ -11,7 +15,6 @@ from dlt_pipelines.stames.attachment_store import (
     discard_partials,
     stream_to_temp,
 )
-from stames_sf.workdir import WorkDir
 
 
 def test_blob_path_comes_from_the_hash_only(tmp_path) -> None:
@@ -56,20 +59,111 @@ def test_a_failing_stream_leaves_no_partial_file(tmp_path) -> None:
     assert list((tmp_path / ".partial").iterdir()) == []
 
 
+def _paths(tmp_path: Path) -> AttachmentPaths:
+    root = tmp_path / "work"
+    return AttachmentPaths(
+        files_dir=root / "files",
+        duckdb_path=root / "warehouse.duckdb",
+        pipelines_dir=root / "state" / "dlt",
+        journal_path=root / "state" / "attachment-downloads.jsonl",
+    )
+
+
+def _rows(paths: AttachmentPaths) -> dict[int, dict[str, object]]:
+    with duckdb.connect(str(paths.duckdb_path), read_only=True) as connection:
+        cursor = connection.execute("SELECT * FROM raw_stames.attachment_downloads")
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+
+
 def test_ledger_keeps_one_row_per_attachment_and_settles_only_final_outcomes(tmp_path) -> None:
-    work = WorkDir.at(tmp_path / "work")
-    blob = commit_blob(work.files, stream_to_temp(work.files, iter([b"data"])))
-    relative = blob.relative_to(work.root).as_posix()
-    with AttachmentLedger(work) as ledger:
+    paths = _paths(tmp_path)
+    blob = commit_blob(paths.files_dir, stream_to_temp(paths.files_dir, iter([b"data"])))
+    relative = blob.relative_to(tmp_path / "work").as_posix()
+    with AttachmentLedger(paths) as ledger:
         ledger.record(DownloadOutcome(1, 10, 100, DownloadStatus.FAILED, last_error="503"))
-        ledger.record(DownloadOutcome(1, 10, 100, DownloadStatus.STORED, storage_path=relative))
         ledger.record(DownloadOutcome(2, 10, 100, DownloadStatus.PURGED))
         ledger.record(DownloadOutcome(3, 11, 100, DownloadStatus.QUARANTINED))
         ledger.record(DownloadOutcome(4, 11, 100, DownloadStatus.FAILED, last_error="boom"))
         ledger.record(DownloadOutcome(5, 11, 100, DownloadStatus.STORED, storage_path="files/aa/bb/gone"))
+        assert ledger.flush() == 5
+        ledger.record(DownloadOutcome(1, 10, 100, DownloadStatus.STORED, storage_path=relative))
+        assert ledger.flush() == 1
         assert ledger.status_counts() == {"failed": 1, "purged": 1, "quarantined": 1, "stored": 2}
         assert ledger.settled_ids() == {1, 2}
         assert ledger.listed_attachments() == []
+    rows = _rows(paths)
+    assert rows[1]["storage_path"] == relative
+    assert rows[4]["last_error"] == "boom"
+    assert not paths.journal_path.exists()
+
+
+def test_the_ledger_is_a_dlt_table_merged_on_the_attachment_id(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    with AttachmentLedger(paths) as ledger:
+        ledger.record(DownloadOutcome(7, None, None, DownloadStatus.PURGED))
+        ledger.flush()
+    schema = dlt.attach("stames_attachments", pipelines_dir=str(paths.pipelines_dir)).default_schema
+    table = schema.tables["attachment_downloads"]
+    assert table["write_disposition"] == "merge"
+    assert table["columns"]["attachment_id"].get("primary_key") is True
+    row = _rows(paths)[7]
+    assert row["_dlt_load_id"]
+    # Declared columns exist even when every value is null so far.
+    assert row["last_error"] is None
+    assert row["sha256"] is None
+
+
+def test_a_file_name_with_a_lone_surrogate_is_kept_as_escape_text(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    with AttachmentLedger(paths) as ledger:
+        ledger.record(DownloadOutcome(8, None, None, DownloadStatus.PURGED, file_name="caf\ud83d.pdf"))
+        ledger.flush()
+    assert _rows(paths)[8]["file_name"] == "caf\\ud83d.pdf"
+
+
+def test_outcomes_journalled_before_a_kill_are_loaded_by_the_next_run(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    killed = AttachmentLedger(paths)
+    killed.record(DownloadOutcome(1, 10, 100, DownloadStatus.PURGED))
+    killed.record(DownloadOutcome(2, 10, 100, DownloadStatus.QUARANTINED, file_name="a.pdf"))
+    killed.close()  # no flush: the process died here
+    with paths.journal_path.open("a", encoding="utf-8") as journal:
+        journal.write('{"attachment_id": 3, "status": "sto')  # torn by the kill
+    with AttachmentLedger(paths) as next_run:
+        assert next_run.flush() == 2
+        assert next_run.status_counts() == {"purged": 1, "quarantined": 1}
+        assert next_run.known_outcomes()[2].file_name == "a.pdf"
+    assert not paths.journal_path.exists()
+
+
+def test_a_ledger_table_made_before_dlt_owned_it_is_adopted_with_its_rows(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    paths.duckdb_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(paths.duckdb_path)) as connection:
+        connection.execute("CREATE SCHEMA raw_stames")
+        connection.execute(
+            "CREATE TABLE raw_stames.attachment_downloads (attachment_id BIGINT PRIMARY KEY, "
+            "message_id BIGINT, ticket_id BIGINT, status VARCHAR NOT NULL, size_bytes BIGINT, "
+            "declared_size_bytes BIGINT, sha256 VARCHAR, storage_path VARCHAR, file_name VARCHAR, "
+            "content_type VARCHAR, attempts INTEGER, url_refreshes INTEGER, last_error VARCHAR, "
+            "recorded_at TIMESTAMPTZ)"
+        )
+        connection.execute(
+            "INSERT INTO raw_stames.attachment_downloads VALUES "
+            "(1, 10, 100, 'quarantined', NULL, 27, 'ab', NULL, 'factura.pdf', 'application/pdf', 1, 0, "
+            "'403 quarantined', '2024-06-01 12:00:00+00'), "
+            "(2, 10, 100, 'failed', NULL, NULL, NULL, NULL, NULL, NULL, 6, 0, 'boom', "
+            "'2024-06-01 12:00:00+00')"
+        )
+    with AttachmentLedger(paths) as ledger:
+        ledger.record(DownloadOutcome(2, 10, 100, DownloadStatus.PURGED))
+        ledger.flush()
+    rows = _rows(paths)
+    assert rows[1]["status"] == "quarantined"
+    assert rows[1]["file_name"] == "factura.pdf"
+    assert rows[1]["_dlt_id"]
+    assert rows[2]["status"] == "purged"
 
 
 def test_partials_of_a_killed_run_are_discarded_and_blobs_kept(tmp_path) -> None:

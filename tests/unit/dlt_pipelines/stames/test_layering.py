@@ -1,23 +1,35 @@
-"""The stage package stands alone: the CLI imports it, never the other way round."""
+"""The stage packages stand alone: the CLI imports them, never the other way round."""
 
 import subprocess
 import sys
+from pathlib import Path
 
-STAGE_MODULES = (
-    "dlt_pipelines.stames",
-    "dlt_pipelines.stames.transport",
-    "dlt_pipelines.stames.pipeline",
-    "dlt_pipelines.stames.messages",
-    "dlt_pipelines.stames.helpers",
-    "dlt_pipelines.stames.settings",
-    "dlt_pipelines.stames.stames_pipeline",
-)
+REPO = Path(__file__).resolve().parents[4]
+STAGE_PACKAGES = ("dlt_pipelines", "loaders", "expectations")
 
 
-def test_the_extraction_modules_import_neither_the_cli_nor_the_emulators() -> None:
+def _stage_modules() -> list[str]:
+    modules = []
+    for package in STAGE_PACKAGES:
+        for path in sorted((REPO / package).rglob("*.py")):
+            parts = path.relative_to(REPO).with_suffix("").parts
+            modules.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return modules
+
+
+def test_the_module_list_covers_the_extraction_and_attachment_modules() -> None:
+    modules = _stage_modules()
+    assert "dlt_pipelines.stames.pipeline" in modules
+    assert "dlt_pipelines.stames.attachments" in modules
+    assert "dlt_pipelines.stames.attachment_store" in modules
+
+
+def test_the_stage_packages_import_neither_the_cli_nor_the_emulators() -> None:
     probe = (
-        f"import importlib, sys\nfor name in {STAGE_MODULES!r}:\n    importlib.import_module(name)\n"
+        f"import importlib, sys\nfor name in {_stage_modules()!r}:\n    importlib.import_module(name)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'stames_sf', 'emulators'}))"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
     assert result.stdout.strip() == "[]"
