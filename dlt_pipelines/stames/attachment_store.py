@@ -29,6 +29,7 @@ from dlt.extract import DltResource
 
 from dlt_pipelines.stames.helpers import escape_lone_surrogates
 from dlt_pipelines.stames.settings import DATASET_NAME
+from dlt_pipelines.stames.warehouse import warehouse_pipeline
 
 LEDGER_TABLE = "attachment_downloads"
 LEDGER_PIPELINE_NAME = "stames_attachments"
@@ -193,12 +194,7 @@ def ledger_resource(rows: list[dict[str, Any]]) -> DltResource:
 
 def ledger_pipeline(paths: AttachmentPaths) -> dlt.Pipeline:
     """A pipeline of its own (state beside the extraction's), loading into the same `raw_stames`."""
-    return dlt.pipeline(
-        pipeline_name=LEDGER_PIPELINE_NAME,
-        pipelines_dir=str(paths.pipelines_dir),
-        destination=dlt.destinations.duckdb(str(paths.duckdb_path)),
-        dataset_name=DATASET_NAME,
-    )
+    return warehouse_pipeline(LEDGER_PIPELINE_NAME, paths.duckdb_path, paths.pipelines_dir)
 
 
 def journal_row(outcome: DownloadOutcome, recorded_at: datetime) -> dict[str, Any]:

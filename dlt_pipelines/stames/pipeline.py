@@ -13,17 +13,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.common.storages import NormalizeStorage
-from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
-from dlt.pipeline.trace import TRACE_FILE_NAME
 
 from dlt_pipelines.stames import settings, stames_source
 from dlt_pipelines.stames.cursors import CursorRejects, write_cursor_rejects
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
+from dlt_pipelines.stames.warehouse import warehouse_pipeline
 
 
 @dataclass(frozen=True)
@@ -49,33 +47,9 @@ class ExtractSummary:
         return sum(self.rows_per_table.values())
 
 
-def warehouse_credentials(duckdb_path: Path, spill_dir: Path | None = None) -> DuckDbCredentials:
-    """The DuckDB warehouse with bounded memory: merges spill to `spill_dir` instead of growing with data."""
-    global_config: dict[str, Any] = {
-        "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
-        "preserve_insertion_order": False,
-    }
-    if spill_dir is not None:
-        spill_dir.mkdir(parents=True, exist_ok=True)
-        global_config["temp_directory"] = str(spill_dir)
-    return DuckDbCredentials(str(duckdb_path), global_config=global_config)
-
-
 def stames_pipeline(duckdb_path: Path, pipelines_dir: Path, spill_dir: Path | None = None) -> dlt.Pipeline:
-    """The dlt pipeline, with its state in `pipelines_dir` and its destination in `duckdb_path`.
-
-    The runtime trace is off: dlt would pickle it, resolved config values and so the API key
-    included, into the pipeline folder. A trace an earlier version left there is deleted.
-    """
-    pipeline = dlt.pipeline(
-        pipeline_name=settings.PIPELINE_NAME,
-        pipelines_dir=str(pipelines_dir),
-        destination=dlt.destinations.duckdb(warehouse_credentials(duckdb_path, spill_dir)),
-        dataset_name=settings.DATASET_NAME,
-    )
-    pipeline.config.enable_runtime_trace = False
-    (Path(pipeline.working_dir) / TRACE_FILE_NAME).unlink(missing_ok=True)
-    return pipeline
+    """The extraction's dlt pipeline: state in `pipelines_dir`, destination `duckdb_path`."""
+    return warehouse_pipeline(settings.PIPELINE_NAME, duckdb_path, pipelines_dir, spill_dir)
 
 
 def discard_killed_extracts(pipeline: dlt.Pipeline) -> list[Path]:
