@@ -13,6 +13,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from dlt_pipelines.stames import settings, stames_source
+from dlt_pipelines.stames.native_heap import bound_native_heap
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
 from stames_sf.workdir import WorkDir
 
@@ -43,6 +44,7 @@ def warehouse_credentials(work: WorkDir) -> DuckDbCredentials:
         str(work.warehouse),
         global_config={
             "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
+            "threads": settings.DUCKDB_THREADS,
             "temp_directory": str(spill_dir),
             "preserve_insertion_order": False,
         },
@@ -96,6 +98,7 @@ def run_extract(work: WorkDir, *, base_url: str, api_key: str, progress: bool = 
     started = time.perf_counter()
     # A process-wide dlt setting; an explicit value in the environment wins.
     os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
+    bound_native_heap()
     with _request_progress(progress) as on_response:
         session = StamesSession(api_key, on_response=on_response)
         pipeline = stames_pipeline(work)
