@@ -20,6 +20,7 @@ from dlt.common.storages import NormalizeStorage
 
 from dlt_pipelines.stames import settings, stames_source
 from dlt_pipelines.stames.cursors import CursorRejects, write_cursor_rejects
+from dlt_pipelines.stames.native_heap import bound_native_heap
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
 from dlt_pipelines.stames.warehouse import warehouse_pipeline
 
@@ -145,6 +146,7 @@ def run_extract(
     started = time.perf_counter()
     # A process-wide dlt setting; an explicit value in the environment wins.
     os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
+    bound_native_heap()
     empty_spill_dir(spill_dir)
     pipeline = stames_pipeline(duckdb_path, pipelines_dir, spill_dir)
     discard_killed_extracts(pipeline)

@@ -21,6 +21,7 @@ def warehouse_credentials(duckdb_path: Path, spill_dir: Path | None = None) -> D
     """The DuckDB warehouse with bounded memory: merges spill to `spill_dir` instead of growing with data."""
     global_config: dict[str, Any] = {
         "memory_limit": settings.DUCKDB_MEMORY_LIMIT,
+        "threads": settings.DUCKDB_THREADS,
         "preserve_insertion_order": False,
     }
     if spill_dir is not None:
