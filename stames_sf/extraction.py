@@ -21,6 +21,7 @@ from dlt_pipelines.stames.transport import (
     TRANSIENT_ERRORS,
     Clock,
     StamesSession,
+    error_code,
     missing_scope,
 )
 from stames_sf.workdir import WorkDir, exclusive_run
@@ -115,8 +116,26 @@ def check_connection(base_url: str, api_key: str, *, clock: Clock = SYSTEM_CLOCK
         clock=clock,
     ) as session:
         response = session.get(f"{base_url.rstrip('/')}/account")
-    if response.status_code != 429:
-        response.raise_for_status()
+    if response.status_code == 429:
+        return
+    response.raise_for_status()
+    if not _is_json_object(response):
+        raise NotStamesError(
+            f"{base_url} answered GET /account with something other than the Stames API's JSON "
+            f"({response.headers.get('Content-Type') or 'no content type'}): check --base-url "
+            "(it ends in /api/v1)."
+        )
+
+
+class NotStamesError(RuntimeError):
+    """The base URL answers, but not as the Stames API: a wrong URL, not a fault to retry."""
+
+
+def _is_json_object(response: requests.Response) -> bool:
+    try:
+        return isinstance(response.json(), dict)
+    except ValueError:
+        return False
 
 
 def run_extraction(
@@ -138,22 +157,25 @@ def run_extraction(
             console.print(f"Took over the work folder lock left by process {lock.taken_over_from_pid}")
         check_connection(base_url, api_key)
         summary = run_load(work, base_url=base_url, api_key=api_key, progress=progress) if load else None
+        result = ExtractionResult(load=summary, attachments=None)
         if summary is not None:
             _print_load(summary, console)
-        files = (
-            download_attachments(
+            # Written now too, so a refused or failed attachment step does not lose the load's numbers.
+            _write_summary(work, result)
+        if attachments:
+            files = download_attachments(
                 attachment_paths(work), base_url=base_url, api_key=api_key, progress=progress
             )
-            if attachments
-            else None
-        )
-        if files is not None:
             _print_attachments(files, console)
-        result = ExtractionResult(load=summary, attachments=files)
-        report = {key: value for key, value in asdict(result).items() if value is not None}
-        summary_file = work.reports / "extract-summary.json"
-        summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+            result = ExtractionResult(load=summary, attachments=files)
+            _write_summary(work, result)
     return result
+
+
+def _write_summary(work: WorkDir, result: ExtractionResult) -> None:
+    report = {key: value for key, value in asdict(result).items() if value is not None}
+    summary_file = work.reports / "extract-summary.json"
+    summary_file.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:
@@ -176,8 +198,18 @@ def _http_failure(error: requests.HTTPError, base_url: str) -> str:
     if status == 403:
         scope = missing_scope(error.response) if error.response is not None else None
         needed = f"the {scope} scope" if scope else "a scope the extraction needs"
-        return f"The Stames API key lacks {needed} (403 insufficient_scope): give the key {needed} and rerun."
+        code = error_code(error.response) if error.response is not None else None
+        return (
+            f"The Stames API key lacks {needed} (403 {code or 'forbidden'}): give the key {needed} and rerun."
+        )
     return f"Stames at {base_url} answered with an error the extraction cannot get past: {error}"
+
+
+UNUSABLE_URL_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+)
 
 
 def extraction_failure(error: BaseException, base_url: str) -> str | None:
@@ -187,8 +219,10 @@ def extraction_failure(error: BaseException, base_url: str) -> str | None:
     traceback, because that is a defect to debug, not a setting to fix.
     """
     for cause in _causes(error):
-        if isinstance(cause, AttachmentAccessError):
+        if isinstance(cause, (AttachmentAccessError, NotStamesError)):
             return str(cause)
+        if isinstance(cause, UNUSABLE_URL_ERRORS):
+            return f"{base_url} is not a usable http(s) URL ({type(cause).__name__}): check --base-url."
         if isinstance(cause, requests.HTTPError):
             return _http_failure(cause, base_url)
         if isinstance(cause, (requests.ConnectionError, requests.Timeout)):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -99,3 +102,57 @@ def test_the_connection_test_survives_a_cut_off_answer(start_stames: StartStames
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
         check_connection(server.api_url, server.api_key, clock=FakeClock().as_clock())
     assert server.admin_get("stats")["counts"]["truncated"] == 3
+
+
+def test_a_base_url_without_a_scheme_is_one_line(tmp_path: Path) -> None:
+    work = WorkDir.at(tmp_path / "work")
+    arguments = ["extract", "--work", str(work.root), "--base-url", "127.0.0.1:8790/api/v1"]
+    result = CliRunner().invoke(app, [*arguments, "--api-key", "k", "--no-progress"])
+
+    assert result.exit_code == 1, result.output
+    assert "127.0.0.1:8790/api/v1 is not a usable http(s) URL" in result.output
+    assert "Traceback" not in result.output
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """Any web server that is not Stames: every path answers 200 with an HTML page."""
+
+    def do_GET(self) -> None:
+        body = b"<html><body>Welcome</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        del args
+
+
+def test_a_url_that_is_not_the_stames_api_is_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    with ThreadingHTTPServer(("127.0.0.1", 0), _WebPage) as web:
+        threading.Thread(target=web.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{web.server_address[1]}"
+        work = WorkDir.at(tmp_path / "work")
+        arguments = ["extract", "--work", str(work.root), "--base-url", url, "--api-key", "k"]
+        result = CliRunner().invoke(app, [*arguments, "--no-progress"])
+        web.shutdown()
+
+    assert result.exit_code == 1, result.output
+    expected = "answered GET /account with something other than the Stames API's JSON (text/html)"
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert not work.warehouse.exists()
+
+
+def test_a_refused_attachment_step_keeps_the_load_summary(start_stames: StartStames, tmp_path: Path) -> None:
+    server = start_stames(api_keys={DEFAULT_API_KEY: set(ALL_SCOPES) - {"attachments:read"}})
+    work = WorkDir.at(tmp_path / "work")
+    arguments = ["extract", "--work", str(work.root), "--base-url", server.api_url]
+    result = CliRunner().invoke(app, [*arguments, "--api-key", server.api_key, "--no-progress"])
+
+    assert result.exit_code == 1, result.output
+    assert "lacks the attachments:read scope" in result.output
+    summary = json.loads((work.reports / "extract-summary.json").read_text(encoding="utf-8"))
+    assert summary["load"]["rows_per_table"]["tickets"] > 0
+    assert "attachments" not in summary
