@@ -57,11 +57,18 @@ def _records(rows_per_table: dict[str, int]) -> int:
 
 def child(base_url: str, api_key: str, work_dir: str, with_attachments: bool) -> None:
     """Run one extraction and print its measurements as JSON (the subprocess side)."""
-    from dlt_pipelines.stames.attachments import download_attachments
-    from stames_sf.extraction import attachment_paths, run_load
-    from stames_sf.workdir import WorkDir
+    from stames_sf.workdir import WorkDir, exclusive_run
 
     work = WorkDir.at(work_dir)
+    with exclusive_run(work):
+        measure_child(work, base_url, api_key, with_attachments)
+
+
+def measure_child(work: Any, base_url: str, api_key: str, with_attachments: bool) -> None:
+    """Extract (and download) into `work`, holding its run lock, and print what was measured."""
+    from dlt_pipelines.stames.attachments import download_attachments
+    from stames_sf.extraction import attachment_paths, run_load
+
     summary = run_load(work, base_url=base_url, api_key=api_key)
     peak_after_load = peak_rss_mb()
     steps = summary.step_seconds

@@ -154,8 +154,10 @@ def run_extract(
     resumed = finish_pending_packages(pipeline)
     step_seconds: dict[str, float] = {}
     rejects = CursorRejects()
-    with _request_progress(progress) as on_response:
-        session = StamesSession(api_key, on_response=on_response)
+    with (
+        _request_progress(progress) as on_response,
+        StamesSession(api_key, on_response=on_response) as session,
+    ):
         source = stames_source(base_url=base_url, api_key=api_key, session=session, cursor_rejects=rejects)
         with _timed(step_seconds, "extract"):
             pipeline.extract(source, loader_file_format="parquet")
