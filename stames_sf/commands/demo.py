@@ -18,6 +18,10 @@ def demo(
     from rich.console import Console
 
     from stames_sf.demo import DemoSettings, run_demo
-    from stames_sf.workdir import WorkDir
+    from stames_sf.workdir import WorkDir, WorkDirBusyError
 
-    run_demo(WorkDir.at(work), DemoSettings(tickets=tickets, seed=seed), Console())
+    try:
+        run_demo(WorkDir.at(work), DemoSettings(tickets=tickets, seed=seed), Console())
+    except WorkDirBusyError as busy:
+        Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from busy
