@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import duckdb
+import dlt
+from dlt.common.schema.typing import TTableSchemaColumns
+from dlt.extract import DltResource
 from dlt.extract.items_transform import MapItem
-
-from dlt_pipelines.stames import settings
 
 REJECTS_TABLE = "cursor_rejects"
 HELD_CURSOR_KEY = "_stames_held_cursor"
@@ -111,17 +110,21 @@ class AfterIncrementalMap(MapItem):
     placement_affinity = 1.05
 
 
-def write_cursor_rejects(duckdb_path: Path, rejects: CursorRejects) -> None:
-    """Upsert this run's rejects into `raw_stames.cursor_rejects(object, id, cursor_field, value)`."""
-    table = f"{settings.DATASET_NAME}.{REJECTS_TABLE}"
-    with duckdb.connect(str(duckdb_path)) as connection:
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {settings.DATASET_NAME}")
-        connection.execute(
-            f"CREATE TABLE IF NOT EXISTS {table} (object VARCHAR NOT NULL, id VARCHAR NOT NULL, "
-            "cursor_field VARCHAR NOT NULL, value VARCHAR, PRIMARY KEY (object, id, cursor_field))"
-        )
-        if rejects.found:
-            connection.executemany(
-                f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
-                [(r.object, r.id, r.cursor_field, r.value) for r in rejects.found],
-            )
+REJECTS_COLUMNS: TTableSchemaColumns = {
+    "object": {"data_type": "text", "nullable": False},
+    "id": {"data_type": "text", "nullable": False},
+    "cursor_field": {"data_type": "text", "nullable": False},
+    "value": {"data_type": "text", "nullable": True},
+}
+
+
+def cursor_rejects_resource(rejects: CursorRejects) -> DltResource:
+    """This run's rejects as a dlt resource merged into `raw_stames.cursor_rejects`, so dlt owns the
+    table like every other one in `raw_stames`."""
+    return dlt.resource(
+        [asdict(reject) for reject in rejects.found],
+        name=REJECTS_TABLE,
+        primary_key=("object", "id", "cursor_field"),
+        write_disposition="merge",
+        columns=REJECTS_COLUMNS,
+    )

@@ -19,7 +19,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.common.storages import NormalizeStorage
 
 from dlt_pipelines.stames import settings, stames_source
-from dlt_pipelines.stames.cursors import CursorRejects, write_cursor_rejects
+from dlt_pipelines.stames.cursors import CursorRejects, cursor_rejects_resource
 from dlt_pipelines.stames.native_heap import bound_native_heap
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
 from dlt_pipelines.stames.warehouse import warehouse_pipeline
@@ -166,7 +166,8 @@ def run_extract(
     with _timed(step_seconds, "load"):
         info: LoadInfo = pipeline.load()
     info.raise_on_failed_jobs()
-    write_cursor_rejects(duckdb_path, rejects)
+    if rejects.found:
+        pipeline.run(cursor_rejects_resource(rejects)).raise_on_failed_jobs()
     return ExtractSummary(
         rows_per_table={
             table: count
