@@ -11,8 +11,17 @@ RESULTS_DIR = Path(__file__).parent / "results"
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process so far, in MiB.
+
+    On Linux `VmHWM` from /proc: `ru_maxrss` survives `exec`, so a benchmark child started by a
+    large parent (one serving a 30,000-ticket dataset) would report the parent's peak as its own.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def measure_table(title: str, results: dict[str, Any]) -> str:
