@@ -211,9 +211,10 @@ class AttachmentDownloader:
     def _fetch_bytes(self, outcome: DownloadOutcome, url: str) -> DownloadOutcome:
         # The signed URL is its own authorisation: the API key is not sent to the file host.
         with self.session.get(url, stream=True, headers={API_KEY_HEADER: None}) as response:
-            if response.status_code != 200:
-                return self._refused(outcome, response)
+            # Past this point the session's retries are over: a cut body is retried here.
             try:
+                if response.status_code != 200:
+                    return self._refused(outcome, response)
                 streamed = stream_to_temp(self.paths.files_dir, response.iter_content(CHUNK_BYTES))
             except TRANSIENT_ERRORS as error:
                 raise _StreamCutError(error_text(error), outcome) from error
