@@ -301,8 +301,10 @@ def download_attachments(
     """Download every listed attachment not settled yet; one ledger row per attachment.
 
     Raises `AttachmentAccessError` at the first 401/403 on attachment metadata, after loading
-    the outcomes recorded so far. `before_download` is an observation point (tests use it to move
-    the server clock past a URL's expiry); production runs leave it unset.
+    the outcomes recorded so far (downloads that finished meanwhile included). A session passed in
+    stays open; one made here is closed however the step ends. `before_download` is an observation
+    point (tests use it to move the server clock past a URL's expiry); production runs leave it
+    unset.
     """
     started = time.perf_counter()
     owns_session = session is None
