@@ -14,13 +14,13 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
 import dlt
 import duckdb
@@ -132,14 +132,6 @@ def commit_blob(files_dir: Path, streamed: StreamedFile) -> Path:
     else:
         streamed.temp_path.replace(target)
     return target
-
-
-def sha256_of(source: BinaryIO) -> str:
-    """Hash an open file in chunks (used to check a stored blob)."""
-    digest = hashlib.sha256()
-    while chunk := source.read(CHUNK_BYTES):
-        digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -305,11 +297,12 @@ class AttachmentLedger:
             for outcome in outcomes
         }
 
-    def settled_ids(self) -> set[int]:
-        """Attachments whose outcome is final and whose bytes (if any) are still on disk."""
+    def settled_ids(self, known: Mapping[int, DownloadOutcome]) -> set[int]:
+        """Of the `known_outcomes()`, attachments whose outcome is final and whose bytes (if any)
+        are still on disk."""
         return {
             attachment_id
-            for attachment_id, outcome in self.known_outcomes().items()
+            for attachment_id, outcome in known.items()
             if outcome.status in FINAL_STATUSES
             and (outcome.storage_path is None or (self.paths.storage_root / outcome.storage_path).is_file())
         }

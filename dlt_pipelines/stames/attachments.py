@@ -5,13 +5,17 @@ Runs after the dlt load (and alone). URLs embedded in list pages expire, so each
 ends with one status row; a failed file is recorded and the run goes on. A refused key or a
 missing scope is different: no file can succeed, so the step stops at the first one.
 
-Transport faults (429, 5xx, lost connections) are retried by the `StamesSession`; this module
-only retries what the domain asks for: a fresh URL when one expired, and bytes that do not match
-their sha256 (a bounded number of times).
+Transport faults (429, 5xx, lost connections) before the answer's headers are retried by the
+`StamesSession`. The bytes are streamed after the session has returned, so a connection cut while
+they flow is retried here: the file is asked again (fresh URL included) up to the session's
+`max_retries` times, waiting on its clock with backoff. This module also retries what the domain
+asks for: a fresh URL when one expired, and bytes that do not match their sha256 (a bounded number
+of times). A failed file's `last_error` never carries a signed URL's query string.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -33,10 +37,15 @@ from dlt_pipelines.stames.attachment_store import (
     discard_partials,
     stream_to_temp,
 )
-from dlt_pipelines.stames.transport import API_KEY_HEADER, StamesSession, error_code
+from dlt_pipelines.stames.transport import (
+    API_KEY_HEADER,
+    TRANSIENT_ERRORS,
+    StamesSession,
+    backoff_seconds,
+    error_code,
+    missing_scope,
+)
 
-REQUIRED_SCOPE = "attachments:read"
-"""The scope of `/attachments/{id}` (API.md §2.7 #13)."""
 MAX_URL_REFRESHES = 5
 MAX_MISMATCH_ATTEMPTS = 3
 """Bytes that disagree with their sha256 are fetched this many times in all, then `failed`."""
@@ -81,6 +90,10 @@ class _BytesMismatchError(_DomainRetryError):
     """The received bytes disagree with the metadata's sha256 (or size, without a hash)."""
 
 
+class _StreamCutError(_DomainRetryError):
+    """The connection failed while the bytes streamed, after the session had returned the answer."""
+
+
 class _UnavailableError(Exception):
     """The server gave a final answer that is neither the file nor a known status."""
 
@@ -91,16 +104,24 @@ BeforeDownload = Callable[[int, int], None]
 
 def refusal_message(response: requests.Response) -> str:
     """One line naming what the key lacks, never the URL (which carries the attachment id)."""
+    stopped = "the attachment step stopped; files already recorded keep their ledger rows."
     if response.status_code == 401:
+        code = error_code(response) or "unauthorized"
         return (
-            "Stames refused the API key (401 unauthorized) when asked for attachment metadata; "
-            "the attachment step stopped; files already recorded keep their ledger rows."
+            f"Stames refused the API key (401 {code}) when asked for attachment metadata; "
+            f"check --api-key or SOURCES__STAMES__API_KEY; {stopped}"
         )
     code = error_code(response) or "forbidden"
-    return (
-        f"The Stames API key lacks the {REQUIRED_SCOPE} scope ({response.status_code} {code}); "
-        "the attachment step stopped; files already recorded keep their ledger rows."
-    )
+    scope = missing_scope(response) or "required"
+    return f"The Stames API key lacks the {scope} scope ({response.status_code} {code}); {stopped}"
+
+
+_QUERY_STRING = re.compile(r"(?<=[\w/.~%-])\?[^\s'\"()<>]+")
+
+
+def error_text(error: BaseException) -> str:
+    """The exception's type and message, any URL's query string (a signed URL's `sig`) removed."""
+    return f"{type(error).__name__}: {_QUERY_STRING.sub('', str(error))}"
 
 
 class AttachmentDownloader:
@@ -128,6 +149,7 @@ class AttachmentDownloader:
         outcome = start
         refreshes = 0
         mismatches = 0
+        stream_cuts = 0
         while True:
             outcome = replace(outcome, attempts=outcome.attempts + 1, url_refreshes=refreshes)
             try:
@@ -144,12 +166,16 @@ class AttachmentDownloader:
                 outcome = replace(error.described, last_error=str(error))
                 if mismatches >= MAX_MISMATCH_ATTEMPTS:
                     return replace(outcome, status=DownloadStatus.FAILED)
+            except _StreamCutError as error:
+                stream_cuts += 1
+                outcome = replace(error.described, last_error=str(error))
+                if stream_cuts > self.session.max_retries:
+                    return replace(outcome, status=DownloadStatus.FAILED)
+                self.session.clock.sleep(backoff_seconds(stream_cuts, self.session.backoff_cap_s))
             except _UnavailableError as error:
                 return replace(outcome, status=DownloadStatus.FAILED, last_error=str(error))
             except Exception as error:  # the session already retried; one bad file must not stop the run
-                return replace(
-                    outcome, status=DownloadStatus.FAILED, last_error=f"{type(error).__name__}: {error}"
-                )
+                return replace(outcome, status=DownloadStatus.FAILED, last_error=error_text(error))
 
     def _metadata(self, attachment_id: int) -> dict[str, Any] | None:
         response = self.session.get(urljoin(self.base_url, f"attachments/{attachment_id}"))
@@ -185,9 +211,13 @@ class AttachmentDownloader:
     def _fetch_bytes(self, outcome: DownloadOutcome, url: str) -> DownloadOutcome:
         # The signed URL is its own authorisation: the API key is not sent to the file host.
         with self.session.get(url, stream=True, headers={API_KEY_HEADER: None}) as response:
-            if response.status_code != 200:
-                return self._refused(outcome, response)
-            streamed = stream_to_temp(self.paths.files_dir, response.iter_content(CHUNK_BYTES))
+            # Past this point the session's retries are over: a cut body is retried here.
+            try:
+                if response.status_code != 200:
+                    return self._refused(outcome, response)
+                streamed = stream_to_temp(self.paths.files_dir, response.iter_content(CHUNK_BYTES))
+            except TRANSIENT_ERRORS as error:
+                raise _StreamCutError(error_text(error), outcome) from error
         mismatch = _mismatch(outcome, streamed.size_bytes, streamed.sha256)
         if mismatch:
             streamed.temp_path.unlink(missing_ok=True)
@@ -271,58 +301,96 @@ def download_attachments(
     """Download every listed attachment not settled yet; one ledger row per attachment.
 
     Raises `AttachmentAccessError` at the first 401/403 on attachment metadata, after loading
-    the outcomes recorded so far. `before_download` is an observation point (tests use it to move
-    the server clock past a URL's expiry); production runs leave it unset.
+    the outcomes recorded so far (downloads that finished meanwhile included). A session passed in
+    stays open; one made here is closed however the step ends. `before_download` is an observation
+    point (tests use it to move the server clock past a URL's expiry); production runs leave it
+    unset.
     """
     started = time.perf_counter()
     owns_session = session is None
     session = session or StamesSession(api_key, max_retries=TRANSPORT_RETRIES, backoff_cap_s=BACKOFF_CAP_S)
-    downloader = AttachmentDownloader(
-        paths, base_url=base_url, session=session, before_download=before_download
-    )
-    this_run: dict[str, int] = {}
-    refused: AttachmentAccessError | None = None
-    discard_partials(paths.files_dir)
-    with AttachmentLedger(paths) as ledger:
-        ledger.flush()  # outcomes a killed run journalled but never loaded
-        listed = ledger.listed_attachments()
-        known = ledger.known_outcomes()
-        settled = ledger.settled_ids()
-        pending = [
-            _starting_point(ref, known.get(ref.attachment_id))
-            for ref in listed
-            if ref.attachment_id not in settled
-        ]
-        workers = max(1, int(session.file_bucket.capacity))
-        with (
-            _progress_bar(progress, len(pending)) as advance,
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="attachment") as pool,
-        ):
-            futures: list[Future[DownloadOutcome]] = [
-                pool.submit(downloader.download, start) for start in pending
-            ]
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except AttachmentAccessError as error:
-                    refused = error
-                    for queued in futures:
-                        queued.cancel()
-                    break
-                ledger.record(outcome)
-                this_run[str(outcome.status)] = this_run.get(str(outcome.status), 0) + 1
-                advance()
-        ledger.flush()
-        counts = ledger.status_counts()
-    if owns_session:
-        session.close()
-    if refused is not None:
-        raise refused
+    try:
+        with AttachmentLedger(paths) as ledger:
+            pending, skipped = _pending(ledger, paths)
+            downloader = AttachmentDownloader(
+                paths, base_url=base_url, session=session, before_download=before_download
+            )
+            try:
+                this_run = _download_all(downloader, pending, ledger, progress=progress)
+            except AttachmentAccessError:
+                ledger.flush()  # the outcomes recorded before the refusal
+                raise
+            ledger.flush()
+            counts = ledger.status_counts()
+    finally:
+        if owns_session:
+            session.close()
     return AttachmentSummary(
         counts=counts,
         attempted=len(pending),
-        skipped_already_stored=len(listed) - len(pending),
+        skipped_already_stored=skipped,
         duration_s=time.perf_counter() - started,
         requests=session.stats.requests,
         outcomes_this_run=dict(sorted(this_run.items())),
     )
+
+
+def _pending(ledger: AttachmentLedger, paths: AttachmentPaths) -> tuple[list[DownloadOutcome], int]:
+    """Starting rows of the listed attachments not settled yet, and how many were settled."""
+    discard_partials(paths.files_dir)
+    ledger.flush()  # outcomes a killed run journalled but never loaded
+    listed = ledger.listed_attachments()
+    known = ledger.known_outcomes()
+    settled = ledger.settled_ids(known)
+    pending = [
+        _starting_point(ref, known.get(ref.attachment_id))
+        for ref in listed
+        if ref.attachment_id not in settled
+    ]
+    return pending, len(listed) - len(pending)
+
+
+def _download_all(
+    downloader: AttachmentDownloader,
+    pending: list[DownloadOutcome],
+    ledger: AttachmentLedger,
+    *,
+    progress: bool,
+) -> dict[str, int]:
+    """Download in parallel and record each outcome as it comes; outcomes per status.
+
+    On a refused key every download that finished anyway is recorded before the refusal is
+    raised; on any error (or Ctrl-C) queued downloads are cancelled instead of run to the end.
+    """
+    this_run: dict[str, int] = {}
+    recorded: set[Future[DownloadOutcome]] = set()
+    workers = max(1, int(downloader.session.file_bucket.capacity))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="attachment")
+    with _progress_bar(progress, len(pending)) as advance:
+
+        def record(future: Future[DownloadOutcome]) -> None:
+            outcome = future.result()
+            recorded.add(future)
+            ledger.record(outcome)
+            this_run[str(outcome.status)] = this_run.get(str(outcome.status), 0) + 1
+            advance()
+
+        try:
+            futures = [pool.submit(downloader.download, start) for start in pending]
+            for future in as_completed(futures):
+                try:
+                    record(future)
+                except AttachmentAccessError:
+                    # Downloads in flight end on their own; the ones that finished are kept.
+                    pool.shutdown(cancel_futures=True)
+                    for finished in futures:
+                        if finished not in recorded and _succeeded(finished):
+                            record(finished)
+                    raise
+        finally:
+            pool.shutdown(cancel_futures=True)
+    return this_run
+
+
+def _succeeded(future: Future[DownloadOutcome]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None

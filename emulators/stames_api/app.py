@@ -158,20 +158,17 @@ def _routes(server: Server) -> list[Route]:
 
 
 class _TruncatedBodies:
-    """The `fault_truncate_every_n` fault: headers promise the whole body, half of it is sent, and
-    the connection closes (what a proxy or load balancer dropping mid-response looks like:
-    `IncompleteRead` in the client). Applies to `/api/v1` answers, after gzip."""
+    """The `fault_truncate_every_n` and `fault_file_truncate_every_n` faults: headers promise the
+    whole body, half of it is sent, and the connection closes (what a proxy or load balancer
+    dropping mid-response looks like: `IncompleteRead` in the client). Applies to `/api/v1` answers
+    after gzip, and to `/files/*` (held whole in memory: meant for small test files)."""
 
     def __init__(self, app: ASGIApp, server: Server) -> None:
         self._app = app
         self._server = server
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not (
-            scope["type"] == "http"
-            and scope["path"].startswith(API_PREFIX + "/")
-            and self._server.throttle.truncate_next_response()
-        ):
+        if not (scope["type"] == "http" and self._truncates(scope["path"])):
             await self._app(scope, receive, send)
             return
         started: list[Message] = []
@@ -190,6 +187,13 @@ class _TruncatedBodies:
         await send({**start, "headers": headers})
         # more_body=True and then returning: the server closes the connection mid-body.
         await send({"type": "http.response.body", "body": bytes(body[: len(body) // 2]), "more_body": True})
+
+    def _truncates(self, path: str) -> bool:
+        if path.startswith(API_PREFIX + "/"):
+            return self._server.throttle.truncate_next_response()
+        if path.startswith("/files/"):
+            return self._server.throttle.truncate_next_file()
+        return False
 
 
 class _FilesWithoutGzip:

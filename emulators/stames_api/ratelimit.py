@@ -82,6 +82,7 @@ class Throttle:
         httpdate_rate: float,
         seed: int,
         fault_truncate_every_n: int = 0,
+        fault_file_truncate_every_n: int = 0,
     ) -> None:
         self._api_rps = api_rps
         self._buckets: dict[str, TokenBucket] = {}
@@ -95,12 +96,15 @@ class Throttle:
         self._api_requests = 0
         self._fault_truncate_every_n = fault_truncate_every_n
         self._api_responses = 0
+        self._fault_file_truncate_every_n = fault_file_truncate_every_n
+        self._file_responses = 0
         self.counts: dict[str, int] = {
             "requests": 0,
             "file_requests": 0,
             "429": 0,
             "503": 0,
             "truncated": 0,
+            "files_truncated": 0,
         }
 
     def truncate_next_response(self) -> bool:
@@ -112,6 +116,17 @@ class Throttle:
             truncate = self._api_responses % self._fault_truncate_every_n == 0
             if truncate:
                 self.counts["truncated"] += 1
+        return truncate
+
+    def truncate_next_file(self) -> bool:
+        """Whether this `/files/*` response is to be cut off halfway (every N-th file response)."""
+        if self._fault_file_truncate_every_n <= 0:
+            return False
+        with self._lock:
+            self._file_responses += 1
+            truncate = self._file_responses % self._fault_file_truncate_every_n == 0
+            if truncate:
+                self.counts["files_truncated"] += 1
         return truncate
 
     def retry_after(self, seconds: int) -> str:

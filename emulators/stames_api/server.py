@@ -40,6 +40,7 @@ class Server:
                 fault_503_every_n=settings.fault_503_every_n,
                 fault_file_503_rate=settings.fault_file_503_rate,
                 fault_truncate_every_n=settings.fault_truncate_every_n,
+                fault_file_truncate_every_n=settings.fault_file_truncate_every_n,
                 httpdate_rate=settings.retry_after_httpdate_rate,
                 seed=settings.seed,
             ),

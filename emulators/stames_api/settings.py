@@ -63,6 +63,7 @@ class StamesSettings:
     fault_503_every_n: int = 0
     fault_file_503_rate: float = 0.0
     fault_truncate_every_n: int = 0
+    fault_file_truncate_every_n: int = 0
     retry_after_httpdate_rate: float = 0.1
     url_ttl_seconds: int = 900
     snapshot_isolation: bool = True
@@ -96,6 +97,7 @@ def _convert(name: str, raw: str) -> Any:
         "fault_503_every_n": int,
         "fault_file_503_rate": float,
         "fault_truncate_every_n": int,
+        "fault_file_truncate_every_n": int,
         "retry_after_httpdate_rate": float,
         "url_ttl_seconds": int,
         "snapshot_isolation": _as_bool,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import threading
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,13 +17,16 @@ from typer.testing import CliRunner
 
 from dlt_pipelines.stames.attachment_store import LEDGER_TABLE, blob_path
 from dlt_pipelines.stames.attachments import AttachmentAccessError
-from dlt_pipelines.stames.transport import StamesSession
+from dlt_pipelines.stames.transport import API_KEY_HEADER, StamesSession, TokenBucket
+from emulators.serving import serve_in_thread
+from emulators.stames_api.app import create_app
 from emulators.stames_api.content import generated_sha256
-from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY
+from emulators.stames_api.settings import ALL_SCOPES, DEFAULT_API_KEY, StamesSettings
 from stames_sf.cli import app
 from stames_sf.workdir import RAW_SCHEMA, WorkDir
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.extract import DownloadFrom, ExtractFrom
-from tests.fixtures.stames_api import HANDWRITTEN_DATASET, RunningStames, StartStames
+from tests.fixtures.stames_api import HANDWRITTEN_DATASET, HANDWRITTEN_NOW, RunningStames, StartStames
 from tests.integration.extract.compare import read_jsonl
 
 LARGE_FILE_BYTES = 30 * 1024 * 1024
@@ -301,3 +306,139 @@ def test_transport_faults_are_retried_by_the_session_not_by_the_step(
         # What the metadata said is kept on a failed row.
         assert ledger[attachment_id]["file_name"]
     assert _server_counts(server)["file_requests"] == 3
+
+
+def _session(server: RunningStames, clock: FakeClock, *, workers: int, max_retries: int) -> StamesSession:
+    """A session on a fake clock whose file bucket (and so the step's thread count) is `workers`."""
+    fake = clock.as_clock()
+    bucket = TokenBucket(float(workers), clock=fake)
+    return StamesSession(server.api_key, file_bucket=bucket, max_retries=max_retries, clock=fake)
+
+
+def test_a_download_cut_mid_body_is_asked_again_and_arrives(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(fault_file_truncate_every_n=2)
+    work = _extracted(server, extract_from, tmp_path)
+    clock = FakeClock()
+    session = _session(server, clock, workers=1, max_retries=2)
+
+    summary = download_from(server, work, session=session)
+
+    # One download at a time, by id: 77001 is the 1st file response, 77002 the 2nd (cut) and 3rd,
+    # 77005 the 4th (cut, but it has no bytes to lose).
+    assert summary.counts == {"purged": 1, "quarantined": 1, "stored": 3}
+    ledger = _ledger(work)
+    assert {attachment_id: ledger[attachment_id]["attempts"] for attachment_id in (77001, 77002, 77005)} == {
+        77001: 1,
+        77002: 2,
+        77005: 1,
+    }
+    assert _server_counts(server)["files_truncated"] == 2
+    assert _server_counts(server)["file_requests"] == 4
+    assert clock.slept_s > 0  # the retry waited, on the session's clock
+
+
+def test_a_download_cut_every_time_fails_after_the_sessions_retries(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(fault_file_truncate_every_n=1)
+    work = _extracted(server, extract_from, tmp_path)
+    session = _session(server, FakeClock(), workers=1, max_retries=2)
+
+    summary = download_from(server, work, session=session)
+
+    assert summary.counts == {"failed": 2, "purged": 1, "quarantined": 1, "stored": 1}
+    ledger = _ledger(work)
+    for attachment_id in (77001, 77002):
+        assert ledger[attachment_id]["status"] == "failed"
+        assert ledger[attachment_id]["attempts"] == 3
+        assert str(ledger[attachment_id]["last_error"]).startswith("ChunkedEncodingError: ")
+        assert ledger[attachment_id]["storage_path"] is None
+    assert ledger[77005]["status"] == "stored"
+    assert _server_counts(server)["file_requests"] == 3 + 3 + 1
+    assert not any((work.files / ".partial").iterdir())
+
+
+class _Interrupted(BaseException):
+    """What escapes a download the way Ctrl-C would: not an `Exception` the step records."""
+
+
+def test_an_error_that_escapes_a_download_cancels_the_queued_ones(
+    start_stames: StartStames,
+    small_stames_dataset: Path,
+    extract_from: ExtractFrom,
+    download_from: DownloadFrom,
+    tmp_path: Path,
+) -> None:
+    server = start_stames(small_stames_dataset)
+    work = _extracted(server, extract_from, tmp_path)
+    session = _session(server, FakeClock(), workers=1, max_retries=0)
+    downloadable = sum(
+        1
+        for row in read_jsonl(small_stames_dataset / "attachments.jsonl")
+        if row.get("status", "available") == "available"
+    )
+    started: list[int] = []
+
+    def interrupt(attachment_id: int, _attempt: int) -> None:
+        started.append(attachment_id)
+        raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        download_from(server, work, session=session, before_download=interrupt)
+
+    assert downloadable >= 10
+    # One worker: the download in flight when the step stops may still start; the queue may not.
+    assert len(started) < downloadable // 2
+    assert _server_counts(server)["file_requests"] == 0
+
+
+def test_downloads_that_finish_beside_a_refusal_are_recorded(
+    start_stames: StartStames, extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    server = start_stames(api_keys=SCOPED_KEYS)
+    work = _extracted(server, extract_from, tmp_path)
+    session = _session(server, FakeClock(), workers=2, max_retries=0)
+    refused = threading.Event()
+    session.hooks["response"].append(
+        lambda response, **_: refused.set() if response.status_code == 403 else None
+    )
+
+    def finish_77001_after_the_refusal(attachment_id: int, _attempt: int) -> None:
+        if attachment_id == 77001:
+            # The key loses its scope; 77001 already holds its URL and downloads once another
+            # thread has been refused.
+            session.headers[API_KEY_HEADER] = KEY_WITHOUT_ATTACHMENTS
+            refused.wait(timeout=60)
+
+    with pytest.raises(AttachmentAccessError):
+        download_from(server, work, session=session, before_download=finish_77001_after_the_refusal)
+
+    row = _ledger(work)[77001]
+    assert row["status"] == "stored"
+    assert (work.root / str(row["storage_path"])).is_file()
+
+
+def test_a_failed_files_last_error_names_the_error_but_not_the_signed_url(
+    extract_from: ExtractFrom, download_from: DownloadFrom, tmp_path: Path
+) -> None:
+    settings = StamesSettings(rate_limit_rps=1000.0, download_rps=1000.0, now=HANDWRITTEN_NOW)
+    with ExitStack() as running:
+        port = running.enter_context(serve_in_thread(create_app(HANDWRITTEN_DATASET, settings)))
+        server = RunningStames(f"http://127.0.0.1:{port}", DEFAULT_API_KEY, HANDWRITTEN_DATASET)
+        work = _extracted(server, extract_from, tmp_path)
+        session = _session(server, FakeClock(), workers=1, max_retries=0)
+
+        def stop_the_server(_attachment_id: int, _attempt: int) -> None:
+            running.close()  # the signed URL is in hand; the file host is now gone
+
+        summary = download_from(server, work, session=session, before_download=stop_the_server)
+
+    assert summary.counts.get("failed") == 5
+    last_error = str(_ledger(work)[77001]["last_error"])
+    assert last_error.startswith("ConnectionError: ")
+    assert "/files/" in last_error
+    assert "?" not in last_error
+    assert "sig=" not in last_error
+    assert "expires=" not in last_error

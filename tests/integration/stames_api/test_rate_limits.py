@@ -120,6 +120,26 @@ def test_file_host_503_fault(start_stames: StartStames) -> None:
     assert response.headers["Retry-After"].isdigit()
 
 
+def test_every_nth_file_download_is_cut_off_after_its_headers(start_stames: StartStames) -> None:
+    stames = start_stames(fault_file_truncate_every_n=2)
+    with stames.client() as client:
+        url = client.get("/attachments/77001").json()["download_url"]
+        listed = client.get("/tickets", params={"limit": 5}).status_code
+    outcomes: list[object] = []
+    for _ in range(4):
+        with httpx.Client(timeout=30) as client, client.stream("GET", url) as response:
+            try:
+                received = b"".join(response.iter_raw())
+                outcomes.append(len(received))
+            except httpx.RemoteProtocolError:
+                outcomes.append(f"{response.status_code} cut off")
+    assert listed == 200  # API answers are not counted by the file fault
+    assert outcomes == [49, "200 cut off"] * 2  # 77001 has 49 bytes (hand-written dataset)
+    counts = stames.admin_get("stats")["counts"]
+    assert counts["files_truncated"] == 2
+    assert counts["truncated"] == 0
+
+
 def test_rate_zero_disables_throttling_but_keeps_headers(start_stames: StartStames) -> None:
     stames = start_stames(rate_limit_rps=0)
     with stames.client() as client:

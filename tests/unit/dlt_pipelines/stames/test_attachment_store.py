@@ -90,7 +90,7 @@ def test_ledger_keeps_one_row_per_attachment_and_settles_only_final_outcomes(tmp
         ledger.record(DownloadOutcome(1, 10, 100, DownloadStatus.STORED, storage_path=relative))
         assert ledger.flush() == 1
         assert ledger.status_counts() == {"failed": 1, "purged": 1, "quarantined": 1, "stored": 2}
-        assert ledger.settled_ids() == {1, 2}
+        assert ledger.settled_ids(ledger.known_outcomes()) == {1, 2}
         assert ledger.listed_attachments() == []
     rows = _rows(paths)
     assert rows[1]["storage_path"] == relative

@@ -2,7 +2,7 @@ import json
 
 import requests
 
-from dlt_pipelines.stames.attachments import refusal_message
+from dlt_pipelines.stames.attachments import error_text, refusal_message
 
 
 def _response(status: int, body: dict[str, object], url: str) -> requests.Response:
@@ -28,3 +28,43 @@ def test_a_refused_key_says_so_without_naming_a_scope() -> None:
     message = refusal_message(_response(401, body, "http://127.0.0.1:8790/api/v1/attachments/1"))
     assert "401 unauthorized" in message
     assert "scope" not in message
+
+
+def test_a_refused_key_points_at_where_the_key_comes_from() -> None:
+    body = {"error": {"code": "unauthorized", "message": "missing or unknown key", "request_id": "r3"}}
+    message = refusal_message(_response(401, body, "http://127.0.0.1:8790/api/v1/attachments/1"))
+    assert "--api-key" in message
+    assert "SOURCES__STAMES__API_KEY" in message
+    assert "\n" not in message
+
+
+def test_a_missing_scope_named_by_the_server_wins_over_the_endpoint_default() -> None:
+    body = {
+        "error": {
+            "code": "insufficient_scope",
+            "message": "this key lacks tickets:read",
+            "request_id": "r4",
+        }
+    }
+    message = refusal_message(_response(403, body, "http://127.0.0.1:8790/api/v1/attachments/5"))
+    assert "lacks the tickets:read scope (403 insufficient_scope)" in message
+
+
+def test_a_connection_error_keeps_its_type_but_not_the_signed_query() -> None:
+    error = requests.ConnectionError(
+        "HTTPConnectionPool(host='127.0.0.1', port=8790): Max retries exceeded with url: "
+        "/files/dGVzdC03NzAwMQ?expires=1717243200&sig=9f86d081884c7d65 "
+        "(Caused by NewConnectionError('Failed to establish a new connection: [Errno 111] "
+        "Connection refused'))"
+    )
+    text = error_text(error)
+    assert text.startswith("ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=8790)")
+    assert "/files/dGVzdC03NzAwMQ (Caused by NewConnectionError(" in text
+    assert "expires=" not in text
+    assert "sig=" not in text
+    assert "9f86d081884c7d65" not in text
+
+
+def test_text_without_a_url_is_kept_as_it_is() -> None:
+    error = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(24 bytes read)")
+    assert error_text(error) == ("ChunkedEncodingError: Connection broken: IncompleteRead(24 bytes read)")

@@ -24,6 +24,7 @@ def test_environment_variables_are_read() -> None:
         "STAMES_FAULT_FILE_503_RATE": "0.2",
         "STAMES_RETRY_AFTER_HTTPDATE_RATE": "0.5",
         "STAMES_FAULT_TRUNCATE_EVERY_N": "5",
+        "STAMES_FAULT_FILE_TRUNCATE_EVERY_N": "4",
         "STAMES_URL_TTL_SECONDS": "1",
         "STAMES_SNAPSHOT_ISOLATION": "false",
         "STAMES_CURSOR_TTL_SECONDS": "60",
@@ -39,6 +40,7 @@ def test_environment_variables_are_read() -> None:
     assert settings.fault_file_503_rate == 0.2
     assert settings.retry_after_httpdate_rate == 0.5
     assert settings.fault_truncate_every_n == 5
+    assert settings.fault_file_truncate_every_n == 4
     assert settings.url_ttl_seconds == 1
     assert settings.snapshot_isolation is False
     assert settings.cursor_ttl_seconds == 60
