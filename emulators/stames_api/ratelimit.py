@@ -16,6 +16,22 @@ from email.utils import formatdate
 from emulators.stames_api.errors import ApiError
 
 
+class _EveryNth:
+    """Counts responses and says which ones are every N-th (N <= 0: none). Not thread-safe."""
+
+    def __init__(self, every_n: int) -> None:
+        self.every_n = every_n
+        self.seen = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.every_n > 0
+
+    def next_is_hit(self) -> bool:
+        self.seen += 1
+        return self.seen % self.every_n == 0
+
+
 @dataclass
 class BucketReading:
     """What the X-RateLimit-* headers report after one request."""
@@ -94,10 +110,8 @@ class Throttle:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._api_requests = 0
-        self._fault_truncate_every_n = fault_truncate_every_n
-        self._api_responses = 0
-        self._fault_file_truncate_every_n = fault_file_truncate_every_n
-        self._file_responses = 0
+        self._api_responses = _EveryNth(fault_truncate_every_n)
+        self._file_responses = _EveryNth(fault_file_truncate_every_n)
         self.counts: dict[str, int] = {
             "requests": 0,
             "file_requests": 0,
@@ -109,25 +123,20 @@ class Throttle:
 
     def truncate_next_response(self) -> bool:
         """Whether this API response is to be cut off halfway (every N-th, like the 503 fault)."""
-        if self._fault_truncate_every_n <= 0:
-            return False
-        with self._lock:
-            self._api_responses += 1
-            truncate = self._api_responses % self._fault_truncate_every_n == 0
-            if truncate:
-                self.counts["truncated"] += 1
-        return truncate
+        return self._count_fault(self._api_responses, "truncated")
 
     def truncate_next_file(self) -> bool:
         """Whether this `/files/*` response is to be cut off halfway (every N-th file response)."""
-        if self._fault_file_truncate_every_n <= 0:
+        return self._count_fault(self._file_responses, "files_truncated")
+
+    def _count_fault(self, responses: _EveryNth, counter: str) -> bool:
+        if not responses.enabled:
             return False
         with self._lock:
-            self._file_responses += 1
-            truncate = self._file_responses % self._fault_file_truncate_every_n == 0
-            if truncate:
-                self.counts["files_truncated"] += 1
-        return truncate
+            hit = responses.next_is_hit()
+            if hit:
+                self.counts[counter] += 1
+        return hit
 
     def retry_after(self, seconds: int) -> str:
         """Integer seconds, or an HTTP-date at the configured rate (RFC 9110 allows both)."""
