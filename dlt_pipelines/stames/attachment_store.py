@@ -212,12 +212,18 @@ def read_journal(journal_path: Path) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+FLUSH_EVERY_OUTCOMES = 5_000
+"""Journalled outcomes loaded through dlt at a time: one load's memory stays the same at any size."""
+
+
 class AttachmentLedger:
     """`raw_stames.attachment_downloads`: read from the warehouse, written through a journal and dlt."""
 
-    def __init__(self, paths: AttachmentPaths) -> None:
+    def __init__(self, paths: AttachmentPaths, *, flush_every: int = FLUSH_EVERY_OUTCOMES) -> None:
         self.paths = paths
+        self.flush_every = flush_every
         self._journal: TextIO | None = None
+        self._journalled = 0
 
     def __enter__(self) -> AttachmentLedger:
         return self
@@ -239,6 +245,9 @@ class AttachmentLedger:
         self._journal.write(json.dumps(row, ensure_ascii=False) + "\n")
         self._journal.flush()
         os.fsync(self._journal.fileno())
+        self._journalled += 1
+        if self._journalled >= self.flush_every:
+            self.flush()
 
     def flush(self) -> int:
         """Load the journal (and a ledger table made before dlt owned it) through dlt; rows loaded."""
@@ -246,10 +255,12 @@ class AttachmentLedger:
         self._adopt_hand_made_table()
         rows = read_journal(self.paths.journal_path)
         if rows:
-            info = ledger_pipeline(self.paths).run(ledger_resource(rows))
+            # Parquet, as for the extraction: the default INSERT VALUES load grows with the row count.
+            info = ledger_pipeline(self.paths).run(ledger_resource(rows), loader_file_format="parquet")
             info.raise_on_failed_jobs()
         # Deleted only after the load: a kill in between loads the same rows again, merged away.
         self.paths.journal_path.unlink(missing_ok=True)
+        self._journalled = 0
         return len(rows)
 
     def _adopt_hand_made_table(self) -> None:

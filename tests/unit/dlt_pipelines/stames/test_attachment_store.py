@@ -114,6 +114,18 @@ def test_the_ledger_is_a_dlt_table_merged_on_the_attachment_id(tmp_path) -> None
     assert row["sha256"] is None
 
 
+def test_a_long_step_loads_its_outcomes_every_few_thousand_instead_of_all_at_the_end(tmp_path) -> None:
+    paths = _paths(tmp_path)
+    with AttachmentLedger(paths, flush_every=3) as ledger:
+        for attachment_id in range(1, 8):
+            ledger.record(DownloadOutcome(attachment_id, 10, 100, DownloadStatus.PURGED))
+        # 7 recorded: two loads of 3 happened on the way, the 7th waits in the journal.
+        assert sorted(_rows(paths)) == [1, 2, 3, 4, 5, 6]
+        assert ledger.flush() == 1
+    assert sorted(_rows(paths)) == [1, 2, 3, 4, 5, 6, 7]
+    assert not paths.journal_path.exists()
+
+
 def test_a_file_name_with_a_lone_surrogate_is_kept_as_escape_text(tmp_path) -> None:
     paths = _paths(tmp_path)
     with AttachmentLedger(paths) as ledger:
