@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
-STAGE_PACKAGES = ("dlt_pipelines", "loaders", "expectations")
+STAGE_PACKAGES = ("dlt_pipelines", "mapping", "loaders", "expectations")
 
 
 def _stage_modules() -> list[str]:
@@ -28,6 +28,21 @@ def test_the_stage_packages_import_neither_the_cli_nor_the_emulators() -> None:
     probe = (
         f"import importlib, sys\nfor name in {_stage_modules()!r}:\n    importlib.import_module(name)\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'stames_sf', 'emulators'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_mapping_package_imports_no_other_package_of_the_project() -> None:
+    """Every stage reads the mapping, so it must stand below all of them."""
+    modules = [name for name in _stage_modules() if name.split(".")[0] == "mapping"]
+    assert "mapping.model" in modules
+    probe = (
+        f"import importlib, sys\nfor name in {modules!r}:\n    importlib.import_module(name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'stames_sf', 'emulators', 'dlt_pipelines', 'loaders', 'expectations'}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO
