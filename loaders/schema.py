@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-STAMES_ID_FIELD = "Stames_Id__c"
-STAMES_ID_LABEL = "Stames Id"
+from mapping.model import STAMES_ID
 
-STAMES_ID_LENGTH = 64
+STAMES_ID_FIELD = STAMES_ID.api_name
+STAMES_ID_LABEL = STAMES_ID.label
+
+STAMES_ID_LENGTH = STAMES_ID.length
 """Text length of `Stames_Id__c`. Stames ids are integers for tickets, customers, agents, messages,
 attachments and status changes (a 64-bit integer is at most 20 characters as text, sign included)
 and strings for custom-object records (`wr_000981`), whose length the Stames API does not bound.
@@ -22,7 +24,7 @@ and strings for custom-object records (`wr_000981`), whose length the Stames API
 documented example, well under Text's 255. An id names one record of its object, so the field is
 Unique as well as an External ID."""
 
-STAMES_ID_CASE_SENSITIVE = True
+STAMES_ID_CASE_SENSITIVE = STAMES_ID.case_sensitive
 """Stames ids are opaque source keys: two custom-object records `wr_a1` and `WR_A1` are two records,
 so they must never collapse into one Salesforce record. Salesforce matches a custom field
 case-insensitively only when it is Unique *and* case-insensitive (the default); marked case-sensitive,

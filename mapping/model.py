@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 MAPPING_VERSION = 1
 EXTERNAL_ID_FIELD = "Stames_Id__c"
+"""The one name of the field that carries a record's Stames id on every target object; its
+definition (length, uniqueness, case sensitivity, with the reasons) is `STAMES_ID` below."""
 CHANNEL_SOURCE_FIELD = "Stames_Channel_Source__c"
 
 SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zA-Z0-9_]+)+$")
@@ -380,3 +382,20 @@ class Mapping(Strict):
     def custom_fields(self) -> list[CustomField]:
         """Every custom field the mapping needs on an existing object, in file order."""
         return [entry.create for entry in self.fields if entry.create is not None]
+
+
+STAMES_ID = CustomField(
+    api_name=EXTERNAL_ID_FIELD,
+    label="Stames Id",
+    type="Text",
+    # Integer ids of tickets, customers, messages... are at most 20 characters; custom-object
+    # record ids (`wr_000981`) are strings the API does not bound: 64 holds both with room.
+    length=64,
+    external_id=True,
+    # An id names one record of its object; `wr_a1` and `WR_A1` are two records, so matching
+    # must not fold case (Salesforce folds it on Unique fields unless case-sensitive).
+    unique=True,
+    case_sensitive=True,
+    description="The record's id in Stames; the loader upserts on it and children name parents by it.",
+)
+"""`Stames_Id__c` on every target object: the schema plan renders it, loader and tests use it."""
