@@ -7,17 +7,10 @@ Topics with TopicAssignments (unbounded, one record per ticket-tag pair).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
+from mapping.tags import PICKLIST_SEPARATOR, picklist_blockers, tag_key
 from stames_sf.discovery.warehouse import RawWarehouse, text
-
-# Salesforce multi-select picklist limits: 500 values per field, 100 selected per record,
-# 255 characters per value, and `;` is the value separator.
-PICKLIST_MAX_VALUES = 500
-PICKLIST_MAX_SELECTED = 100
-PICKLIST_MAX_VALUE_CHARS = 255
-PICKLIST_SEPARATOR = ";"
 
 
 @dataclass(frozen=True)
@@ -46,16 +39,9 @@ class TagSummary:
     @property
     def picklist_blockers(self) -> list[str]:
         """Why a multi-select picklist cannot hold these tags; empty when it can."""
-        blockers = []
-        if self.distinct_normalised > PICKLIST_MAX_VALUES:
-            blockers.append(f"{self.distinct_normalised:,} values (limit {PICKLIST_MAX_VALUES})")
-        if self.max_tags_per_ticket > PICKLIST_MAX_SELECTED:
-            blockers.append(f"{self.max_tags_per_ticket} tags on one ticket (limit {PICKLIST_MAX_SELECTED})")
-        if self.longest_tag > PICKLIST_MAX_VALUE_CHARS:
-            blockers.append(f"a tag of {self.longest_tag} characters (limit {PICKLIST_MAX_VALUE_CHARS})")
-        if self.with_separator:
-            blockers.append(f"{self.with_separator} tags contain `;` and need a replacement")
-        return blockers
+        return picklist_blockers(
+            self.distinct_normalised, self.max_tags_per_ticket, self.longest_tag, self.with_separator
+        )
 
     @property
     def recommendation(self) -> str:
@@ -67,13 +53,6 @@ class TagSummary:
             f"A multi-select picklist fits: {self.distinct_normalised:,} normalised values, at most "
             f"{self.max_tags_per_ticket} per ticket."
         )
-
-
-def tag_key(tag: str) -> str:
-    """Case, surrounding and repeated whitespace, and accents do not make a different tag."""
-    folded = unicodedata.normalize("NFKD", tag)
-    without_accents = "".join(char for char in folded if not unicodedata.combining(char))
-    return " ".join(without_accents.lower().split())
 
 
 def tag_usage(warehouse: RawWarehouse) -> list[tuple[str, int]]:

@@ -1,19 +1,7 @@
 """Tag folding and the picklist-or-Topics decision."""
 
-from stames_sf.discovery.tags import (
-    PICKLIST_MAX_SELECTED,
-    PICKLIST_MAX_VALUES,
-    TagSummary,
-    tag_collisions,
-    tag_key,
-)
-
-
-def test_tag_key_folds_case_whitespace_and_accents():
-    assert tag_key("  VIP ") == "vip"
-    assert tag_key("Garantía") == tag_key("garantia") == "garantia"
-    assert tag_key("envío  urgente") == "envio urgente"
-    assert tag_key("vip") != tag_key("vips")
+from mapping.tags import PICKLIST_MAX_SELECTED, PICKLIST_MAX_VALUES
+from stames_sf.discovery.tags import TagSummary, tag_collisions
 
 
 def test_collisions_group_spellings_most_used_first():
