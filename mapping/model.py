@@ -23,6 +23,9 @@ EXTERNAL_ID_FIELD = "Stames_Id__c"
 """The one name of the field that carries a record's Stames id on every target object; its
 definition (length, uniqueness, case sensitivity, with the reasons) is `STAMES_ID` below."""
 CHANNEL_SOURCE_FIELD = "Stames_Channel_Source__c"
+DEFAULT_INTERNAL_NOTES: Literal["Task", "CaseComment"] = "Task"
+"""Where internal notes go unless the mapping says otherwise: the proposer's choice and the one
+discovery's estimate assumes before a mapping exists."""
 
 SOURCE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-zA-Z0-9_]+)+$")
 TARGET_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$")
@@ -296,7 +299,7 @@ class ExclusionRule(Strict):
 class Strategies(Strict):
     """The choices that shape whole objects rather than single fields."""
 
-    internal_notes: Literal["Task", "CaseComment"] = "Task"
+    internal_notes: Literal["Task", "CaseComment"] = DEFAULT_INTERNAL_NOTES
     tags: Literal["multipicklist", "topics", "none"]
     tag_field: str | None = "Case.Stames_Tags__c"
     accounts: Literal["company_or_customer"] = "company_or_customer"
