@@ -1,13 +1,18 @@
 """Stames volumes translated into Salesforce target volumes for the estimate.
 
-The target objects follow the usual Service Cloud shape (customers → Contact, companies →
-Account, tickets → Case, email messages → EmailMessage, other messages → CaseComment, status
-history → a custom object because CaseHistory is read-only, attachments → ContentVersion).
-The confirmed mapping may differ; the estimate states the rule next to every number.
+The target objects follow the object map the proposer writes (customers → Contact, companies →
+Account, tickets → Case, every public message of every channel → EmailMessage, internal notes →
+Task or CaseComment as the mapping chooses, system notes skipped, status history → a custom
+object because CaseHistory is read-only, attachments → ContentVersion). The estimate states the
+rule next to every number.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from mapping.document import MappingError, mapping_path, read_mapping
+from mapping.model import DEFAULT_INTERNAL_NOTES
 from stames_sf.discovery.estimate import FileVolume, TargetVolume
 from stames_sf.discovery.findings.attachments import AttachmentSummary
 from stames_sf.discovery.findings.customers import company_key
@@ -17,7 +22,6 @@ from stames_sf.discovery.warehouse import RawWarehouse, text
 
 # CSV bytes per record beyond its long text: ids, lookups, dates, picklists.
 BASE_ROW_BYTES = 300
-EMAIL_CHANNEL = "email"
 
 
 def _average_text_bytes(
@@ -40,24 +44,42 @@ def _accounts(warehouse: RawWarehouse) -> int:
     return len({company_key(company) for (company,) in rows} - {""})
 
 
+def internal_notes_target(work_root: Path) -> str:
+    """Where internal notes go: the mapping's choice when `<work>/mapping/mapping.yml` reads, else
+    the proposer's default."""
+    path = mapping_path(work_root)
+    if not path.exists():
+        return DEFAULT_INTERNAL_NOTES
+    try:
+        return read_mapping(path).strategies.internal_notes
+    except MappingError:
+        return DEFAULT_INTERNAL_NOTES
+
+
 def _message_split(warehouse: RawWarehouse) -> tuple[str, str]:
-    """SQL filters for messages that become EmailMessage and those that become CaseComment."""
-    if not warehouse.has("messages", "channel__type"):
-        return "FALSE", "TRUE"
-    email = f"{text('channel__type')} = '{EMAIL_CHANNEL}'"
-    if warehouse.has("messages", "is_private"):
-        email += f" AND {text('is_private')} <> 'true'"
-    return f"({email})", f"NOT coalesce(({email}), FALSE)"
+    """SQL filters for public messages (→ EmailMessage) and internal notes (→ Task or CaseComment);
+    system notes are in neither (their route is skip)."""
+    not_system = (
+        f"coalesce({text('author__type')}, '') <> 'system'"
+        if warehouse.has("messages", "author__type")
+        else "TRUE"
+    )
+    if not warehouse.has("messages", "is_private"):
+        return f"({not_system})", "FALSE"
+    private = f"coalesce({text('is_private')}, 'false') = 'true'"
+    return f"(NOT {private} AND {not_system})", f"({private} AND {not_system})"
 
 
 def target_volumes(
     warehouse: RawWarehouse,
     tags: TagSummary,
     custom_objects: list[CustomObjectSummary],
+    internal_notes: str = DEFAULT_INTERNAL_NOTES,
 ) -> list[TargetVolume]:
-    """Records per Salesforce object, each with the rule that produced it."""
+    """Records per Salesforce object, each with the rule that produced it; internal notes go to
+    `internal_notes` (Task or CaseComment, see `internal_notes_target`)."""
     not_merged = "merged_into_id IS NULL" if warehouse.has("customers", "merged_into_id") else "TRUE"
-    email, comment = _message_split(warehouse)
+    email, notes = _message_split(warehouse)
     bodies = ("body_text", "body_html")
     email_bytes = (
         int(
@@ -79,14 +101,13 @@ def target_volumes(
             BASE_ROW_BYTES + _average_text_bytes(warehouse, "tickets", ("subject", "description_text")),
         ),
         TargetVolume(
-            "EmailMessage", warehouse.count("messages", email) or 0, "public messages of the email channel",
+            "EmailMessage", warehouse.count("messages", email) or 0, "public messages of every channel",
             BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", bodies, email),
             stored_bytes=email_bytes,
         ),
         TargetVolume(
-            "CaseComment", warehouse.count("messages", comment) or 0, "messaging-channel messages and "
-            "internal notes",
-            BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", ("body_text",), comment),
+            internal_notes, warehouse.count("messages", notes) or 0, "internal notes (system notes skipped)",
+            BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", ("body_text",), notes),
         ),
         TargetVolume(
             "Case_Status_Change__c", warehouse.count("status_changes") or 0,
