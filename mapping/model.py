@@ -171,9 +171,11 @@ class FieldMapping(Strict):
 class ValueMapEntry(Strict):
     """One source value and the Salesforce value it becomes (`None`: left empty)."""
 
-    source: str | None
+    # Both default to None because the writer omits null keys: an entry without `source` is the
+    # one for a missing value, one without `target` leaves the field empty.
+    source: str | None = None
     """The stored Stames value; `null` maps a missing value (a ticket without priority)."""
-    target: str | None
+    target: str | None = None
     closed: bool | None = None
     """For Case Status: whether the value is a closed status."""
     new_value: bool = False
@@ -237,9 +239,9 @@ class AgentMatch(Strict):
     """A Stames agent and the Salesforce User proposed for it, matched by email."""
 
     agent_id: int
-    email: str | None
+    email: str | None = None
     name: str
-    user_id: str | None
+    user_id: str | None = None
     username: str | None = None
     state: Literal["matched", "inactive_user", "no_user", "deleted_agent"]
     evidence: Evidence
@@ -248,7 +250,7 @@ class AgentMatch(Strict):
 class Owners(Strict):
     """Agents → Users, and who owns what no agent maps to."""
 
-    fallback_owner_id: str | None
+    fallback_owner_id: str | None = None
     """A User or Queue Id; cases of unmatched agents and unassigned tickets go to it."""
     fallback_owner_name: str | None = None
     agents: list[AgentMatch] = Field(default_factory=list)
