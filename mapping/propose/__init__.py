@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mapping.document import MappingError
-from mapping.model import CustomField, FieldMapping, Mapping, Strategies, ValueMap
+from mapping.model import CustomField, Evidence, FieldMapping, Mapping, Strategies, ValueMap
 from mapping.org import OrgSnapshot
 from mapping.propose.strategies import (
     EXCLUSIONS,
@@ -27,6 +27,7 @@ from mapping.propose.strategies import (
     target_info,
 )
 from mapping.propose.values import (
+    TAG_MAP,
     TOPIC_TARGET,
     channel_origin_map,
     option_value_maps,
@@ -36,6 +37,8 @@ from mapping.propose.values import (
 )
 
 TAG_SOURCE = "ticket.tags"
+TAG_SOURCE_TYPE = "tags"
+TAG_FIELD_LABEL = "Stames Tags"
 TAG_VISIBLE_LINES = 5
 
 
@@ -58,37 +61,36 @@ def propose_value_maps(
     return value_maps + option_value_maps(warehouse, org, targets=targets)
 
 
-def tag_field_mapping(current: FieldMapping, strategies: Strategies, tags: ValueMap | None) -> FieldMapping:
+def tag_field_mapping(
+    current: FieldMapping | None, strategies: Strategies, tags: ValueMap | None
+) -> FieldMapping:
     """`ticket.tags` as the tag strategy says: the multi-select field, Topics, or skipped."""
-    evidence = strategies.evidence.get("tags", current.evidence)
+    source_type = current.source_type if current else TAG_SOURCE_TYPE
+    evidence = strategies.evidence.get("tags") or (current.evidence if current else Evidence(confidence=0.9))
     if strategies.tags == "none" or tags is None:
         return FieldMapping(
-            source=current.source,
-            source_type=current.source_type,
-            skip="no ticket carries a tag",
-            evidence=evidence,
+            source=TAG_SOURCE, source_type=source_type, skip="no ticket carries a tag", evidence=evidence
         )
     if strategies.tags == "topics":
         return FieldMapping(
-            source=current.source,
-            source_type=current.source_type,
+            source=TAG_SOURCE,
+            source_type=source_type,
             target=TOPIC_TARGET,
             value_map=tags.name,
             evidence=evidence,
         )
     target = strategies.tag_field or tags.target
-    field = target.split(".", 1)[1]
-    values = sorted({entry.target for entry in tags.entries if entry.target})
+    label = current.create.label if current and current.create else TAG_FIELD_LABEL
     create = CustomField(
-        api_name=field,
-        label="Stames Tags",
+        api_name=target.split(".", 1)[1],
+        label=label,
         type="MultiselectPicklist",
         visible_lines=TAG_VISIBLE_LINES,
-        picklist_values=values,
+        picklist_values=sorted({entry.target for entry in tags.entries if entry.target}),
     )
     return FieldMapping(
-        source=current.source,
-        source_type=current.source_type,
+        source=TAG_SOURCE,
+        source_type=source_type,
         target=target,
         value_map=tags.name,
         create=create,
@@ -96,20 +98,36 @@ def tag_field_mapping(current: FieldMapping, strategies: Strategies, tags: Value
     )
 
 
+def with_value_map(entry: FieldMapping, value_map: ValueMap | None) -> FieldMapping:
+    """`entry` naming `value_map`; a picklist it creates also lists every target of the map, so no
+    mapped value is refused by the org."""
+    update: dict[str, object] = {"value_map": value_map.name if value_map else None}
+    create = entry.create
+    if value_map and create and create.type in ("Picklist", "MultiselectPicklist"):
+        targets = dict.fromkeys(mapped.target for mapped in value_map.entries if mapped.target)
+        missing = [target for target in targets if target not in create.picklist_values]
+        if missing:
+            update["create"] = create.model_copy(
+                update={"picklist_values": [*create.picklist_values, *missing]}
+            )
+    return entry.model_copy(update=update)
+
+
 def align_fields(
     fields: Sequence[FieldMapping], value_maps: Sequence[ValueMap], strategies: Strategies
 ) -> list[FieldMapping]:
-    """Each field names the value map of its target (or none); the tag field follows the strategy."""
+    """Each field names the value map of its target (or none); the tag field follows the strategy
+    and is added when the field map lacks it."""
     by_target = {value_map.target: value_map for value_map in value_maps}
-    tags = next((value_map for value_map in value_maps if value_map.name == "tags"), None)
-    aligned = []
-    for entry in fields:
-        if entry.source == TAG_SOURCE:
-            aligned.append(tag_field_mapping(entry, strategies, tags))
-            continue
-        value_map = by_target.get(entry.target) if entry.target else None
-        name = value_map.name if value_map else None
-        aligned.append(entry if entry.value_map == name else entry.model_copy(update={"value_map": name}))
+    tags = next((value_map for value_map in value_maps if value_map.name == TAG_MAP), None)
+    aligned = [
+        tag_field_mapping(entry, strategies, tags)
+        if entry.source == TAG_SOURCE
+        else with_value_map(entry, by_target.get(entry.target) if entry.target else None)
+        for entry in fields
+    ]
+    if tags is not None and all(entry.source != TAG_SOURCE for entry in fields):
+        aligned.append(tag_field_mapping(None, strategies, tags))
     return aligned
 
 

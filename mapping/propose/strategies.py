@@ -113,7 +113,7 @@ def propose_strategies(warehouse: Path, org: OrgSnapshot) -> Strategies:
     )
     return Strategies(
         internal_notes=DEFAULT_INTERNAL_NOTES,
-        tags=tags,  # type: ignore[arg-type]
+        tags=tags,
         tag_field=tag_field,
         status_history_object=STATUS_HISTORY_OBJECT,
         evidence={
@@ -149,7 +149,7 @@ def _route(author: str, direction: str, messages: int, internal_notes: str) -> M
             evidence = evidence.model_copy(
                 update={"confidence": 0.6, "warnings": [f"an internal note by a {author}"]}
             )
-        return MessageRoute(author_type=author, direction=direction, target=internal_notes, evidence=evidence)  # type: ignore[arg-type]
+        return MessageRoute(author_type=author, direction=direction, target=internal_notes, evidence=evidence)
     incoming = direction == "inbound"
     status = EMAIL_STATUS_READ if incoming else EMAIL_STATUS_SENT
     meaning = "Incoming, Status 1 (Read)" if incoming else "not Incoming, Status 3 (Sent)"
@@ -161,8 +161,8 @@ def _route(author: str, direction: str, messages: int, internal_notes: str) -> M
     )
     evidence = Evidence(confidence=confidence, reasons=[counted, every_channel, meaning], warnings=warnings)
     return MessageRoute(
-        author_type=author,  # type: ignore[arg-type]
-        direction=direction,  # type: ignore[arg-type]
+        author_type=author,
+        direction=direction,
         target="EmailMessage",
         incoming=incoming,
         status=status,
@@ -252,7 +252,7 @@ def match_agent(agent: StamesAgent, by_email: dict[str, list[OrgUser]]) -> Agent
             email=agent.email,
             name=agent.name,
             user_id=None,
-            state=state,  # type: ignore[arg-type]
+            state=state,
             evidence=evidence,
         )
 
@@ -426,7 +426,13 @@ def propose_objects(strategies: Strategies, custom_objects: list[CustomObjectMap
         ("customer", "Contact", "one Contact per surviving customer", ["Account"]),
         ("ticket", "Case", "one Case per ticket that is not spam or deleted", ["Account", "Contact"]),
         ("status_change", strategies.status_history_object, "one record per status change", ["Case"]),
-        ("attachment", "ContentVersion", "one file per stored attachment, linked to its Case", ["Case"]),
+        (
+            "attachment",
+            "ContentVersion",
+            "one ContentVersion per stored attachment; its ContentDocument is linked to the Case "
+            "(ContentDocumentLink)",
+            ["Case"],
+        ),
         (
             "message",
             "EmailMessage",

@@ -23,6 +23,7 @@ STATUS_TARGET = "Case.Status"
 PRIORITY_TARGET = "Case.Priority"
 ORIGIN_TARGET = "Case.Origin"
 TOPIC_TARGET = "Topic.Name"
+TAG_MAP = "tags"
 
 EXCLUDED_STATUSES = ("spam", "deleted")
 """Tickets in these statuses are not migrated (exclusion rules `spam` and `deleted`), so their
@@ -389,7 +390,7 @@ def tag_value_map(warehouse: Path, org: OrgSnapshot, *, target: str) -> ValueMap
         warnings = [f"`{separator}` replaced by a space" for separator in separators_in(tag)]
         evidence = Evidence(confidence=0.8 if warnings else 1.0, reasons=reasons, warnings=warnings)
         entries.append(ValueMapEntry(source=tag, target=value, evidence=evidence))
-    return ValueMap(name="tags", target=target, entries=entries)
+    return ValueMap(name=TAG_MAP, target=target, entries=entries)
 
 
 # --- custom-field options -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 
 from emulators.stames_api.generator.catalog import CHANNELS, TICKET_STATUSES
 from mapping.document import read_mapping, write_mapping
-from mapping.model import Evidence, FieldMapping, Strategies
+from mapping.model import CustomField, Evidence, FieldMapping, Strategies
 from mapping.propose import WarehouseMissingError, align_fields, propose_mapping, propose_value_maps
 from tests.fixtures.raw_tables import child_rows, write_raw
 from tests.unit.mapping.propose.orgs import org
@@ -146,3 +146,35 @@ def test_null_values_survive_the_file(expected, tmp_path):
     # fallback owner must read back as they were written.
     write_mapping(expected, tmp_path / "mapping.yml")
     assert read_mapping(tmp_path / "mapping.yml") == expected
+
+
+def test_a_created_picklist_lists_every_mapped_value(generated):
+    narrow = CustomField(
+        api_name="Stames_Contact_Reason__c", label="Motivo", type="Picklist", picklist_values=["billing"]
+    )
+    field = FieldMapping(
+        source="ticket.custom.contact_reason",
+        source_type="dropdown",
+        target="Case.Stames_Contact_Reason__c",
+        create=narrow,
+        evidence=SURE,
+    )
+    strategies = Strategies(tags="none", tag_field=None)
+    value_maps = propose_value_maps(generated, org(), strategies, [field])
+    (aligned,) = align_fields([field], value_maps, strategies)
+    assert aligned.create.picklist_values == [
+        "billing",
+        "returns",
+        "tech",
+        "warranty",
+        "shipping",
+        "returns_legacy",
+    ]
+
+
+def test_the_tag_field_is_added_when_the_field_map_lacks_it(generated):
+    strategies = Strategies(tags="multipicklist")
+    value_maps = propose_value_maps(generated, org(), strategies, [])
+    (tags,) = align_fields([], value_maps, strategies)
+    assert (tags.source, tags.target, tags.value_map) == ("ticket.tags", "Case.Stames_Tags__c", "tags")
+    assert align_fields([], [], Strategies(tags="none", tag_field=None)) == []
