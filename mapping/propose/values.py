@@ -29,6 +29,9 @@ EXCLUDED_STATUSES = ("spam", "deleted")
 """Tickets in these statuses are not migrated (exclusion rules `spam` and `deleted`), so their
 statuses get no Case Status value."""
 CLOSED_CATEGORIES = frozenset({"solved", "closed"})
+CASE_STATUS_MAX_VALUES = 100
+CASE_PRIORITY_MAX_VALUES = 50
+"""Picklist limits of Case Status and Priority (CONTRACT §4.2)."""
 
 # Words for each status meaning, folded (lower case, no accents), in English, Spanish, German,
 # French, Portuguese and Italian: the labels customers give their statuses.
@@ -133,6 +136,11 @@ def _org_value_for(values: list[str], concept: str, concepts: MappingType[str, f
     )
 
 
+def _with_warning(entry: ValueMapEntry, warning: str) -> ValueMapEntry:
+    evidence = entry.evidence.model_copy(update={"warnings": [*entry.evidence.warnings, warning]})
+    return entry.model_copy(update={"evidence": evidence})
+
+
 def _warn_shared_targets(entries: list[ValueMapEntry]) -> list[ValueMapEntry]:
     """Two sources on one target lose their distinction in Salesforce: each entry says with which."""
     by_target: dict[str, list[str]] = {}
@@ -143,13 +151,21 @@ def _warn_shared_targets(entries: list[ValueMapEntry]) -> list[ValueMapEntry]:
     for entry in entries:
         others = [source for source in by_target.get(entry.target or "", []) if source != entry.source]
         if others and entry.target is not None:
-            warning = (
-                f"shares '{entry.target}' with {', '.join(repr(o) for o in others)}: the distinction is lost"
-            )
-            evidence = entry.evidence.model_copy(update={"warnings": [*entry.evidence.warnings, warning]})
-            entry = entry.model_copy(update={"evidence": evidence})
+            listed = ", ".join(repr(other) for other in others)
+            entry = _with_warning(entry, f"shares '{entry.target}' with {listed}: the distinction is lost")
         shared.append(entry)
     return shared
+
+
+def _warn_over_limit(
+    entries: list[ValueMapEntry], org_values: list[str], limit: int, field: str
+) -> list[ValueMapEntry]:
+    """New values that would take a picklist past its limit say so (the org refuses the deploy)."""
+    total = len(set(org_values) | {entry.target for entry in entries if entry.new_value and entry.target})
+    if total <= limit:
+        return entries
+    warning = f"{field} would hold {total} values (limit {limit}): merge some before deploying"
+    return [_with_warning(entry, warning) if entry.new_value else entry for entry in entries]
 
 
 # --- statuses -----------------------------------------------------------------------------------
@@ -241,7 +257,10 @@ def _status_entry(status: StamesStatus, org_values: list[str]) -> ValueMapEntry:
 
     confidence = 0.9
     target: str | None = None
-    for text, kind in meanings:
+    # The key as a new value would be named is compared too, so a value added by an earlier run
+    # ("Waiting on Third Party") is found again instead of proposed twice.
+    spellings = [*meanings, (display_value(status.key), "key")]
+    for text, kind in spellings:
         same = _org_value(org_values, text)
         org_concept = concept_of(same, STATUS_CONCEPTS) if same else None
         if same and consistent(org_concept[0] if org_concept else None):
@@ -276,6 +295,7 @@ def status_value_map(warehouse: Path, org: OrgSnapshot) -> ValueMap:
         statuses = [status for status in stames_statuses(raw) if status.key not in EXCLUDED_STATUSES]
     org_values = org.picklist_values("Case", "Status")
     entries = _warn_shared_targets([_status_entry(status, org_values) for status in statuses])
+    entries = _warn_over_limit(entries, org_values, CASE_STATUS_MAX_VALUES, "Case Status")
     default = _org_value_for(org_values, FALLBACK_STATUS_CONCEPT, STATUS_CONCEPTS)
     return ValueMap(name="ticket_status", target=STATUS_TARGET, entries=entries, default=default)
 
@@ -320,8 +340,11 @@ def priority_value_map(warehouse: Path, org: OrgSnapshot) -> ValueMap:
     order = {value: index for index, value in enumerate(STAMES_PRIORITIES)}
     counts.sort(key=lambda row: (row[0] is None, order.get(row[0], len(order)), row[0] or ""))
     org_values = org.picklist_values("Case", "Priority")
-    entries = [_priority_entry(value, int(tickets), org_values) for value, tickets in counts]
-    return ValueMap(name="ticket_priority", target=PRIORITY_TARGET, entries=_warn_shared_targets(entries))
+    entries = _warn_shared_targets(
+        [_priority_entry(value, int(tickets), org_values) for value, tickets in counts]
+    )
+    entries = _warn_over_limit(entries, org_values, CASE_PRIORITY_MAX_VALUES, "Case Priority")
+    return ValueMap(name="ticket_priority", target=PRIORITY_TARGET, entries=entries)
 
 
 # --- channels -----------------------------------------------------------------------------------

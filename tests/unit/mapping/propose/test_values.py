@@ -212,3 +212,31 @@ def test_option_maps_are_identity_maps_with_outside_values_flagged(tmp_path):
     assert "inactive option" in reason["tech"].evidence.reasons[1]
     features = _entries(maps["custom.features"])
     assert features["nfc"].evidence.warnings and not features["wifi"].evidence.warnings
+
+
+def _status_org(values: list[str]):
+    case = {"name": "Case", "fields": [picklist("Status", values), *CASE["fields"][1:]]}
+    return org(case=case)
+
+
+def test_a_value_added_by_an_earlier_run_is_found_again(tmp_path):
+    warehouse = write_raw(
+        tmp_path / "w.duckdb",
+        {"ticket_statuses": [_status("waiting_on_3rd_party", "Esperando a terceros", "on_hold")]},
+    )
+    fresh = _entries(status_value_map(warehouse, org()))["waiting_on_3rd_party"]
+    assert (fresh.target, fresh.new_value) == ("Waiting on Third Party", True)
+    deployed = _status_org(["New", "Working", "Escalated", "Closed", "Waiting on Third Party"])
+    again = _entries(status_value_map(warehouse, deployed))["waiting_on_3rd_party"]
+    assert (again.target, again.new_value) == ("Waiting on Third Party", False)
+
+
+def test_new_values_past_the_case_status_limit_are_flagged(tmp_path):
+    statuses = [_status("s_one", "uno", "open"), _status("s_two", "dos", "open")]
+    warehouse = write_raw(tmp_path / "w.duckdb", {"ticket_statuses": statuses})
+    crowded = _status_org([f"Value {n}" for n in range(99)])
+    entries = status_value_map(warehouse, crowded).entries
+    assert all(entry.new_value for entry in entries)
+    assert all("101 values (limit 100)" in entry.evidence.warnings[-1] for entry in entries)
+    roomy = status_value_map(warehouse, _status_org([f"Value {n}" for n in range(98)])).entries
+    assert not any(entry.evidence.warnings for entry in roomy)
