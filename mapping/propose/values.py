@@ -17,7 +17,7 @@ from pathlib import Path
 from mapping.model import CHANNEL_SOURCE_FIELD, Evidence, ValueMap, ValueMapEntry
 from mapping.org import OrgSnapshot
 from mapping.propose.raw import RawTables, open_raw
-from mapping.tags import separators_in, tag_key, tag_value
+from mapping.tags import PICKLIST_MAX_VALUE_CHARS, PICKLIST_SEPARATOR, separators_in, tag_key, tag_value
 
 STATUS_TARGET = "Case.Status"
 PRIORITY_TARGET = "Case.Priority"
@@ -411,8 +411,10 @@ def tag_value_map(warehouse: Path, org: OrgSnapshot, *, target: str) -> ValueMap
                 f"one tag with {', '.join(repr(other) for other in others)} (case, spaces, accents)"
             )
         warnings = [f"`{separator}` replaced by a space" for separator in separators_in(tag)]
+        if not value:
+            warnings.append("nothing is left after normalisation: the tag is dropped")
         evidence = Evidence(confidence=0.8 if warnings else 1.0, reasons=reasons, warnings=warnings)
-        entries.append(ValueMapEntry(source=tag, target=value, evidence=evidence))
+        entries.append(ValueMapEntry(source=tag, target=value or None, evidence=evidence))
     return ValueMap(name=TAG_MAP, target=target, entries=entries)
 
 
@@ -422,16 +424,17 @@ OPTION_TYPES = ("dropdown", "multi_select")
 CUSTOM_FIELD_OBJECTS = {"ticket": "tickets", "customer": "customers"}
 
 
-def _options(raw: RawTables) -> dict[tuple[str, str], list[tuple[str, bool]]]:
-    """(object_type, key) → [(option value, active)] in the field's option order."""
+def _options(raw: RawTables) -> dict[tuple[str, str], tuple[str, list[tuple[str, bool]]]]:
+    """(object_type, key) → (field type, [(option value, active)] in the field's option order)."""
     if not raw.has("custom_fields", "object_type", "key", "type", "_dlt_id"):
         return {}
-    found: dict[tuple[str, str], list[tuple[str, bool]]] = {}
+    found: dict[tuple[str, str], tuple[str, list[tuple[str, bool]]]] = {}
     types = ", ".join(f"'{kind}'" for kind in OPTION_TYPES)
-    for object_type, key in raw.rows(
-        f"SELECT object_type, key FROM {raw.table('custom_fields')} WHERE type IN ({types}) ORDER BY 1, 2"
+    for object_type, key, kind in raw.rows(
+        f"SELECT object_type, key, type FROM {raw.table('custom_fields')} "
+        f"WHERE type IN ({types}) ORDER BY 1, 2"
     ):
-        found[(object_type, key)] = []
+        found[(object_type, key)] = (kind, [])
     if raw.has("custom_fields__options", "value", "_dlt_parent_id"):
         active = "o.active" if raw.has("custom_fields__options", "active") else "TRUE"
         order = "o._dlt_list_idx" if raw.has("custom_fields__options", "_dlt_list_idx") else "o.value"
@@ -440,8 +443,27 @@ def _options(raw: RawTables) -> dict[tuple[str, str], list[tuple[str, bool]]]:
             f"JOIN {raw.table('custom_fields__options')} o ON o._dlt_parent_id = f._dlt_id "
             f"WHERE f.type IN ({types}) ORDER BY f.object_type, f.key, {order}"
         ):
-            found.setdefault((object_type, key), []).append((str(value), is_active is not False))
+            found[(object_type, key)][1].append((str(value), is_active is not False))
     return found
+
+
+def _option_entry(value: str, uses: int, *, listed: bool, active: bool, multi_select: bool) -> ValueMapEntry:
+    """One option value, kept as it is unless the picklist cannot hold it so."""
+    reasons = [count_of(uses, "record")]
+    warnings = []
+    target = value
+    if not active:
+        reasons.append("an inactive option; kept for the records that carry it")
+    if not listed:
+        warnings.append("a value outside the field's options; kept as its own picklist value")
+    if multi_select and PICKLIST_SEPARATOR in target:
+        target = " ".join(target.replace(PICKLIST_SEPARATOR, " ").split())
+        warnings.append(f"`{PICKLIST_SEPARATOR}` (the multi-select separator) replaced by a space")
+    if len(target) > PICKLIST_MAX_VALUE_CHARS:
+        target = target[:PICKLIST_MAX_VALUE_CHARS]
+        warnings.append(f"cut to {PICKLIST_MAX_VALUE_CHARS} characters, the picklist value limit")
+    evidence = Evidence(confidence=0.8 if warnings else 1.0, reasons=reasons, warnings=warnings)
+    return ValueMapEntry(source=value, target=target, evidence=evidence)
 
 
 def _used_values(raw: RawTables, object_type: str, key: str) -> dict[str, int]:
@@ -477,25 +499,20 @@ def option_value_maps(warehouse: Path, org: OrgSnapshot, *, targets: MappingType
     del org  # option values become the new field's picklist values
     maps = []
     with open_raw(warehouse) as raw:
-        for (object_type, key), options in _options(raw).items():
+        for (object_type, key), (kind, options) in _options(raw).items():
             target = targets.get(f"{object_type}.custom.{key}")
             if object_type not in CUSTOM_FIELD_OBJECTS or target is None:
                 continue
             used = _used_values(raw, object_type, key)
-            entries = []
-            for value, active in options:
-                reasons = [count_of(used.get(value, 0), "record")]
-                if not active:
-                    reasons.append("an inactive option; kept for the records that carry it")
-                evidence = Evidence(confidence=1.0, reasons=reasons)
-                entries.append(ValueMapEntry(source=value, target=value, evidence=evidence))
+            multi = kind == "multi_select"
+            entries = [
+                _option_entry(value, used.get(value, 0), listed=True, active=active, multi_select=multi)
+                for value, active in options
+            ]
             listed = {value for value, _ in options}
-            for value in sorted(set(used) - listed):
-                evidence = Evidence(
-                    confidence=0.8,
-                    reasons=[count_of(used[value], "record")],
-                    warnings=["a value outside the field's options; kept as its own picklist value"],
-                )
-                entries.append(ValueMapEntry(source=value, target=value, evidence=evidence))
+            entries += [
+                _option_entry(value, used[value], listed=False, active=True, multi_select=multi)
+                for value in sorted(set(used) - listed)
+            ]
             maps.append(ValueMap(name=f"custom.{key}", target=target, entries=entries))
     return maps

@@ -240,3 +240,36 @@ def test_new_values_past_the_case_status_limit_are_flagged(tmp_path):
     assert all("101 values (limit 100)" in entry.evidence.warnings[-1] for entry in entries)
     roomy = status_value_map(warehouse, _status_org([f"Value {n}" for n in range(98)])).entries
     assert not any(entry.evidence.warnings for entry in roomy)
+
+
+def test_option_values_a_picklist_cannot_hold_are_adapted_and_flagged(tmp_path):
+    long_value = "x" * 300
+    warehouse = write_raw(
+        tmp_path / "w.duckdb",
+        {
+            "custom_fields": [
+                {"object_type": "ticket", "key": "features", "type": "multi_select", "_dlt_id": "f1"},
+                {"object_type": "ticket", "key": "reason", "type": "dropdown", "_dlt_id": "f2"},
+            ],
+            "custom_fields__options": [
+                *child_rows("f1", ["wifi;nfc"]),
+                *child_rows("f2", ["a;b", long_value]),
+            ],
+        },
+    )
+    targets = {"ticket.custom.features": "Case.Features__c", "ticket.custom.reason": "Case.Reason__c"}
+    maps = {value_map.name: value_map for value_map in option_value_maps(warehouse, org(), targets=targets)}
+    features = _entries(maps["custom.features"])["wifi;nfc"]
+    assert features.target == "wifi nfc"
+    assert "multi-select separator" in features.evidence.warnings[0]
+    reasons = _entries(maps["custom.reason"])
+    assert reasons["a;b"].target == "a;b"  # one value per record: `;` separates nothing in a picklist
+    assert reasons[long_value].target == "x" * 255
+    assert "cut to 255" in reasons[long_value].evidence.warnings[0]
+
+
+def test_a_tag_of_separators_only_is_dropped(tmp_path):
+    warehouse = write_raw(tmp_path / "w.duckdb", {"tickets__tags": child_rows("t1", [" ; ", "vip"])})
+    dropped = _entries(tag_value_map(warehouse, org(), target="Case.Stames_Tags__c"))[" ; "]
+    assert dropped.target is None
+    assert "dropped" in dropped.evidence.warnings[-1]
