@@ -26,7 +26,7 @@ from mapping.model import (
 from mapping.org import OrgSnapshot, OrgUser
 from mapping.propose.raw import RawTables, open_raw
 from mapping.propose.values import count_of, tag_spellings
-from mapping.tags import PICKLIST_SEPARATOR, picklist_blockers, tag_value
+from mapping.tags import PICKLIST_SEPARATOR, picklist_blockers, tag_key
 
 TAG_FIELD = "Case.Stames_Tags__c"
 STATUS_HISTORY_OBJECT = "Stames_Status_Change__c"
@@ -62,7 +62,8 @@ def tag_usage(raw: RawTables) -> TagUsage:
         )
     return TagUsage(
         assignments=sum(uses for _, uses in spellings),
-        distinct_values=len({tag_value(tag) for tag, _ in spellings}),
+        # Counted by tag_key, as discovery counts them, so the scope report and the strategy agree.
+        distinct_values=len({tag_key(tag) for tag, _ in spellings}),
         max_per_ticket=per_ticket,
         longest=max((len(tag) for tag, _ in spellings), default=0),
         with_separator=sum(1 for tag, _ in spellings if PICKLIST_SEPARATOR in tag),

@@ -12,8 +12,8 @@ from emulators.stames_api.generator.catalog import CHANNELS, TICKET_STATUSES
 from mapping.document import read_mapping, write_mapping
 from mapping.model import CustomField, Evidence, FieldMapping, Strategies
 from mapping.propose import WarehouseMissingError, align_fields, propose_mapping, propose_value_maps
+from tests.fixtures.orgs import org
 from tests.fixtures.raw_tables import child_rows, write_raw
-from tests.unit.mapping.propose.orgs import org
 
 FIXTURE = Path(__file__).parents[3] / "fixtures" / "mappings" / "generated.yml"
 SURE = Evidence(confidence=1.0)

@@ -15,8 +15,8 @@ from mapping.propose.strategies import (
     propose_strategies,
     source_info,
 )
+from tests.fixtures.orgs import org
 from tests.fixtures.raw_tables import child_rows, write_raw
-from tests.unit.mapping.propose.orgs import org
 
 
 def _message(message_id: int, author: str, direction: str, author_id: int | None = None) -> dict:

@@ -12,8 +12,8 @@ from mapping.propose.values import (
     status_value_map,
     tag_value_map,
 )
+from tests.fixtures.orgs import CASE, org, picklist
 from tests.fixtures.raw_tables import child_rows, write_raw
-from tests.unit.mapping.propose.orgs import CASE, org, picklist
 
 
 def _status(key: str, label: str, category: str, active: bool = True) -> dict:

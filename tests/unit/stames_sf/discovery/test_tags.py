@@ -1,7 +1,14 @@
 """Tag folding and the picklist-or-Topics decision."""
 
+import pytest
+
+from mapping.propose.strategies import propose_strategies
 from mapping.tags import PICKLIST_MAX_SELECTED, PICKLIST_MAX_VALUES
-from stames_sf.discovery.tags import TagSummary, tag_collisions
+from stames_sf.discovery.tags import TagSummary, summarise_tags, tag_collisions
+from stames_sf.discovery.warehouse import RawWarehouse
+from stames_sf.workdir import RAW_SCHEMA, WorkDir
+from tests.fixtures.discovery import land_with_dlt
+from tests.fixtures.orgs import org
 
 
 def test_collisions_group_spellings_most_used_first():
@@ -41,3 +48,23 @@ def test_too_many_values_or_a_separator_need_topics():
 
 def test_no_tags_means_nothing_to_migrate():
     assert _summary(assignments=0).recommendation == "No tags in use: nothing to migrate."
+
+
+@pytest.mark.parametrize(
+    ("tags", "home"),
+    [
+        (["vip", "VIP ", "víp", "a,b"], "multipicklist"),
+        (["vip", "a;b"], "topics"),
+        ([f"tag {n}" for n in range(PICKLIST_MAX_VALUES + 1)], "topics"),
+    ],
+)
+def test_discovery_and_the_proposer_choose_the_same_home_for_tags(tmp_path, tags, home):
+    work = WorkDir.at(tmp_path / "work")
+    land_with_dlt(work, {"tickets": [{"id": n, "tags": [tag]} for n, tag in enumerate(tags)]})
+    warehouse = RawWarehouse.open(work.warehouse, RAW_SCHEMA)
+    try:
+        summary = summarise_tags(warehouse)
+    finally:
+        warehouse.close()
+    assert bool(summary.picklist_blockers) == (home == "topics")
+    assert propose_strategies(work.warehouse, org()).tags == home
