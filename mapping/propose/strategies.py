@@ -200,6 +200,14 @@ class StamesAgent:
     listed: bool
 
 
+AGENT_REFERENCES: tuple[tuple[str, str, str | None], ...] = (
+    ("tickets", "assignee_id", None),
+    ("messages", "author__id", "author__type"),
+    ("status_changes", "changed_by__id", "changed_by__type"),
+)
+"""Where records name an agent: (table, id column, the column saying the id is an agent's)."""
+
+
 def stames_agents(raw: RawTables) -> list[StamesAgent]:
     """Agents listed by /agents, then agent ids referenced by tickets, messages or history but not listed."""
     agents: dict[int, StamesAgent] = {}
@@ -220,14 +228,14 @@ def stames_agents(raw: RawTables) -> list[StamesAgent]:
                 True,
             )
     referenced: set[int] = set()
-    for table, column, where in (
-        ("tickets", "assignee_id", "TRUE"),
-        ("messages", "author__id", "author__type = 'agent'"),
-        ("status_changes", "changed_by__id", "changed_by__type = 'agent'"),
-    ):
-        type_column = where.split(" ", 1)[0]
-        if raw.has(table, column) and (where == "TRUE" or raw.has(table, type_column)):
-            referenced |= {int(value) for value in raw.distinct(table, column, where) if value is not None}
+    for table, column, type_column in AGENT_REFERENCES:
+        if type_column is None and raw.has(table, column):
+            found = raw.distinct(table, column)
+        elif type_column is not None and raw.has(table, column, type_column):
+            found = raw.distinct(table, column, f"{type_column} = 'agent'")
+        else:
+            continue
+        referenced |= {int(value) for value in found if value is not None}
     for agent_id in sorted(referenced - set(agents)):
         agents[agent_id] = StamesAgent(agent_id, None, f"agent {agent_id}", False, False, False)
     return [agents[agent_id] for agent_id in sorted(agents)]
