@@ -1,0 +1,453 @@
+"""What each Stames field holds, measured from `raw_stames`: fill rate, lengths, scales, values.
+
+One `FieldProfile` per source (`ticket.channel.type`, `ticket.custom.units`,
+`custom_object.warranty.plan`), read from the tables and columns dlt landed: nested objects
+are `a__b` columns, lists are child tables, custom field values are rows of
+`tickets__custom_fields` / `customers__custom_fields` (multi-select values one level deeper),
+custom-object record fields are keys of the `fields` JSON column. Samples of emails, phones and
+people's names are masked; nothing else is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import duckdb
+
+RAW_SCHEMA = "raw_stames"
+DISTINCT_LIMIT = 200
+"""A field with at most this many distinct values has them all listed (picklist candidates)."""
+SAMPLE_COUNT = 3
+
+STANDARD_TABLES = {
+    "ticket": "tickets",
+    "customer": "customers",
+    "message": "messages",
+    "status_change": "status_changes",
+}
+LIST_TABLES = {
+    "ticket": {"tags": "tags"},
+    "customer": {"identities": "list"},
+    "message": {"attachments": "list"},
+}
+"""Child tables that are a field of their parent: `tickets__tags` is `ticket.tags`."""
+CUSTOM_VALUE_TABLES = {"ticket": "tickets", "customer": "customers"}
+
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"^(?:[a-z]+:)?\+?[\d\s().-]{7,}$")
+_DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_PERSON_KEYS = frozenset(
+    {"name", "nombre", "nom", "vorname", "nachname", "apellido", "first_name", "last_name"}
+)
+_UNMASKED_TYPES = frozenset(
+    {"integer", "decimal", "number", "boolean", "checkbox", "date", "datetime", "lookup"}
+)
+
+
+@dataclass(frozen=True)
+class FieldProfile:
+    """One Stames field as the data shows it."""
+
+    source: str
+    """`<object>.<field>` as the mapping names it (`ticket.requester.email`, `ticket.custom.units`)."""
+    object: str
+    """`ticket`, `customer`, `message`, `status_change` or `custom_object.<key>`."""
+    key: str
+    """The field inside its object: `requester.email`, `units`."""
+    stored_type: str
+    """What the data is: the custom field's Stames type, else read from the column and values
+    (`integer`, `boolean`, `text`, `textarea`, `html`, `datetime`, `email`, `phone`, `tags`, `list`)."""
+    rows: int
+    filled: int
+    label: str | None = None
+    custom: bool = False
+    active: bool = True
+    max_length: int | None = None
+    max_scale: int | None = None
+    values: tuple[str, ...] | None = None
+    """Every distinct value, sorted, when there are at most `DISTINCT_LIMIT`; else None."""
+    samples: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    """A dropdown's or multi-select's option values in the definition's order (inactive ones too)."""
+    lookup_target: str | None = None
+    """For a lookup: `custom_object`, `customer`, `agent` or `ticket`."""
+    lookup_object_key: str | None = None
+    decimal_comma: tuple[str, ...] = ()
+    """Number values written with a decimal comma ("2.451,39"), a few of them."""
+    not_numbers: tuple[str, ...] = ()
+    date_like_text: tuple[str, ...] = ()
+    """Text values that look like a date in a local format ("02/11/2023"), a few of them."""
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def fill_rate(self) -> float:
+        return self.filled / self.rows if self.rows else 0.0
+
+    @property
+    def outside_options(self) -> tuple[str, ...]:
+        if not self.options or self.values is None:
+            return ()
+        known = set(self.options)
+        return tuple(value for value in self.values if value not in known)
+
+
+def profile_warehouse(warehouse: Path) -> list[FieldProfile]:
+    """Every field of tickets, customers, messages, status changes, custom fields and custom-object
+    records in the warehouse, in a stable order."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        reader = _Reader(connection)
+        profiles: list[FieldProfile] = []
+        for object_name, table in STANDARD_TABLES.items():
+            profiles.extend(reader.standard_fields(object_name, table))
+        for object_name, table in CUSTOM_VALUE_TABLES.items():
+            profiles.extend(reader.custom_fields(object_name, table))
+        profiles.extend(reader.custom_object_fields())
+        return profiles
+    finally:
+        connection.close()
+
+
+class _Reader:
+    def __init__(self, connection: duckdb.DuckDBPyConnection) -> None:
+        self.connection = connection
+        rows = connection.execute(
+            "select table_name, column_name, data_type from information_schema.columns"
+            " where table_schema = ? order by table_name, ordinal_position",
+            [RAW_SCHEMA],
+        ).fetchall()
+        self.columns: dict[str, list[tuple[str, str]]] = {}
+        for table, column, data_type in rows:
+            self.columns.setdefault(table, []).append((column, data_type))
+
+    def has(self, table: str) -> bool:
+        return table in self.columns
+
+    def scalar(self, sql: str, parameters: list[object] | None = None) -> object:
+        row = self.connection.execute(sql, parameters or []).fetchone()
+        return row[0] if row else None
+
+    def standard_fields(self, object_name: str, table: str) -> list[FieldProfile]:
+        if not self.has(table):
+            return []
+        rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0)
+        profiles = []
+        for column, data_type in self.columns[table]:
+            if column.startswith("_dlt") or column in ("custom_fields",):
+                continue
+            key = column.replace("__", ".")
+            expression = f'"{column}"'
+            values = self.column_values(f"from {RAW_SCHEMA}.{table}", expression)
+            profiles.append(
+                _measure(
+                    f"{object_name}.{key}",
+                    object_name,
+                    key,
+                    _stored_type(key, data_type, values),
+                    rows,
+                    values,
+                )
+            )
+        for child, stored_type in LIST_TABLES.get(object_name, {}).items():
+            child_table = f"{table}__{child}"
+            if not self.has(child_table):
+                continue
+            filled = int(
+                self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child_table}") or 0
+            )
+            value_column = "value" if any(name == "value" for name, _ in self.columns[child_table]) else None
+            values = (
+                self.column_values(f"from {RAW_SCHEMA}.{child_table}", value_column)
+                if value_column
+                else _Values()
+            )
+            profile = _measure(f"{object_name}.{child}", object_name, child, stored_type, rows, values)
+            profiles.append(_replace_filled(profile, filled))
+        return profiles
+
+    def column_values(self, source: str, expression: str) -> _Values:
+        filled_sql = f"{expression} is not null and cast({expression} as varchar) <> ''"
+        count, distinct, max_length = self.connection.execute(
+            f"select count(*) filter (where {filled_sql}), count(distinct {expression}),"
+            f" max(length(cast({expression} as varchar))) {source}"
+        ).fetchone()
+        listed = None
+        if distinct <= DISTINCT_LIMIT:
+            listed = tuple(
+                row[0]
+                for row in self.connection.execute(
+                    f"select distinct cast({expression} as varchar) as v {source}"
+                    f" where {filled_sql} order by v"
+                ).fetchall()
+            )
+        head = tuple(
+            row[0]
+            for row in self.connection.execute(
+                f"select cast({expression} as varchar) as v {source} where {filled_sql}"
+                f" group by v order by count(*) desc, v limit 50"
+            ).fetchall()
+        )
+        return _Values(filled=int(count), max_length=max_length, distinct=listed, head=head)
+
+    def custom_fields(self, object_name: str, table: str) -> list[FieldProfile]:
+        if not self.has("custom_fields"):
+            return []
+        rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if self.has(table) else 0
+        values_table = f"{table}__custom_fields"
+        multi_table = f"{values_table}__value"
+        lookup_columns = {name for name, _ in self.columns["custom_fields"]}
+        lookup_target = "lookup__target" if "lookup__target" in lookup_columns else "null"
+        lookup_key = "lookup__object_key" if "lookup__object_key" in lookup_columns else "null"
+        definitions = self.connection.execute(
+            f"select _dlt_id, key, label, type, coalesce(active, true), {lookup_target}, {lookup_key}"
+            f" from {RAW_SCHEMA}.custom_fields where object_type = ? order by id",
+            [object_name],
+        ).fetchall()
+        profiles = []
+        for dlt_id, key, label, field_type, active, target, object_key in definitions:
+            options = self.options("custom_fields__options", dlt_id)
+            if field_type == "multi_select" and self.has(multi_table) and self.has(values_table):
+                joined = (
+                    f"from {RAW_SCHEMA}.{multi_table} m join {RAW_SCHEMA}.{values_table} f"
+                    f" on m._dlt_parent_id = f._dlt_id where f.key = '{_quote(key)}'"
+                )
+                values = self.column_values(f"from (select m.value as value {joined})", "value")
+                filled = int(self.scalar(f"select count(distinct f._dlt_parent_id) {joined}") or 0)
+            elif self.has(values_table):
+                source = f"from (select value from {RAW_SCHEMA}.{values_table} where key = '{_quote(key)}')"
+                values = self.column_values(source, "value")
+                filled = values.filled
+            else:
+                values, filled = _Values(), 0
+            profile = _measure(
+                f"{object_name}.custom.{key}",
+                object_name,
+                key,
+                field_type,
+                rows,
+                values,
+                label=label,
+                custom=True,
+                active=bool(active),
+                options=options,
+                lookup_target=target,
+                lookup_object_key=object_key,
+            )
+            profiles.append(_replace_filled(profile, filled))
+        return profiles
+
+    def options(self, table: str, parent_id: str) -> tuple[str, ...]:
+        if not self.has(table):
+            return ()
+        return tuple(
+            row[0]
+            for row in self.connection.execute(
+                f"select value from {RAW_SCHEMA}.{table} where _dlt_parent_id = ? order by _dlt_list_idx",
+                [parent_id],
+            ).fetchall()
+        )
+
+    def custom_object_fields(self) -> list[FieldProfile]:
+        if not self.has("custom_objects"):
+            return []
+        profiles = []
+        objects = self.connection.execute(
+            f"select _dlt_id, key from {RAW_SCHEMA}.custom_objects order by key"
+        ).fetchall()
+        for object_id, object_key in objects:
+            object_name = f"custom_object.{object_key}"
+            table = f"custom_object_records_{_table_key(object_key)}"
+            present = self.has(table)
+            rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if present else 0
+            for column in ("id", "name", "customer_id", "ticket_ids", "created_at", "updated_at"):
+                if column == "ticket_ids":
+                    child = f"{table}__ticket_ids"
+                    filled = (
+                        int(
+                            self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child}")
+                            or 0
+                        )
+                        if self.has(child)
+                        else 0
+                    )
+                    profiles.append(
+                        FieldProfile(f"{object_name}.ticket_ids", object_name, column, "list", rows, filled)
+                    )
+                    continue
+                if present and any(name == column for name, _ in self.columns[table]):
+                    data_type = dict(self.columns[table])[column]
+                    values = self.column_values(f"from {RAW_SCHEMA}.{table}", f'"{column}"')
+                    stored = "text" if column in ("id", "name") else _stored_type(column, data_type, values)
+                    profiles.append(
+                        _measure(f"{object_name}.{column}", object_name, column, stored, rows, values)
+                    )
+            if not self.has("custom_objects__fields"):
+                continue
+            definitions = self.connection.execute(
+                f"select _dlt_id, key, label, type from {RAW_SCHEMA}.custom_objects__fields"
+                " where _dlt_parent_id = ? order by _dlt_list_idx",
+                [object_id],
+            ).fetchall()
+            for field_id, key, label, field_type in definitions:
+                options = self.options("custom_objects__fields__options", field_id)
+                if present and any(name == "fields" for name, _ in self.columns[table]):
+                    path = '$."' + key.replace('"', '\\"') + '"'
+                    extracted = f"json_extract_string(fields, '{_quote(path)}')"
+                    values = self.column_values(
+                        f"from (select {extracted} as value from {RAW_SCHEMA}.{table})", "value"
+                    )
+                else:
+                    values = _Values()
+                profiles.append(
+                    _measure(
+                        f"{object_name}.{key}", object_name, key, field_type, rows, values,
+                        label=label, custom=True, options=options,
+                    )
+                )  # fmt: skip
+        return profiles
+
+
+@dataclass(frozen=True)
+class _Values:
+    filled: int = 0
+    max_length: int | None = None
+    distinct: tuple[str, ...] | None = ()
+    head: tuple[str, ...] = ()
+    """The most frequent values, most frequent first."""
+
+
+def _measure(
+    source: str,
+    object_name: str,
+    key: str,
+    stored_type: str,
+    rows: int,
+    values: _Values,
+    **definition: object,
+) -> FieldProfile:
+    seen = values.distinct if values.distinct is not None else values.head
+    numeric = stored_type in ("number", "decimal")
+    decimal_comma = tuple(value for value in seen if numeric and _decimal_comma(value))[:3]
+    not_numbers = tuple(value for value in seen if numeric and _number(value) is None)[:3]
+    scales = [_scale(number) for value in seen if numeric and (number := _number(value)) is not None]
+    date_like = tuple(value for value in seen if stored_type == "text" and _DATE_LIKE.match(value))[:3]
+    return FieldProfile(
+        source=source,
+        object=object_name,
+        key=key,
+        stored_type=stored_type,
+        rows=rows,
+        filled=values.filled,
+        max_length=values.max_length,
+        max_scale=max(scales) if scales else None,
+        values=values.distinct,
+        samples=tuple(mask(object_name, key, stored_type, value) for value in values.head[:SAMPLE_COUNT]),
+        decimal_comma=decimal_comma,
+        not_numbers=not_numbers,
+        date_like_text=date_like,
+        **definition,  # type: ignore[arg-type]
+    )
+
+
+def _replace_filled(profile: FieldProfile, filled: int) -> FieldProfile:
+    return replace(profile, filled=filled)
+
+
+def _stored_type(key: str, data_type: str, values: _Values) -> str:
+    """The kind of a standard column, from its DuckDB type and what its values look like."""
+    if data_type == "BOOLEAN":
+        return "boolean"
+    if data_type in ("BIGINT", "INTEGER", "HUGEINT"):
+        return "integer"
+    if data_type in ("DOUBLE", "DECIMAL") or data_type.startswith("DECIMAL"):
+        return "decimal"
+    if data_type == "JSON":
+        return "list"
+    seen = values.distinct if values.distinct is not None else values.head
+    last = key.rsplit(".", 1)[-1]
+    if seen and all(_ISO_DATETIME.match(value) for value in seen):
+        return "datetime"
+    if seen and all(_ISO_DATE.match(value) for value in seen):
+        return "date"
+    if last.endswith("html"):
+        return "html"
+    if last == "email" or (seen and all(_EMAIL.fullmatch(value.strip()) for value in seen)):
+        return "email"
+    if last == "phone":
+        return "phone"
+    if (values.max_length or 0) > 255 or any("\n" in value for value in seen):
+        return "textarea"
+    return "text"
+
+
+def _number(value: str) -> Decimal | None:
+    """A number as people write it: "1948.75", "2.451,39", "740,85", "1.0"."""
+    text = value.strip().replace(" ", "")
+    if "," in text and "." in text:
+        text = (
+            text.replace(".", "").replace(",", ".")
+            if text.rfind(",") > text.rfind(".")
+            else text.replace(",", "")
+        )
+    elif "," in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _decimal_comma(value: str) -> bool:
+    text = value.strip()
+    return "," in text and (text.rfind(",") > text.rfind(".")) and _number(value) is not None
+
+
+def _scale(number: Decimal) -> int:
+    """Significant decimal places: 1.0 → 0, 2451.39 → 2."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def personal_kind(object_name: str, key: str, stored_type: str, value: str) -> str | None:
+    """`email`, `phone` or `name` when a sample would show personal data."""
+    if _EMAIL.search(value):
+        return "email"
+    if stored_type in _UNMASKED_TYPES:
+        return None
+    if _PHONE.match(value.strip()) and sum(char.isdigit() for char in value) >= 7:
+        return "phone"
+    if key.rsplit(".", 1)[-1].lower() in _PERSON_KEYS and not object_name.startswith("custom_object."):
+        return "name"
+    return None
+
+
+def mask(object_name: str, key: str, stored_type: str, value: str) -> str:
+    """A sample safe to show: "ana.perez@example.com" → "a***@e***", "+34600111222" → "***22",
+    "Ana Pérez" → "A. P."; other values as they are."""
+    kind = personal_kind(object_name, key, stored_type, value)
+    if kind == "email":
+        return _EMAIL.sub(lambda match: _mask_email(match.group(0)), value)
+    if kind == "phone":
+        return f"***{value.strip()[-2:]}"
+    if kind == "name":
+        return " ".join(f"{word[0]}." for word in value.split() if word) or "***"
+    return value
+
+
+def _mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***"
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _table_key(object_key: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", object_key.lower())
