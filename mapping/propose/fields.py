@@ -31,6 +31,8 @@ from mapping.propose.types import (
 MATCH_SIMILARITY = 0.85
 """Name or label similarity an existing field needs before a custom field goes to it."""
 MATCH_TYPE = 0.8
+MATCH_CEILING = 0.95
+"""A custom field placed on an existing field by name is a guess across languages: never certain."""
 MATCH_VALUE_OVERLAP = 0.5
 STATUS_HISTORY_OBJECT = "Stames_Status_Change__c"
 TARGET_OBJECTS = {
@@ -500,6 +502,15 @@ def _proposed(profile: FieldProfile, org: OrgSnapshot, taken: set[str | None]) -
         return _entry(
             profile, None, "a list with no single-field target: check where it belongs", None, None, evidence
         )
+    if profile.custom and profile.filled == 0:
+        evidence = Evidence(
+            confidence=0.8,
+            reasons=[f"label '{profile.label}'"] if profile.label else [],
+            warnings=["no record holds a value: nothing to migrate"],
+            fill_rate=0.0,
+        )
+        skip = "no record holds a value" + ("" if profile.active else " (inactive in Stames)")
+        return _entry(profile, None, skip, None, None, evidence)
     source_words = _source_words(profile)
     notes = list(dict.fromkeys(note for words in source_words for note in words.translations))
     reasons = (
@@ -592,7 +603,7 @@ def _best_existing(
 def _matched(
     profile: FieldProfile, target: str, match: _Match, org: OrgSnapshot, reasons: list[str]
 ) -> FieldMapping:
-    confidence = 0.6 * match.name_score + 0.4 * match.type_score
+    confidence = MATCH_CEILING * (0.6 * match.name_score + 0.4 * match.type_score)
     confidence, warnings = _check_existing(profile, match.described, target, confidence, match.type_score)
     reasons = [
         *reasons,

@@ -21,6 +21,7 @@ NUMBER_PRECISION = 18
 DECIMAL_DEFAULT_SCALE = 2
 
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,}$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}$")
 
 COMPATIBILITY: dict[str, dict[str, float]] = {
@@ -60,7 +61,7 @@ def field_kind(profile: FieldProfile) -> str:
     if profile.stored_type == "text" and seen:
         if all(_EMAIL.match(value.strip()) for value in seen):
             return "email"
-        if all(_PHONE.match(value.strip()) for value in seen):
+        if all(_PHONE.match(value.strip()) and not _DATE_LIKE.match(value.strip()) for value in seen):
             return "phone"
     return profile.stored_type
 
@@ -111,7 +112,9 @@ def new_custom_field(profile: FieldProfile, api_name: str, label: str) -> TypeCh
                 f"Stames type '{profile.stored_type}' is not one the proposer knows: proposed as text"
             )
             confidence = 0.5
-        field, text_warnings = _text_field(profile, kind, api_name, label)
+        field, text_warnings = _text_field(
+            profile, kind if kind in COMPATIBILITY else "text", api_name, label
+        )
         warnings.extend(text_warnings)
         if profile.date_like_text:
             warnings.append(f"text that looks like a date ({profile.date_like_text[0]}): kept as text")
