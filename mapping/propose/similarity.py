@@ -198,7 +198,7 @@ def fold(text: str, *, split_camel: bool = True) -> str:
     """Lower case without accents or punctuation: "Stückzahl" → "stuckzahl", "MobilePhone" →
     "mobile phone" ("mobilephone" with `split_camel=False`)."""
     decomposed = unicodedata.normalize("NFKD", _CAMEL.sub(" ", text) if split_camel else text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).replace("ß", "ss")
     return _NON_WORD.sub(" ", plain.lower()).strip()
 
 
