@@ -402,14 +402,21 @@ def _replace_target(convention: Convention, target: str) -> Convention:
 
 
 def _conventional(profile: FieldProfile, convention: Convention, org: OrgSnapshot) -> FieldMapping:
-    reasons = [convention.reason] if convention.reason else []
     warnings = list(convention.warnings)
     confidence = convention.confidence
     if convention.skip is not None:
-        return _entry(profile, None, convention.skip, None, None, Evidence(
-            confidence=confidence, reasons=reasons, warnings=warnings,
-            fill_rate=round(profile.fill_rate, 4), samples=list(profile.samples)))  # fmt: skip
+        evidence = Evidence(
+            confidence=confidence,
+            reasons=[convention.reason or "a field of the Stames contract (API.md) that is not migrated"],
+            warnings=warnings,
+            fill_rate=round(profile.fill_rate, 4),
+            samples=list(profile.samples),
+        )
+        return _entry(profile, None, convention.skip, None, None, evidence)
     assert convention.target is not None
+    reasons = [
+        convention.reason or f"a field of the Stames contract (API.md) whose place is {convention.target}"
+    ]
     sobject, name = convention.target.split(".", 1)
     create = convention.create
     if create is not None and create.type in ("Picklist", "MultiselectPicklist"):
@@ -537,6 +544,9 @@ def _proposed(profile: FieldProfile, org: OrgSnapshot, taken: set[str | None]) -
     confidence = choice.confidence
     if not profile.custom:
         warnings.append("a field the Stames contract does not list: proposed as a custom field, check it")
+        confidence = min(confidence, 0.6)
+    if profile.flags:
+        warnings.extend(profile.flags)
         confidence = min(confidence, 0.6)
     if not profile.active:
         reasons.append("inactive in Stames; migrated because records hold values")

@@ -11,9 +11,10 @@ people's names are masked; nothing else is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -82,7 +83,8 @@ class FieldProfile:
     not_numbers: tuple[str, ...] = ()
     date_like_text: tuple[str, ...] = ()
     """Text values that look like a date in a local format ("02/11/2023"), a few of them."""
-    flags: tuple[str, ...] = field(default=())
+    flags: tuple[str, ...] = ()
+    """What is odd about the field itself (values under a key no definition names)."""
 
     @property
     def fill_rate(self) -> float:
@@ -167,7 +169,7 @@ class _Reader:
                 else _Values()
             )
             profile = _measure(f"{object_name}.{child}", object_name, child, stored_type, rows, values)
-            profiles.append(_replace_filled(profile, filled))
+            profiles.append(replace(profile, filled=filled))
         return profiles
 
     def column_values(self, source: str, expression: str) -> _Values:
@@ -195,51 +197,66 @@ class _Reader:
         return _Values(filled=int(count), max_length=max_length, distinct=listed, head=head)
 
     def custom_fields(self, object_name: str, table: str) -> list[FieldProfile]:
+        """Every defined custom field of `object_name`, then every key that holds values but has
+        no definition (a field deleted in Stames after records were written), flagged."""
+        rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if self.has(table) else 0
+        profiles = []
+        defined: set[str] = set()
+        for dlt_id, key, label, field_type, active, target, object_key in self.definitions(object_name):
+            defined.add(key)
+            values, filled = self.custom_values(table, key, multi=field_type == "multi_select")
+            profile = _measure(
+                f"{object_name}.custom.{key}", object_name, key, field_type, rows, values,
+                label=label, custom=True, active=bool(active),
+                options=self.options("custom_fields__options", dlt_id),
+                lookup_target=target, lookup_object_key=object_key,
+            )  # fmt: skip
+            profiles.append(replace(profile, filled=filled))
+        values_table = f"{table}__custom_fields"
+        if self.has(values_table):
+            found = self.connection.execute(
+                f"select distinct key from {RAW_SCHEMA}.{values_table} where key is not null order by key"
+            ).fetchall()
+            for (key,) in found:
+                if key in defined:
+                    continue
+                values, filled = self.custom_values(table, key, multi=False)
+                profile = _measure(
+                    f"{object_name}.custom.{key}", object_name, key, "text", rows, values, custom=True,
+                    flags=("records hold values of this key but /custom_fields has no definition of it",),
+                )  # fmt: skip
+                profiles.append(replace(profile, filled=filled))
+        return profiles
+
+    def definitions(self, object_name: str) -> list[tuple[Any, ...]]:
         if not self.has("custom_fields"):
             return []
-        rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if self.has(table) else 0
-        values_table = f"{table}__custom_fields"
-        multi_table = f"{values_table}__value"
-        lookup_columns = {name for name, _ in self.columns["custom_fields"]}
-        lookup_target = "lookup__target" if "lookup__target" in lookup_columns else "null"
-        lookup_key = "lookup__object_key" if "lookup__object_key" in lookup_columns else "null"
-        definitions = self.connection.execute(
+        columns = {name for name, _ in self.columns["custom_fields"]}
+        lookup_target = "lookup__target" if "lookup__target" in columns else "null"
+        lookup_key = "lookup__object_key" if "lookup__object_key" in columns else "null"
+        return self.connection.execute(
             f"select _dlt_id, key, label, type, coalesce(active, true), {lookup_target}, {lookup_key}"
             f" from {RAW_SCHEMA}.custom_fields where object_type = ? order by id",
             [object_name],
         ).fetchall()
-        profiles = []
-        for dlt_id, key, label, field_type, active, target, object_key in definitions:
-            options = self.options("custom_fields__options", dlt_id)
-            if field_type == "multi_select" and self.has(multi_table) and self.has(values_table):
-                joined = (
-                    f"from {RAW_SCHEMA}.{multi_table} m join {RAW_SCHEMA}.{values_table} f"
-                    f" on m._dlt_parent_id = f._dlt_id where f.key = '{_quote(key)}'"
-                )
-                values = self.column_values(f"from (select m.value as value {joined})", "value")
-                filled = int(self.scalar(f"select count(distinct f._dlt_parent_id) {joined}") or 0)
-            elif self.has(values_table):
-                source = f"from (select value from {RAW_SCHEMA}.{values_table} where key = '{_quote(key)}')"
-                values = self.column_values(source, "value")
-                filled = values.filled
-            else:
-                values, filled = _Values(), 0
-            profile = _measure(
-                f"{object_name}.custom.{key}",
-                object_name,
-                key,
-                field_type,
-                rows,
-                values,
-                label=label,
-                custom=True,
-                active=bool(active),
-                options=options,
-                lookup_target=target,
-                lookup_object_key=object_key,
+
+    def custom_values(self, table: str, key: str, *, multi: bool) -> tuple[_Values, int]:
+        """The values of one custom field and how many records hold one (multi-select values sit
+        one table deeper, one row per chosen option)."""
+        values_table = f"{table}__custom_fields"
+        multi_table = f"{values_table}__value"
+        if not self.has(values_table):
+            return _Values(), 0
+        if multi and self.has(multi_table):
+            joined = (
+                f"from {RAW_SCHEMA}.{multi_table} m join {RAW_SCHEMA}.{values_table} f"
+                f" on m._dlt_parent_id = f._dlt_id where f.key = '{_quote(key)}'"
             )
-            profiles.append(_replace_filled(profile, filled))
-        return profiles
+            values = self.column_values(f"from (select m.value as value {joined})", "value")
+            return values, int(self.scalar(f"select count(distinct f._dlt_parent_id) {joined}") or 0)
+        source = f"from (select value from {RAW_SCHEMA}.{values_table} where key = '{_quote(key)}')"
+        values = self.column_values(source, "value")
+        return values, values.filled
 
     def options(self, table: str, parent_id: str) -> tuple[str, ...]:
         if not self.has(table):
@@ -352,10 +369,6 @@ def _measure(
         date_like_text=date_like,
         **definition,  # type: ignore[arg-type]
     )
-
-
-def _replace_filled(profile: FieldProfile, filled: int) -> FieldProfile:
-    return replace(profile, filled=filled)
 
 
 def _stored_type(key: str, data_type: str, values: _Values) -> str:

@@ -178,6 +178,23 @@ def test_a_field_the_contract_does_not_list_is_proposed_and_flagged() -> None:
     assert entry.evidence.confidence < 0.8
 
 
+def test_a_custom_key_without_definition_is_proposed_and_flagged() -> None:
+    orphan = field("ticket.custom.legacy_code", max_length=3, flags=("no definition",))
+    entry = only(propose_from_profiles([orphan], org()), "ticket.custom.legacy_code")
+    assert entry.target == "Case.Stames_Legacy_Code__c"
+    assert "no definition" in entry.evidence.warnings
+    assert entry.evidence.confidence < 0.8
+
+
+def test_every_entry_gives_a_reason() -> None:
+    profiles = [
+        field("ticket.subject", max_length=9),
+        field("ticket.is_spam", "boolean"),
+        field("ticket.x", max_length=2),
+    ]
+    assert all(entry.evidence.reasons for entry in propose_from_profiles(profiles, org()))
+
+
 def test_an_unknown_list_is_skipped_with_a_reason_at_low_confidence() -> None:
     links = field("ticket.linked_ids", "list")
     entry = only(propose_from_profiles([links], org()), "ticket.linked_ids")

@@ -40,7 +40,7 @@ insert into raw_stames.tickets__custom_fields values
     ('billing', 44, 'contact_reason', 't1', 'v1'), ('returns_legacy', 44, 'contact_reason', 't2', 'v2'),
     ('2.451,39', 45, 'refund_amount', 't1', 'v3'), ('1948.75', 45, 'refund_amount', 't2', 'v4'),
     ('10.5', 45, 'refund_amount', 't3', 'v5'), (null, 48, 'affected_features', 't1', 'v6'),
-    (null, 48, 'affected_features', 't4', 'v7');
+    (null, 48, 'affected_features', 't4', 'v7'), ('X-1', 99, 'legacy_code', 't2', 'v8');
 create table raw_stames.tickets__custom_fields__value (value varchar, _dlt_parent_id varchar,
     _dlt_id varchar);
 insert into raw_stames.tickets__custom_fields__value values
@@ -124,6 +124,14 @@ def test_multi_select_values_come_from_their_own_table(profiles: dict[str, Field
     assert features.values == ("camera", "nfc", "wifi")
     assert features.outside_options == ("nfc",)
     assert features.filled == 2
+
+
+def test_values_under_a_key_no_definition_names_are_a_flagged_field(
+    profiles: dict[str, FieldProfile],
+) -> None:
+    legacy = profiles["ticket.custom.legacy_code"]
+    assert (legacy.filled, legacy.values, legacy.label) == (1, ("X-1",), None)
+    assert legacy.flags == ("records hold values of this key but /custom_fields has no definition of it",)
 
 
 def test_text_that_looks_like_a_date_is_noted(profiles: dict[str, FieldProfile]) -> None:
