@@ -520,7 +520,8 @@ def _proposed(profile: FieldProfile, org: OrgSnapshot, taken: set[str | None]) -
         return _entry(profile, None, skip, None, None, evidence)
     source_words = _source_words(profile)
     notes = list(dict.fromkeys(note for words in source_words for note in words.translations))
-    reasons = (
+    renamed = [] if profile.source.endswith(f".{profile.key}") else [f"Stames key '{profile.key}'"]
+    reasons = renamed + (
         [f"label '{profile.label}': {', '.join(notes)}" if profile.label else ", ".join(notes)]
         if notes
         else []

@@ -11,6 +11,7 @@ people's names are masked; nothing else is.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -36,6 +37,7 @@ LIST_TABLES = {
 }
 """Child tables that are a field of their parent: `tickets__tags` is `ticket.tags`."""
 CUSTOM_VALUE_TABLES = {"ticket": "tickets", "customer": "customers"}
+RECORDS_PREFIX = "custom_object_records_"
 
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"^(?:[a-z]+:)?\+?[\d\s().-]{7,}$")
@@ -126,6 +128,22 @@ class _Reader:
         self.columns: dict[str, list[tuple[str, str]]] = {}
         for table, column, data_type in rows:
             self.columns.setdefault(table, []).append((column, data_type))
+        self._record_tables: dict[str, str] | None = None
+
+    def record_tables(self) -> dict[str, str]:
+        """Custom object key → the table its records landed in, read from the records' own
+        `object_key` (extraction suffixes a table name when two keys normalise alike)."""
+        if self._record_tables is None:
+            self._record_tables = {}
+            for table, columns in self.columns.items():
+                rest = table.removeprefix(RECORDS_PREFIX)
+                if rest == table or "__" in rest or not any(name == "object_key" for name, _ in columns):
+                    continue
+                for (key,) in self.connection.execute(
+                    f"select distinct object_key from {RAW_SCHEMA}.{table} where object_key is not null"
+                ).fetchall():
+                    self._record_tables.setdefault(key, table)
+        return self._record_tables
 
     def has(self, table: str) -> bool:
         return table in self.columns
@@ -206,7 +224,7 @@ class _Reader:
             defined.add(key)
             values, filled = self.custom_values(table, key, multi=field_type == "multi_select")
             profile = _measure(
-                f"{object_name}.custom.{key}", object_name, key, field_type, rows, values,
+                f"{object_name}.custom.{source_key(key)}", object_name, key, field_type, rows, values,
                 label=label, custom=True, active=bool(active),
                 options=self.options("custom_fields__options", dlt_id),
                 lookup_target=target, lookup_object_key=object_key,
@@ -222,7 +240,8 @@ class _Reader:
                     continue
                 values, filled = self.custom_values(table, key, multi=False)
                 profile = _measure(
-                    f"{object_name}.custom.{key}", object_name, key, "text", rows, values, custom=True,
+                    f"{object_name}.custom.{source_key(key)}", object_name, key, "text", rows, values,
+                    custom=True,
                     flags=("records hold values of this key but /custom_fields has no definition of it",),
                 )  # fmt: skip
                 profiles.append(replace(profile, filled=filled))
@@ -277,8 +296,8 @@ class _Reader:
             f"select _dlt_id, key from {RAW_SCHEMA}.custom_objects order by key"
         ).fetchall()
         for object_id, object_key in objects:
-            object_name = f"custom_object.{object_key}"
-            table = f"custom_object_records_{_table_key(object_key)}"
+            object_name = f"custom_object.{source_key(object_key)}"
+            table = self.record_tables().get(object_key, "")
             present = self.has(table)
             rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if present else 0
             for column in ("id", "name", "customer_id", "ticket_ids", "created_at", "updated_at"):
@@ -322,7 +341,7 @@ class _Reader:
                     values = _Values()
                 profiles.append(
                     _measure(
-                        f"{object_name}.{key}", object_name, key, field_type, rows, values,
+                        f"{object_name}.{source_key(key)}", object_name, key, field_type, rows, values,
                         label=label, custom=True, options=options,
                     )
                 )  # fmt: skip
@@ -427,6 +446,14 @@ def _scale(number: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def source_key(key: str) -> str:
+    """A Stames key as a segment of a mapping source, which allows letters, digits and `_`:
+    "Repair-Order" → "Repair_Order", "n°_série" → "n_serie"."""
+    decomposed = unicodedata.normalize("NFKD", key)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[^A-Za-z0-9]*_[^A-Za-z0-9]*|[^A-Za-z0-9_]+", "_", plain).strip("_") or "field"
+
+
 def personal_kind(object_name: str, key: str, stored_type: str, value: str) -> str | None:
     """`email`, `phone` or `name` when a sample would show personal data."""
     if _EMAIL.search(value):
@@ -460,7 +487,3 @@ def _mask_email(address: str) -> str:
 
 def _quote(text: str) -> str:
     return text.replace("'", "''")
-
-
-def _table_key(object_key: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "_", object_key.lower())

@@ -207,3 +207,18 @@ def test_tags_become_picklist_values_without_the_multi_select_separator() -> Non
     assert tag_value("pantalla,bateria") == "pantalla bateria"
     assert tag_value(" vip ") == "vip"
     assert tag_value("a;b") == "a b"
+
+
+def test_a_key_with_signs_keeps_its_stames_spelling_in_the_evidence() -> None:
+    serial = field("ticket.custom.n_serie", key="n°_série", label="N° de série", max_length=9)
+    entry = only(propose_from_profiles([serial], org()), "ticket.custom.n_serie")
+    assert entry.target == "Case.Stames_N_Serie__c"
+    assert entry.evidence.reasons[0] == "Stames key 'n°_série'"
+
+
+def test_a_custom_object_field_goes_to_its_own_object_without_prefix() -> None:
+    source = "custom_object.Repair_Order.cost"
+    cost = field(source, "decimal", object="custom_object.Repair_Order", key="cost", custom=True, max_scale=1)
+    entry = only(propose_from_profiles([cost], org()), source)
+    assert entry.target == "Stames_Repair_Order__c.Cost__c"
+    assert entry.create is not None and (entry.create.type, entry.create.scale) == ("Number", 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mapping.propose.profile import FieldProfile, mask, profile_warehouse
+from mapping.propose.profile import FieldProfile, mask, profile_warehouse, source_key
 
 RAW = """
 create schema raw_stames;
@@ -60,12 +60,18 @@ create table raw_stames.custom_objects__fields__options (value varchar, label va
     _dlt_parent_id varchar, _dlt_list_idx bigint, _dlt_id varchar);
 insert into raw_stames.custom_objects__fields__options values
     ('basic', 'Basic', 'kf2', 0, 'ko1'), ('gold', 'Gold', 'kf2', 1, 'ko2');
-create table raw_stames.custom_object_records_warranty (id varchar, name varchar, fields json,
-    _dlt_id varchar);
+create table raw_stames.custom_object_records_warranty (id varchar, object_key varchar, name varchar,
+    fields json, _dlt_id varchar);
 insert into raw_stames.custom_object_records_warranty values
-    ('wr_1', 'WR-1', '{"serial_number": "SN-1", "plan": "gold"}', 'r1'),
-    ('wr_2', 'WR-2', '{"serial_number": "SN-22", "plan": "platinum"}', 'r2'),
-    ('wr_3', 'WR-3', '{"plan": "basic"}', 'r3');
+    ('wr_1', 'warranty', 'WR-1', '{"serial_number": "SN-1", "plan": "gold"}', 'r1'),
+    ('wr_2', 'warranty', 'WR-2', '{"serial_number": "SN-22", "plan": "platinum"}', 'r2'),
+    ('wr_3', 'warranty', 'WR-3', '{"plan": "basic"}', 'r3');
+insert into raw_stames.custom_objects values ('Repair-Order', 'Repair order', 'k2');
+insert into raw_stames.custom_objects__fields values ('cost', 'Kosten', 'decimal', 'k2', 0, 'kf3');
+create table raw_stames.custom_object_records_repair_order (id varchar, object_key varchar, name varchar,
+    fields json, _dlt_id varchar);
+insert into raw_stames.custom_object_records_repair_order values
+    ('ro_1', 'Repair-Order', 'RO-1', '{"cost": 12.5}', 'r4');
 """
 
 
@@ -146,6 +152,13 @@ def test_custom_object_fields_are_read_from_the_records_json(profiles: dict[str,
     assert profiles["custom_object.warranty.name"].samples == ("WR-1", "WR-2", "WR-3")
 
 
+def test_records_are_found_by_their_object_key_whatever_their_table_is_named(
+    profiles: dict[str, FieldProfile],
+) -> None:
+    cost = profiles["custom_object.Repair_Order.cost"]
+    assert (cost.rows, cost.filled, cost.max_scale, cost.label) == (1, 1, 1, "Kosten")
+
+
 def test_samples_of_emails_and_names_are_masked(profiles: dict[str, FieldProfile]) -> None:
     assert profiles["ticket.requester.email"].samples == ("a***@e***", "l***@e***")
     assert profiles["ticket.requester.name"].samples == ("A. P.", "E. R.", "J. K.")
@@ -170,3 +183,11 @@ def test_mask_hides_emails_phones_and_names_only(key: str, stored_type: str, val
 
 def test_a_custom_object_record_name_is_no_person() -> None:
     assert mask("custom_object.warranty", "name", "text", "WR-000981") == "WR-000981"
+
+
+@pytest.mark.parametrize(
+    ("key", "segment"),
+    [("product_model", "product_model"), ("Repair-Order", "Repair_Order"), ("n°_série", "n_serie")],
+)
+def test_a_key_becomes_a_source_segment_of_letters_digits_and_underscores(key: str, segment: str) -> None:
+    assert source_key(key) == segment
