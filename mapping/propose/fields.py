@@ -18,13 +18,14 @@ from typing import Any
 
 from mapping.model import CHANNEL_SOURCE_FIELD, EXTERNAL_ID_FIELD, CustomField, Evidence, FieldMapping
 from mapping.org import OrgSnapshot
-from mapping.propose.profile import FieldProfile, profile_warehouse
+from mapping.propose.profile import TAG_DISTINCT_LIMIT, FieldProfile, profile_warehouse
 from mapping.propose.similarity import English, salesforce_label_words, similarity, to_english
 from mapping.propose.types import (
     custom_field_name,
     custom_object_name,
     field_kind,
     new_custom_field,
+    picklist_value_warnings,
     type_compatibility,
 )
 
@@ -616,6 +617,11 @@ def _matched(
 ) -> FieldMapping:
     confidence = MATCH_CEILING * (0.6 * match.name_score + 0.4 * match.type_score)
     confidence, warnings = _check_existing(profile, match.described, target, confidence, match.type_score)
+    org_values = {_fold_value(value) for value in org.picklist_values(*target.split(".", 1))}
+    missing = [value for value in profile.values or () if org_values and _fold_value(value) not in org_values]
+    if missing:
+        warnings.append(f"values the org's picklist lacks: {', '.join(missing)}; add them or map them")
+        confidence = min(confidence, 0.8)
     reasons = [
         *reasons,
         f"name or label matches {target} ({match.name_score:.0%}), type {match.described['type']} fits",
@@ -695,7 +701,11 @@ def _picklist_values(
         if changed:
             warnings.append(f"tags with ',' or ';' have them replaced by a space: {', '.join(changed)}")
         if profile.values is None:
-            warnings.append("too many distinct tags to list here: the tag value map lists them")
+            values = sorted({tag_value(tag) for tag in profile.samples})
+            warnings.append(
+                f"more than {TAG_DISTINCT_LIMIT} distinct tags: too many for a picklist, only the most"
+                " frequent are listed; consider topics (strategies.tags)"
+            )
     else:
         extra = [value for value in found if value not in contract]
         values = [*contract, *extra]
@@ -703,7 +713,8 @@ def _picklist_values(
             warnings.append(
                 f"values outside the contract's list, added as picklist values: {', '.join(extra)}"
             )
-    return create.model_copy(update={"picklist_values": values or ["none"]}), warnings
+    warnings.extend(picklist_value_warnings(values))
+    return create.model_copy(update={"picklist_values": values or list(contract) or ["none"]}), warnings
 
 
 def _entry(

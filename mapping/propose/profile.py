@@ -22,6 +22,7 @@ import duckdb
 RAW_SCHEMA = "raw_stames"
 DISTINCT_LIMIT = 200
 """A field with at most this many distinct values has them all listed (picklist candidates)."""
+TAG_DISTINCT_LIMIT = 1000
 SAMPLE_COUNT = 3
 
 STANDARD_TABLES = {
@@ -73,7 +74,8 @@ class FieldProfile:
     max_length: int | None = None
     max_scale: int | None = None
     values: tuple[str, ...] | None = None
-    """Every distinct value, sorted, when there are at most `DISTINCT_LIMIT`; else None."""
+    """Every distinct value, sorted, when there are at most `DISTINCT_LIMIT` (tags: `TAG_DISTINCT_LIMIT`);
+    else None."""
     samples: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
     """A dropdown's or multi-select's option values in the definition's order (inactive ones too)."""
@@ -173,16 +175,18 @@ class _Reader:
                     values,
                 )
             )
-        for child, stored_type in LIST_TABLES.get(object_name, {}).items():
-            child_table = f"{table}__{child}"
-            if not self.has(child_table):
+        for child_table in sorted(self.columns):
+            child = child_table.removeprefix(f"{table}__")
+            if child == child_table or "__" in child or child == "custom_fields":
                 continue
+            stored_type = LIST_TABLES.get(object_name, {}).get(child, "list")
             filled = int(
                 self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child_table}") or 0
             )
             value_column = "value" if any(name == "value" for name, _ in self.columns[child_table]) else None
+            limit = TAG_DISTINCT_LIMIT if stored_type == "tags" else DISTINCT_LIMIT
             values = (
-                self.column_values(f"from {RAW_SCHEMA}.{child_table}", value_column)
+                self.column_values(f"from {RAW_SCHEMA}.{child_table}", value_column, limit=limit)
                 if value_column
                 else _Values()
             )
@@ -190,14 +194,14 @@ class _Reader:
             profiles.append(replace(profile, filled=filled))
         return profiles
 
-    def column_values(self, source: str, expression: str) -> _Values:
+    def column_values(self, source: str, expression: str, *, limit: int = DISTINCT_LIMIT) -> _Values:
         filled_sql = f"{expression} is not null and cast({expression} as varchar) <> ''"
         count, distinct, max_length = self.connection.execute(
             f"select count(*) filter (where {filled_sql}), count(distinct {expression}),"
             f" max(length(cast({expression} as varchar))) {source}"
         ).fetchone()
         listed = None
-        if distinct <= DISTINCT_LIMIT:
+        if distinct <= limit:
             listed = tuple(
                 row[0]
                 for row in self.connection.execute(

@@ -197,6 +197,20 @@ def _text_field(profile: FieldProfile, kind: str, api_name: str, label: str) -> 
     ), warnings
 
 
+PICKLIST_VALUE_LENGTH = 255
+
+
+def picklist_value_warnings(values: list[str]) -> list[str]:
+    """A picklist value holds at most 255 characters (CONTRACT.md, picklist limits)."""
+    long = [value for value in values if len(value) > PICKLIST_VALUE_LENGTH]
+    if not long:
+        return []
+    return [
+        f"{len(long)} values are longer than {PICKLIST_VALUE_LENGTH} characters and will be cut:"
+        f" {long[0][:40]}…"
+    ]
+
+
 def _picklist_field(
     profile: FieldProfile, kind: str, api_name: str, label: str
 ) -> tuple[CustomField, list[str]]:
@@ -207,6 +221,7 @@ def _picklist_field(
     warnings = []
     if outside:
         warnings.append(f"values outside the field's options, added as picklist values: {', '.join(outside)}")
+    warnings.extend(picklist_value_warnings(values))
     if not values:
         field, _ = _text_field(profile, "text", api_name, label)
         return field, ["no options and no values: kept as text"]

@@ -114,6 +114,17 @@ def test_a_reason_with_the_org_values_goes_to_case_reason() -> None:
     assert entry.evidence.value_overlap == 1.0
 
 
+def test_a_picklist_value_the_org_lacks_is_named() -> None:
+    reason = field(
+        "ticket.custom.grund", "dropdown", label="Grund", options=("Installation", "Other", "Sonstiges"),
+        values=("Installation", "Other", "Sonstiges"),
+    )  # fmt: skip
+    entry = only(propose_from_profiles([reason], org()), "ticket.custom.grund")
+    assert entry.target == "Case.Reason"
+    assert entry.evidence.warnings == ["values the org's picklist lacks: Sonstiges; add them or map them"]
+    assert entry.evidence.confidence <= 0.8
+
+
 def test_a_subject_custom_field_does_not_take_case_subject_from_the_ticket() -> None:
     subject = field("ticket.subject", max_length=60)
     betreff = field("ticket.custom.betreff", label="Betreff", max_length=30)

@@ -21,6 +21,8 @@ insert into raw_stames.tickets values
     (4, 'Akku', false, '2024-05-04T09:00:00.000Z', null, 'Jonas Keller', 't4');
 create table raw_stames.tickets__tags (value varchar, _dlt_parent_id varchar, _dlt_id varchar);
 insert into raw_stames.tickets__tags values ('vip', 't1', 'g1'), ('screen', 't1', 'g2'), ('vip', 't2', 'g3');
+create table raw_stames.tickets__watchers (value bigint, _dlt_parent_id varchar, _dlt_id varchar);
+insert into raw_stames.tickets__watchers values (17, 't3', 'w1');
 create table raw_stames.custom_fields (id bigint, object_type varchar, key varchar, label varchar,
     type varchar, active boolean, lookup__target varchar, lookup__object_key varchar, _dlt_id varchar);
 insert into raw_stames.custom_fields values
@@ -91,6 +93,12 @@ def test_nested_columns_and_child_tables_are_fields_of_their_object(
         profiles
     )
     assert not any("_dlt" in source for source in profiles)
+
+
+def test_a_list_the_contract_does_not_name_is_a_list_field(profiles: dict[str, FieldProfile]) -> None:
+    watchers = profiles["ticket.watchers"]
+    assert (watchers.stored_type, watchers.filled, watchers.values) == ("list", 1, ("17",))
+    assert profiles["ticket.tags"].stored_type == "tags"
 
 
 def test_fill_rate_counts_values_that_are_neither_null_nor_empty(profiles: dict[str, FieldProfile]) -> None:

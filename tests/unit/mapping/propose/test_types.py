@@ -90,6 +90,12 @@ def test_dropdown_values_are_the_options_then_the_values_found_beyond_them() -> 
     )
 
 
+def test_a_picklist_value_over_255_characters_says_it_will_be_cut() -> None:
+    long_value = "x" * 300
+    choice = new_custom_field(profile(stored_type="dropdown", options=("a", long_value)), "Stames_X__c", "X")
+    assert choice.warnings == (f"1 values are longer than 255 characters and will be cut: {'x' * 40}…",)
+
+
 def test_multi_select_is_a_multi_select_picklist() -> None:
     features = profile(stored_type="multi_select", options=("camera", "wifi"), values=("wifi",))
     field = new_custom_field(features, "Stames_X__c", "X").field
