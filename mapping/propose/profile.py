@@ -24,6 +24,9 @@ DISTINCT_LIMIT = 200
 """A field with at most this many distinct values has them all listed (picklist candidates)."""
 TAG_DISTINCT_LIMIT = 1000
 SAMPLE_COUNT = 3
+SAMPLE_LENGTH = 80
+"""Samples are cut to this many characters (a message body can be a megabyte)."""
+SHORT_TEXT = 255
 
 STANDARD_TABLES = {
     "ticket": "tickets",
@@ -195,25 +198,32 @@ class _Reader:
         return profiles
 
     def column_values(self, source: str, expression: str, *, limit: int = DISTINCT_LIMIT) -> _Values:
-        filled_sql = f"{expression} is not null and cast({expression} as varchar) <> ''"
-        count, distinct, max_length = self.connection.execute(
-            f"select count(*) filter (where {filled_sql}), count(distinct {expression}),"
-            f" max(length(cast({expression} as varchar))) {source}"
+        """Fill count, longest value, and the values themselves for short ones: distinct values
+        and counts of long text (bodies, descriptions) would cost much and say nothing."""
+        text = f"cast({expression} as varchar)"
+        filled_sql = f"{expression} is not null and {text} <> ''"
+        count, max_length = self.connection.execute(
+            f"select count(*) filter (where {filled_sql}), max(length({text})) {source}"
         ).fetchone()
+        if (max_length or 0) > SHORT_TEXT:
+            head = self.connection.execute(
+                f"select {text} as v {source} where {filled_sql} order by v limit {SAMPLE_COUNT}"
+            ).fetchall()
+            return _Values(int(count), max_length, None, tuple(row[0] for row in head))
+        distinct = int(self.scalar(f"select count(distinct {text}) {source} where {filled_sql}") or 0)
         listed = None
         if distinct <= limit:
             listed = tuple(
                 row[0]
                 for row in self.connection.execute(
-                    f"select distinct cast({expression} as varchar) as v {source}"
-                    f" where {filled_sql} order by v"
+                    f"select distinct {text} as v {source} where {filled_sql} order by v"
                 ).fetchall()
             )
         head = tuple(
             row[0]
             for row in self.connection.execute(
-                f"select cast({expression} as varchar) as v {source} where {filled_sql}"
-                f" group by v order by count(*) desc, v limit 50"
+                f"select {text} as v {source} where {filled_sql}"
+                " group by v order by count(*) desc, v limit 50"
             ).fetchall()
         )
         return _Values(filled=int(count), max_length=max_length, distinct=listed, head=head)
@@ -386,12 +396,18 @@ def _measure(
         max_length=values.max_length,
         max_scale=max(scales) if scales else None,
         values=values.distinct,
-        samples=tuple(mask(object_name, key, stored_type, value) for value in values.head[:SAMPLE_COUNT]),
+        samples=tuple(
+            _cut(mask(object_name, key, stored_type, value)) for value in values.head[:SAMPLE_COUNT]
+        ),
         decimal_comma=decimal_comma,
         not_numbers=not_numbers,
         date_like_text=date_like,
         **definition,  # type: ignore[arg-type]
     )
+
+
+def _cut(sample: str) -> str:
+    return sample if len(sample) <= SAMPLE_LENGTH else f"{sample[: SAMPLE_LENGTH - 1]}…"
 
 
 def _stored_type(key: str, data_type: str, values: _Values) -> str:
@@ -416,7 +432,7 @@ def _stored_type(key: str, data_type: str, values: _Values) -> str:
         return "email"
     if last == "phone":
         return "phone"
-    if (values.max_length or 0) > 255 or any("\n" in value for value in seen):
+    if (values.max_length or 0) > SHORT_TEXT or any("\n" in value for value in seen):
         return "textarea"
     return "text"
 

@@ -47,6 +47,8 @@ create table raw_stames.tickets__custom_fields__value (value varchar, _dlt_paren
     _dlt_id varchar);
 insert into raw_stames.tickets__custom_fields__value values
     ('wifi', 'v6', 'm1'), ('nfc', 'v6', 'm2'), ('camera', 'v7', 'm3');
+create table raw_stames.messages (id bigint, body_text varchar, _dlt_id varchar);
+insert into raw_stames.messages values (1, 'Escribe a ana.perez@example.com ' || repeat('bla ', 100), 'm1');
 create table raw_stames.customers (id bigint, email varchar, _dlt_id varchar);
 insert into raw_stames.customers values (5521, 'ana.perez@example.com', 'c1'), (5522, null, 'c2');
 create table raw_stames.customers__custom_fields (value varchar, field_id bigint, key varchar,
@@ -165,6 +167,16 @@ def test_records_are_found_by_their_object_key_whatever_their_table_is_named(
 ) -> None:
     cost = profiles["custom_object.Repair_Order.cost"]
     assert (cost.rows, cost.filled, cost.max_scale, cost.label) == (1, 1, 1, "Kosten")
+
+
+def test_long_text_is_measured_but_not_listed_and_its_sample_is_cut(
+    profiles: dict[str, FieldProfile],
+) -> None:
+    body = profiles["message.body_text"]
+    assert (body.stored_type, body.max_length, body.values) == ("textarea", 432, None)
+    (sample,) = body.samples
+    assert sample.startswith("Escribe a a***@e*** bla")
+    assert len(sample) == 80 and sample.endswith("…")
 
 
 def test_samples_of_emails_and_names_are_masked(profiles: dict[str, FieldProfile]) -> None:
