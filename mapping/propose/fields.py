@@ -594,7 +594,7 @@ def _best_existing(
         if described["type"] == "reference" and profile.stored_type != "lookup":
             continue
         field_words = [
-            to_english(described["name"]),
+            to_english(_bare(described["name"])),
             salesforce_label_words(described.get("label") or "", sobject),
         ]
         name_score = max(similarity(left, right) for left in source_words for right in field_words)
@@ -649,7 +649,7 @@ def _source_words(profile: FieldProfile) -> list[English]:
 def _name_similarity(
     profile: FieldProfile, sobject: str, name: str, described: dict[str, Any] | None
 ) -> float:
-    field_words = [to_english(name.removesuffix("__c").removeprefix("Stames_"))]
+    field_words = [to_english(_bare(name))]
     if described is not None:
         field_words.append(salesforce_label_words(described.get("label") or "", sobject))
     return round(max(similarity(left, right) for left in _source_words(profile) for right in field_words), 2)
@@ -734,3 +734,8 @@ def _entry(
         value_map=value_map,
         evidence=evidence,
     )
+
+
+def _bare(api_name: str) -> str:
+    """An API name without the marks of the tool's fields: `Stames_Product_Model__c` → `Product_Model`."""
+    return api_name.removesuffix("__c").removeprefix(NEW_FIELD_PREFIX)

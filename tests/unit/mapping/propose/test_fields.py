@@ -233,3 +233,10 @@ def test_a_custom_object_field_goes_to_its_own_object_without_prefix() -> None:
     entry = only(propose_from_profiles([cost], org()), source)
     assert entry.target == "Stames_Repair_Order__c.Cost__c"
     assert entry.create is not None and (entry.create.type, entry.create.scale) == ("Number", 1)
+
+
+def test_a_field_a_previous_schema_plan_created_is_found_again() -> None:
+    existing = [*CASE, described("Stames_Product_Model__c", "Modelo", "string", length=255)]
+    model = field("ticket.custom.product_model", label="Modelo", max_length=13)
+    entry = only(propose_from_profiles([model], org(case=existing)), "ticket.custom.product_model")
+    assert (entry.target, entry.create) == ("Case.Stames_Product_Model__c", None)
