@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from mapping.document import read_mapping
-from mapping.model import FieldMapping
+from mapping.model import FieldMapping, Mapping
 from mapping.org import OrgSnapshot
 from mapping.propose.fields import propose_fields
 from tests.fixtures.propose import GENERATED_SEED, GENERATED_TICKETS, HANDWRITTEN_DE_DATASET, MAPPINGS
@@ -160,6 +160,19 @@ def test_generated_evidence_shows_no_email_phone_or_name(
     text = _evidence_text(generated_proposal)
     shown = sorted(value for value in _personal_values(generated_dataset_files.root) if value in text)
     assert shown == []
+
+
+def test_generated_proposal_makes_a_mapping_document_with_the_hand_written_value_maps(
+    generated_proposal: list[FieldMapping],
+) -> None:
+    hand_written = read_mapping(MAPPINGS / "generated.yml")
+    proposed = hand_written.model_copy(update={"fields": generated_proposal})
+    mapping = Mapping.model_validate(proposed.model_dump())  # value maps named, no pair twice
+    assert mapping.fields == generated_proposal
+    assert {field.api_name for field in mapping.custom_fields} >= {
+        "Stames_Product_Model__c",
+        "Stames_Tags__c",
+    }
 
 
 def test_the_proposal_is_the_same_on_a_second_run(
