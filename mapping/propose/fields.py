@@ -24,6 +24,7 @@ from mapping.propose.types import (
     custom_field_name,
     custom_object_name,
     field_kind,
+    lookup_reference,
     new_custom_field,
     picklist_value_warnings,
     type_compatibility,
@@ -537,9 +538,7 @@ def _proposed(profile: FieldProfile, org: OrgSnapshot, taken: set[str | None]) -
         profile.label
         or f"Stames {' '.join(word.capitalize() for word in profile.key.replace('.', '_').split('_'))}"
     )
-    prefix = (
-        "" if sobject.endswith("__c") and profile.object.startswith("custom_object.") else NEW_FIELD_PREFIX
-    )
+    prefix = "" if sobject.endswith("__c") else NEW_FIELD_PREFIX  # the tool's own objects need none
     api_name = _unique_name(custom_field_name(profile.key, prefix=prefix), sobject, taken)
     choice = new_custom_field(profile, api_name, label)
     warnings = list(choice.warnings)
@@ -557,7 +556,7 @@ def _proposed(profile: FieldProfile, org: OrgSnapshot, taken: set[str | None]) -
         confidence = min(confidence, 0.6)
     reasons.append(f"no existing {sobject} field fits: a new {choice.field.type} field")
     value_map = (
-        f"custom.{profile.key}"
+        f"custom.{profile.source.rsplit('.', 1)[1]}"
         if profile.custom
         and profile.stored_type == "dropdown"
         and not profile.object.startswith("custom_object.")
@@ -591,7 +590,8 @@ def _best_existing(
     for described in org.fields(sobject):
         if not described.get("createable") or described["name"] == EXTERNAL_ID_FIELD:
             continue
-        if described["type"] == "reference" and profile.stored_type != "lookup":
+        references = described.get("referenceTo") or []
+        if described["type"] == "reference" and lookup_reference(profile) not in references:
             continue
         field_words = [
             to_english(_bare(described["name"])),

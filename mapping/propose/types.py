@@ -152,7 +152,7 @@ def new_custom_field(profile: FieldProfile, api_name: str, label: str) -> TypeCh
         if pick_warnings:
             confidence = 0.85
     else:  # lookup
-        reference_to = _lookup_target(profile)
+        reference_to = lookup_reference(profile)
         if reference_to is None:
             field, _ = _text_field(profile, "text", api_name, label)
             warnings.append(
@@ -171,7 +171,9 @@ def new_custom_field(profile: FieldProfile, api_name: str, label: str) -> TypeCh
     return TypeChoice(field, tuple(reasons), tuple(warnings), confidence)
 
 
-def _lookup_target(profile: FieldProfile) -> str | None:
+def lookup_reference(profile: FieldProfile) -> str | None:
+    """The Salesforce object a Stames lookup's records become: a custom object's `Stames_<Key>__c`,
+    User for an agent, Contact for a customer, Case for a ticket."""
     if profile.lookup_target == "custom_object" and profile.lookup_object_key:
         return custom_object_name(profile.lookup_object_key)
     return LOOKUP_TARGETS.get(profile.lookup_target or "")

@@ -240,3 +240,15 @@ def test_a_field_a_previous_schema_plan_created_is_found_again() -> None:
     model = field("ticket.custom.product_model", label="Modelo", max_length=13)
     entry = only(propose_from_profiles([model], org(case=existing)), "ticket.custom.product_model")
     assert (entry.target, entry.create) == ("Case.Stames_Product_Model__c", None)
+
+
+def test_only_a_lookup_to_the_same_object_goes_to_a_reference_field() -> None:
+    parent = described("ParentId", "Parent Case ID", "reference", length=18, referenceTo=["Case"])
+    case = [*CASE, parent]
+    to_ticket = field("ticket.custom.parent_id", "lookup", label="Parent ID", lookup_target="ticket")
+    to_agent = field("ticket.custom.parent_agent", "lookup", label="Parent ID", lookup_target="agent")
+    number = field("ticket.custom.parent_number", "integer", label="Parent ID", max_length=5)
+    entries = propose_from_profiles([to_ticket, to_agent, number], org(case=case))
+    assert only(entries, "ticket.custom.parent_id").target == "Case.ParentId"
+    assert only(entries, "ticket.custom.parent_agent").target == "Case.Stames_Parent_Agent__c"
+    assert only(entries, "ticket.custom.parent_number").target == "Case.Stames_Parent_Number__c"
