@@ -34,11 +34,7 @@ STANDARD_TABLES = {
     "message": "messages",
     "status_change": "status_changes",
 }
-LIST_TABLES = {
-    "ticket": {"tags": "tags"},
-    "customer": {"identities": "list"},
-    "message": {"attachments": "list"},
-}
+LIST_TABLES = {"ticket": {"tags": "tags"}}
 """Child tables that are a field of their parent: `tickets__tags` is `ticket.tags`."""
 CUSTOM_VALUE_TABLES = {"ticket": "tickets", "customer": "customers"}
 RECORDS_PREFIX = "custom_object_records_"
@@ -150,6 +146,12 @@ class _Reader:
                     self._record_tables.setdefault(key, table)
         return self._record_tables
 
+    def parents_in(self, child_table: str) -> int:
+        """How many records have at least one row in a child table (a non-empty list)."""
+        if not self.has(child_table):
+            return 0
+        return int(self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child_table}") or 0)
+
     def has(self, table: str) -> bool:
         return table in self.columns
 
@@ -183,9 +185,7 @@ class _Reader:
             if child == child_table or "__" in child or child == "custom_fields":
                 continue
             stored_type = LIST_TABLES.get(object_name, {}).get(child, "list")
-            filled = int(
-                self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child_table}") or 0
-            )
+            filled = self.parents_in(child_table)
             value_column = "value" if any(name == "value" for name, _ in self.columns[child_table]) else None
             limit = TAG_DISTINCT_LIMIT if stored_type == "tags" else DISTINCT_LIMIT
             values = (
@@ -316,15 +316,7 @@ class _Reader:
             rows = int(self.scalar(f"select count(*) from {RAW_SCHEMA}.{table}") or 0) if present else 0
             for column in ("id", "name", "customer_id", "ticket_ids", "created_at", "updated_at"):
                 if column == "ticket_ids":
-                    child = f"{table}__ticket_ids"
-                    filled = (
-                        int(
-                            self.scalar(f"select count(distinct _dlt_parent_id) from {RAW_SCHEMA}.{child}")
-                            or 0
-                        )
-                        if self.has(child)
-                        else 0
-                    )
+                    filled = self.parents_in(f"{table}__ticket_ids")
                     profiles.append(
                         FieldProfile(f"{object_name}.ticket_ids", object_name, column, "list", rows, filled)
                     )
