@@ -261,7 +261,9 @@ CONVENTIONS: dict[str, tuple[Convention, ...]] = {
     "message.updated_at": (Convention(skip="MessageDate holds when the message was sent", confidence=0.8),),
     "message.author.id": (
         Convention(
-            skip="the author is named by FromName; agents own Cases through the assignee", confidence=0.7
+            skip="the author is named by FromName; agents own Cases through the assignee",
+            confidence=0.7,
+            warnings=("which agent wrote a message is kept by name only, not as a link to a User",),
         ),
     ),
     "message.attachments": (
@@ -311,7 +313,11 @@ CONVENTIONS: dict[str, tuple[Convention, ...]] = {
     ),
     "status_change.changed_by.id": (
         Convention(
-            skip="who changed it is kept as its type; agent ids are not users on this object", confidence=0.6
+            skip="who changed it is kept as its type; agent ids are not users on this object",
+            confidence=0.6,
+            warnings=(
+                "which agent or customer changed a status is lost; only agent, customer or system is kept",
+            ),
         ),
     ),
 }

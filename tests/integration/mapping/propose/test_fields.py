@@ -175,6 +175,17 @@ def test_generated_proposal_makes_a_mapping_document_with_the_hand_written_value
     }
 
 
+def test_every_entry_below_0_8_says_why(
+    generated_proposal: list[FieldMapping], de_proposal: list[FieldMapping]
+) -> None:
+    unexplained = [
+        entry.source
+        for entry in [*generated_proposal, *de_proposal]
+        if entry.evidence.confidence < ACCEPTED and not entry.evidence.warnings
+    ]
+    assert unexplained == []
+
+
 def test_the_proposal_is_the_same_on_a_second_run(
     generated_proposal: list[FieldMapping], generated_warehouse: Path, fresh_org: OrgSnapshot
 ) -> None:
