@@ -142,6 +142,12 @@ def _check_existing(
     if type_score < MATCH_TYPE:
         warnings.append(f"a {field_kind(profile)} field into a {described['type']} field: the type narrows")
         confidence = min(confidence, 0.7)
+    if described["type"] == "email" and profile.invalid_emails:
+        warnings.append(
+            f"{profile.invalid_emails} values are not addresses an Email field takes:"
+            " they fail unless cleaned"
+        )
+        confidence = min(confidence, 0.8)
     length = described.get("length") or 0
     if (
         length

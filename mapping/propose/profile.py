@@ -39,6 +39,8 @@ LIST_TABLES = {"ticket": {"tags": "tags"}}
 CUSTOM_VALUE_TABLES = {"ticket": "tickets", "customer": "customers"}
 RECORDS_PREFIX = "custom_object_records_"
 
+EMAIL_PATTERN = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+"""An address an Email field takes: ASCII, no spaces, a dotted domain."""
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"^(?:[a-z]+:)?\+?[\d\s().-]{7,}$")
 _DATE_LIKE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
@@ -86,6 +88,8 @@ class FieldProfile:
     not_numbers: tuple[str, ...] = ()
     date_like_text: tuple[str, ...] = ()
     """Text values that look like a date in a local format ("02/11/2023"), a few of them."""
+    invalid_emails: int = 0
+    """For an email field: how many values are not an address Salesforce accepts."""
     flags: tuple[str, ...] = ()
     """What is odd about the field itself (values under a key no definition names)."""
 
@@ -146,6 +150,17 @@ class _Reader:
                     self._record_tables.setdefault(key, table)
         return self._record_tables
 
+    def invalid_emails(self, table: str, expression: str) -> int:
+        """Values Salesforce would refuse in an Email field (spaces, a full-width ＠, no domain)."""
+        return int(
+            self.scalar(
+                f"select count(*) from {RAW_SCHEMA}.{table} where {expression} is not null"
+                f" and {expression} <> '' and not regexp_full_match({expression}, ?)",
+                [EMAIL_PATTERN],
+            )
+            or 0
+        )
+
     def parents_in(self, child_table: str) -> int:
         """How many records have at least one row in a child table (a non-empty list)."""
         if not self.has(child_table):
@@ -170,16 +185,11 @@ class _Reader:
             key = column.replace("__", ".")
             expression = f'"{column}"'
             values = self.column_values(f"from {RAW_SCHEMA}.{table}", expression)
-            profiles.append(
-                _measure(
-                    f"{object_name}.{key}",
-                    object_name,
-                    key,
-                    _stored_type(key, data_type, values),
-                    rows,
-                    values,
-                )
-            )
+            stored_type = _stored_type(key, data_type, values)
+            profile = _measure(f"{object_name}.{key}", object_name, key, stored_type, rows, values)
+            if stored_type == "email":
+                profile = replace(profile, invalid_emails=self.invalid_emails(table, expression))
+            profiles.append(profile)
         for child_table in sorted(self.columns):
             child = child_table.removeprefix(f"{table}__")
             if child == child_table or "__" in child or child == "custom_fields":
@@ -468,7 +478,7 @@ def source_key(key: str) -> str:
 
 def personal_kind(object_name: str, key: str, stored_type: str, value: str) -> str | None:
     """`email`, `phone` or `name` when a sample would show personal data."""
-    if _EMAIL.search(value):
+    if stored_type == "email" or _EMAIL.search(unicodedata.normalize("NFKC", value)):
         return "email"
     if stored_type in _UNMASKED_TYPES:
         return None
@@ -481,10 +491,14 @@ def personal_kind(object_name: str, key: str, stored_type: str, value: str) -> s
 
 def mask(object_name: str, key: str, stored_type: str, value: str) -> str:
     """A sample safe to show: "ana.perez@example.com" → "a***@e***", "+34600111222" → "***22",
-    "Ana Pérez" → "A. P."; other values as they are."""
+    "Ana Pérez" → "A. P."; other values as they are. Addresses are found after NFKC ("ana＠x.es"),
+    and every value of an email field is masked, an address or not."""
     kind = personal_kind(object_name, key, stored_type, value)
     if kind == "email":
-        return _EMAIL.sub(lambda match: _mask_email(match.group(0)), value)
+        normal = unicodedata.normalize("NFKC", value)
+        if not _EMAIL.search(normal):
+            return f"{value.strip()[:1]}***"
+        return _EMAIL.sub(lambda match: _mask_email(match.group(0)), normal)
     if kind == "phone":
         return f"***{value.strip()[-2:]}"
     if kind == "name":

@@ -34,6 +34,7 @@ CONTACT = [
     described("MobilePhone", "Mobile Phone", "phone", length=40),
     described("Department", "Department", "string", length=80),
     described("Birthdate", "Birthdate", "date"),
+    described("Email", "Email", "email", length=80),
 ]
 
 
@@ -151,6 +152,16 @@ def test_text_longer_than_the_target_says_it_will_be_cut() -> None:
         "values up to 120 characters; Case.SuppliedName holds 80: longer ones will be cut"
     ]
     assert entry.evidence.confidence <= 0.8
+
+
+def test_addresses_an_email_field_refuses_are_counted_in_a_warning() -> None:
+    email = field("customer.email", "email", max_length=30, invalid_emails=2)
+    entry = only(propose_from_profiles([email], org()), "customer.email")
+    assert entry.target == "Contact.Email"
+    assert entry.evidence.warnings == [
+        "2 values are not addresses an Email field takes: they fail unless cleaned"
+    ]
+    assert entry.evidence.confidence == 0.8
 
 
 def test_a_conventional_target_missing_from_the_org_is_low_confidence() -> None:

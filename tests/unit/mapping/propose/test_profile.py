@@ -50,7 +50,8 @@ insert into raw_stames.tickets__custom_fields__value values
 create table raw_stames.messages (id bigint, body_text varchar, _dlt_id varchar);
 insert into raw_stames.messages values (1, 'Escribe a ana.perez@example.com ' || repeat('bla ', 100), 'm1');
 create table raw_stames.customers (id bigint, email varchar, _dlt_id varchar);
-insert into raw_stames.customers values (5521, 'ana.perez@example.com', 'c1'), (5522, null, 'c2');
+insert into raw_stames.customers values (5521, 'ana.perez@example.com', 'c1'), (5522, null, 'c2'),
+    (5523, 'Ana.Perez@Example.com ', 'c3'), (5524, 'eva＠example.com', 'c4'), (5525, 'nobody', 'c5');
 create table raw_stames.customers__custom_fields (value varchar, field_id bigint, key varchar,
     _dlt_parent_id varchar, _dlt_id varchar);
 insert into raw_stames.customers__custom_fields values ('02/11/2023', 61, 'signed_up_at', 'c1', 'w1');
@@ -182,7 +183,13 @@ def test_long_text_is_measured_but_not_listed_and_its_sample_is_cut(
 def test_samples_of_emails_and_names_are_masked(profiles: dict[str, FieldProfile]) -> None:
     assert profiles["ticket.requester.email"].samples == ("a***@e***", "l***@e***")
     assert profiles["ticket.requester.name"].samples == ("A. P.", "E. R.", "J. K.")
-    assert profiles["customer.email"].samples == ("a***@e***",)
+    assert profiles["customer.email"].samples == ("A***@E*** ", "a***@e***", "e***@e***")
+
+
+def test_an_email_field_counts_the_values_an_email_field_refuses(profiles: dict[str, FieldProfile]) -> None:
+    # A trailing space, a full-width at sign, no address at all: three of four.
+    assert profiles["customer.email"].invalid_emails == 3
+    assert profiles["ticket.requester.email"].invalid_emails == 0
 
 
 @pytest.mark.parametrize(
@@ -195,6 +202,8 @@ def test_samples_of_emails_and_names_are_masked(profiles: dict[str, FieldProfile
         ("purchase_date", "date", "2023-11-02", "2023-11-02"),
         ("vat_number", "text", "B98143164", "B98143164"),
         ("name", "text", "Ana María Pérez", "A. M. P."),
+        ("email", "email", "not an address", "n***"),
+        ("note", "text", "escribe a eva＠example.com", "escribe a e***@e***"),
     ],
 )
 def test_mask_hides_emails_phones_and_names_only(key: str, stored_type: str, value: str, shown: str) -> None:
