@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -93,6 +93,35 @@ def read_mapping(path: Path) -> Mapping:
         raise MappingInvalidError(
             f"{path}: line {line}: {field}: {first['msg']} ({len(error.errors())} error(s) in all)."
         ) from None
+
+
+def validation_message(error: ValidationError) -> str:
+    """The first error of a validation as one line: `field: message`."""
+    first = error.errors()[0]
+    field = _dotted(tuple(first["loc"])) or "(document)"
+    return f"{field}: {first['msg']}"
+
+
+ConfirmationState = Literal["confirmed", "unconfirmed", "changed"]
+
+
+def confirmation_state(mapping: Mapping) -> ConfirmationState:
+    """Whether the document carries a confirmation that still matches its content."""
+    if mapping.confirmation is None:
+        return "unconfirmed"
+    return "confirmed" if mapping.confirmation.content_hash == content_hash(mapping) else "changed"
+
+
+def carries_confirmation(path: Path) -> bool:
+    """Whether the file at `path` has a `confirmation` block, even one a later edit voided or one
+    that no longer validates: what a new proposal would throw away."""
+    if not path.exists():
+        return False
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return False
+    return isinstance(content, dict) and content.get("confirmation") is not None
 
 
 def confirm(mapping: Mapping, *, by: str, at: datetime, accepted_above: float) -> Mapping:
