@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mapping.model import Confirmation, Mapping
 
@@ -54,8 +54,28 @@ def content_hash(mapping: Mapping) -> str:
 
 
 def dump_yaml(mapping: Mapping) -> str:
-    content = mapping.model_dump(mode="json", exclude_none=True)
+    content = mapping.model_dump(mode="json")
+    _drop_optional_nones(mapping, content)
     return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=110)
+
+
+def _drop_optional_nones(model: BaseModel, content: dict[str, Any]) -> None:
+    """Leave out a None only where the model defaults to it: a value map's `source: null` (a
+    missing value) and `target: null` (left empty) are required and must stay in the file."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None and not field.is_required():
+            content.pop(name, None)
+        elif isinstance(value, BaseModel):
+            _drop_optional_nones(value, content[name])
+        elif isinstance(value, list):
+            for item, item_content in zip(value, content[name], strict=True):
+                if isinstance(item, BaseModel):
+                    _drop_optional_nones(item, item_content)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _drop_optional_nones(item, content[name][key])
 
 
 def write_mapping(mapping: Mapping, path: Path) -> None:
