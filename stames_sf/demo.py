@@ -15,12 +15,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
 from stames_sf.workdir import WorkDir
+
+if TYPE_CHECKING:
+    from stames_sf.mapping_service import Proposer
 
 DEMO_SEED = 42
 DEMO_TICKETS = 300
@@ -109,7 +113,9 @@ def show_salesforce_org(connection_file: Path, emails: list[str], console: Conso
 DEMO_CONFIRMER = "demo (auto-confirmed)"
 
 
-def propose_and_auto_confirm(work: WorkDir, connection_file: Path, console: Console) -> None:
+def propose_and_auto_confirm(
+    work: WorkDir, connection_file: Path, console: Console, proposer: Proposer | None = None
+) -> None:
     """Propose the mapping and confirm it without review: a demo shortcut, never the default.
 
     A confirmed mapping that nobody changed is reused, so a rerun changes nothing."""
@@ -123,7 +129,7 @@ def propose_and_auto_confirm(work: WorkDir, connection_file: Path, console: Cons
         publish_confirmed(work)
         console.print(f"reusing the confirmed mapping {path}")
         return
-    proposal = propose(work, connection_file, now=datetime.now(UTC), force=True)
+    proposal = propose(work, connection_file, now=datetime.now(UTC), force=True, proposer=proposer)
     console.print(f"Proposed {proposal.path}")
     console.print(
         "Demo shortcut: the mapping is confirmed without review (every confidence accepted). "

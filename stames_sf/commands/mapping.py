@@ -6,7 +6,6 @@ import getpass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import click
 import typer
 
 from mapping.review import DEFAULT_ACCEPT_ABOVE
@@ -161,14 +160,12 @@ def _decide(mapping: Mapping, entry: ReviewEntry, by: str, remaining: int) -> Ma
         typer.echo(f"  {line}")
     if not entry.choices:
         fail(f"{entry.conflicts[0]}: map a source onto it in the mapping file, then confirm again.")
-    choice = typer.prompt(
-        "/".join(entry.choices), type=click.Choice([*entry.choices, *(c[0] for c in entry.choices)])
-    )
+    choice = _ask_choice(entry.choices)
     while True:
         try:
-            if choice in ("a", "accept"):
+            if choice == "accept":
                 return accept_entry(mapping, entry, by=by)
-            if choice in ("c", "change"):
+            if choice == "change":
                 hint = {
                     "field": "new target (Object.Field)",
                     "value": f"new Salesforce value ({EMPTY_VALUE}: leave empty)",
@@ -179,6 +176,16 @@ def _decide(mapping: Mapping, entry: ReviewEntry, by: str, remaining: int) -> Ma
             return skip_entry(mapping, entry, typer.prompt("reason"), by=by)
         except EntryChangeError as error:
             typer.echo(f"Not valid: {error}. Try again.")
+
+
+def _ask_choice(choices: tuple[str, ...]) -> str:
+    """One of `choices`, typed in full or by its first letter."""
+    by_answer = {**{choice: choice for choice in choices}, **{choice[0]: choice for choice in choices}}
+    while True:
+        answer = str(typer.prompt("/".join(f"[{choice[0]}]{choice[1:]}" for choice in choices)))
+        if answer.strip().lower() in by_answer:
+            return by_answer[answer.strip().lower()]
+        typer.echo(f"Answer one of: {', '.join(choices)}.")
 
 
 def _evidence_lines(entry: ReviewEntry) -> list[str]:
