@@ -49,7 +49,7 @@ class Proposal:
 def read_org(connection_file: Path) -> OrgSnapshot:
     """The target org's describes, users and queues, read over the connection in `connection_file`."""
     import requests
-    from simple_salesforce.exceptions import SalesforceError
+    from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
 
     from loaders.connection import SalesforceConnection, connect
     from loaders.org_snapshot import fetch_org_snapshot
@@ -74,6 +74,9 @@ def read_org(connection_file: Path) -> OrgSnapshot:
             return fetch_org_snapshot(client, extra_objects=custom_objects)
         finally:
             client.session.close()
+    except SalesforceExpiredSession:
+        reason = f"the session in {connection_file} is expired or invalid: renew its access_token"
+        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}.") from None
     except (requests.RequestException, SalesforceError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}") from None
