@@ -101,16 +101,17 @@ def propose(
             f"{path} is confirmed; a new proposal would replace it and void the confirmation: "
             "rerun with --force (the current file is kept as a .bak beside it)."
         )
-    if not _has_raw_data(work.warehouse):
-        raise MapStepError(f"No extracted data in {work.warehouse}: run `stames-sf extract` first.")
-    org = read_org(connection_file)
-    propose_with = proposer or (lambda warehouse, snapshot: propose_mapping(warehouse, snapshot, now=now))
-    mapping = propose_with(work.warehouse, org)
-    backup = None
-    if path.exists():
-        backup = path.with_name(f"{path.name}.{now.strftime('%Y%m%dT%H%M%SZ')}.bak")
-        path.replace(backup)
-    write_mapping(mapping, path)
+    with exclusive_run(work):
+        if not _has_raw_data(work.warehouse):
+            raise MapStepError(f"No extracted data in {work.warehouse}: run `stames-sf extract` first.")
+        org = read_org(connection_file)
+        propose_with = proposer or (lambda warehouse, snapshot: propose_mapping(warehouse, snapshot, now=now))
+        mapping = propose_with(work.warehouse, org)
+        backup = None
+        if path.exists():
+            backup = path.with_name(f"{path.name}.{now.strftime('%Y%m%dT%H%M%SZ')}.bak")
+            path.replace(backup)
+        write_mapping(mapping, path)
     return Proposal(mapping=mapping, path=path, backup=backup, org=org)
 
 
@@ -134,11 +135,14 @@ class Review:
     entries: list[ReviewEntry]
 
 
-def review(work: WorkDir, org: OrgSnapshot | None) -> Review:
-    """The mapping file's entries in review order, and whether its confirmation still holds."""
-    path = mapping_path(work.root)
-    mapping = read_mapping(path)
-    return Review(mapping, path, confirmation_state(mapping), review_entries(mapping, org))
+def read_current(work: WorkDir) -> Mapping:
+    """The work folder's mapping file, parsed and validated (confirmed or not)."""
+    return read_mapping(mapping_path(work.root))
+
+
+def review(work: WorkDir, mapping: Mapping, org: OrgSnapshot | None) -> Review:
+    """The mapping's entries in review order, and whether its confirmation still holds."""
+    return Review(mapping, mapping_path(work.root), confirmation_state(mapping), review_entries(mapping, org))
 
 
 def confirm_mapping(

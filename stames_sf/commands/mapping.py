@@ -55,14 +55,14 @@ def propose(
     from mapping.document import MappingError
     from mapping.review import DEFAULT_ACCEPT_ABOVE, pending, review_entries
     from stames_sf import mapping_service
-    from stames_sf.workdir import WorkDir
+    from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     work_dir = WorkDir.at(work)
     try:
         proposal = mapping_service.propose(
             work_dir, connection_file(connection, work_dir), now=system_clock(), force=force
         )
-    except MappingError as error:
+    except (MappingError, WorkDirBusyError) as error:
         fail(str(error))
     if proposal.backup is not None:
         typer.echo(f"Kept the replaced mapping as {proposal.backup}")
@@ -87,10 +87,10 @@ def review(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None)
 
     work_dir = WorkDir.at(work)
     try:
-        org = _org_for_checks(connection, work_dir)
-        result = mapping_service.review(work_dir, org)
+        mapping = mapping_service.read_current(work_dir)
     except MappingError as error:
         fail(str(error))
+    result = mapping_service.review(work_dir, mapping, _org_for_checks(connection, work_dir))
     _print_table(result.entries)
     typer.echo(_state_line(result))
     counts = mapping_service.summary_counts(result.entries)
@@ -113,7 +113,7 @@ def confirm(
 ) -> None:
     """Confirm the mapping: decide each entry below the threshold, stamp who, when and a content
     hash, and copy the mapping into the warehouse's `mapping` schema."""
-    from mapping.document import MappingError
+    from mapping.document import MappingError, confirmation_state, mapping_path
     from mapping.review import pending, review_entries
     from stames_sf import mapping_service
     from stames_sf.workdir import WorkDir, WorkDirBusyError
@@ -121,17 +121,15 @@ def confirm(
     work_dir = WorkDir.at(work)
     confirmer = by or _user_name()
     try:
-        result = mapping_service.review(work_dir, None)
-        if result.state == "confirmed":
+        mapping = mapping_service.read_current(work_dir)
+        if mapping.confirmation is not None and confirmation_state(mapping) == "confirmed":
             mapping_service.publish_confirmed(work_dir)
-            stamp = result.mapping.confirmation
-            assert stamp is not None
+            stamp = mapping.confirmation
             typer.echo(
                 f"Already confirmed by {stamp.by} at {stamp.at.isoformat()}; copied into the warehouse again."
             )
             return
         org = _org_for_checks(connection, work_dir)
-        mapping = result.mapping
         undecided = pending(review_entries(mapping, org), accept_above)
         if undecided and yes:
             fail(mapping_service.undecided_message(undecided, accept_above))
@@ -146,7 +144,7 @@ def confirm(
     stamp = confirmed.confirmation
     assert stamp is not None
     typer.echo(f"Confirmed by {stamp.by} at {stamp.at.isoformat()} ({stamp.content_hash}).")
-    typer.echo(f"Wrote {result.path} and the warehouse's `mapping` schema in {work_dir.warehouse}.")
+    typer.echo(f"Wrote {mapping_path(work_dir.root)} and the `mapping` schema of {work_dir.warehouse}.")
 
 
 def _decide(mapping: Mapping, entry: ReviewEntry, by: str, remaining: int) -> Mapping:

@@ -41,6 +41,7 @@ def _edit(work: Path, edit) -> None:
 
 
 def _one_line(text: str) -> str:
+    """The one error line of stderr; the note that the org was not checked is a separate warning."""
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("Not checked")]
     assert len(lines) == 1, text
     assert "Traceback" not in text
