@@ -163,7 +163,7 @@ def confirm_mapping(
     confirmed = confirm(mapping, by=by, at=now, accepted_above=accept_above)
     with exclusive_run(work):
         write_mapping(confirmed, mapping_path(work.root))
-        publish_mapping(confirmed, work.warehouse)
+        _publish(confirmed, work.warehouse)
     return confirmed
 
 
@@ -171,8 +171,21 @@ def publish_confirmed(work: WorkDir) -> Mapping:
     """Copy the confirmed, unchanged mapping file into the warehouse again (e.g. a rebuilt one)."""
     mapping = require_confirmed(mapping_path(work.root))
     with exclusive_run(work):
-        publish_mapping(mapping, work.warehouse)
+        _publish(mapping, work.warehouse)
     return mapping
+
+
+def _publish(mapping: Mapping, warehouse: Path) -> None:
+    import duckdb
+
+    try:
+        publish_mapping(mapping, warehouse)
+    except duckdb.IOException as error:
+        # Another process (a duckdb shell, a BI tool) holds the file open for writing.
+        raise MapStepError(
+            f"Cannot write {warehouse} (is another program holding it open?): {error}; the mapping "
+            "file is confirmed, rerun `stames-sf map confirm` to copy it into the warehouse."
+        ) from None
 
 
 def undecided_message(undecided: list[ReviewEntry], accept_above: float) -> str:

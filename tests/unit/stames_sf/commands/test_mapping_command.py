@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -148,3 +150,31 @@ def test_propose_before_extract_says_to_extract(tmp_path: Path):
     result = _run("propose", "--work", str(tmp_path / "fresh"))
     assert result.exit_code == 1
     assert "run `stames-sf extract` first" in _one_line(result.stderr)
+
+
+def test_a_warehouse_another_program_holds_is_one_line_and_the_file_stays_confirmed(work: Path):
+    warehouse = work / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    holder_code = (
+        "import duckdb, sys\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "print('holding', flush=True)\n"
+        "sys.stdin.read()\n"  # holds the file until the test closes stdin
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holder_code, str(warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        result = _run("confirm", "--work", str(work), "--yes", "--accept-above", "0", "--by", "ana")
+    finally:
+        holder.communicate("")
+    assert result.exit_code == 1
+    assert _one_line(result.stderr).startswith(f"Cannot write {warehouse}")
+    assert read_mapping(mapping_path(work)).confirmation is not None
+    again = _run("confirm", "--work", str(work), "--yes")
+    assert again.exit_code == 0 and "copied into the warehouse again" in again.stdout
+    require_mapping(WorkDir.at(work))
