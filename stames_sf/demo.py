@@ -142,6 +142,14 @@ def propose_and_auto_confirm(
     console.print(f"Confirmed as {DEMO_CONFIRMER}; copied into the warehouse's `mapping` schema.")
 
 
+def map_step(work: WorkDir, console: Console) -> None:
+    """The map step against the local org (started again on its state: discover needs no org)."""
+    from emulators.salesforce.http.server import connection_path, running_server
+
+    with running_server(work.salesforce_state) as org:
+        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -162,12 +170,11 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
         console.rule("3. extract")
         run_extraction(work, base_url=stames.base_url, api_key=stames.api_key, console=console)
 
-        console.rule("4. discover")
-        report = run_discovery(work)
-        console.print(f"Scope document: {report.markdown_path}")
-        console.print(f"                {report.html_path}")
-
-        console.rule("5. map")
-        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+    console.rule("4. discover")
+    report = run_discovery(work)
+    console.print(f"Scope document: {report.markdown_path}")
+    console.print(f"                {report.html_path}")
+    console.rule("5. map")
+    map_step(work, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")
