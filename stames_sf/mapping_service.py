@@ -77,6 +77,12 @@ def read_org(connection_file: Path) -> OrgSnapshot:
     except SalesforceExpiredSession:
         reason = f"the session in {connection_file} is expired or invalid: renew its access_token"
         raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}.") from None
+    except requests.exceptions.SSLError:
+        reason = f"its certificate is not trusted: check ca_file in {connection_file}"
+        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}.") from None
+    except requests.ConnectionError:
+        reason = "nothing answers there: is the org running (`stames-sf salesforce serve`)?"
+        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}") from None
     except (requests.RequestException, SalesforceError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}") from None

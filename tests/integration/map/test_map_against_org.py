@@ -17,13 +17,13 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
-from emulators.salesforce.http.server import RunningServer, connection_path
+from emulators.salesforce.http.server import RunningServer, connection_path, running_server
 from mapping.document import carries_confirmation, confirmation_state, mapping_path, read_mapping
 from mapping.model import Mapping
 from mapping.org import OrgSnapshot
 from stames_sf.cli import app
 from stames_sf.demo import DEMO_CONFIRMER, propose_and_auto_confirm
-from stames_sf.mapping_service import MapStepError, confirm_mapping, propose, require_mapping
+from stames_sf.mapping_service import MapStepError, confirm_mapping, propose, read_org, require_mapping
 from stames_sf.workdir import WorkDir
 
 GENERATED = Path(__file__).parents[2] / "fixtures" / "mappings" / "generated.yml"
@@ -127,3 +127,10 @@ def test_the_demo_step_confirms_as_a_shortcut_and_a_rerun_reuses_it(work: WorkDi
     propose_and_auto_confirm(work, connection, console, proposer=HandWrittenProposer())
     assert "reusing the confirmed mapping" in output.getvalue()
     assert mapping_path(work.root).read_text(encoding="utf-8") == written
+
+
+def test_an_org_that_is_not_running_is_one_line(tmp_path: Path):
+    with running_server(tmp_path / "stopped-org") as server:
+        stopped_connection = connection_path(server.state_dir)
+    with pytest.raises(MapStepError, match="nothing answers there: is the org running"):
+        read_org(stopped_connection)
