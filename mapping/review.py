@@ -11,7 +11,7 @@ group the lowest confidence first, then file order.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -50,6 +50,8 @@ class ReviewEntry:
     evidence: Evidence
     conflicts: tuple[str, ...] = ()
     unmapped: bool = False
+    creates: str | None = None
+    """For a field the org must get: its type and label (`Picklist 'Motivo'`)."""
 
     @property
     def confidence(self) -> float:
@@ -194,6 +196,7 @@ def _document_entries(mapping: Mapping) -> list[ReviewEntry]:
             item.target or f"(skip: {item.skip})",
             item.evidence,
             unmapped=item.skip is not None,
+            creates=f"{item.create.type} '{item.create.label}'" if item.create else None,
         )
         for index, item in enumerate(mapping.fields)
     ]
@@ -238,9 +241,7 @@ def _document_entries(mapping: Mapping) -> list[ReviewEntry]:
 def _with_conflicts(entry: ReviewEntry, conflicts: tuple[str, ...]) -> ReviewEntry:
     if not conflicts:
         return entry
-    return ReviewEntry(
-        entry.kind, entry.location, entry.source, entry.target, entry.evidence, conflicts, entry.unmapped
-    )
+    return replace(entry, conflicts=conflicts)
 
 
 def _conflicts(mapping: Mapping, org: OrgSnapshot | None) -> dict[Location | None, tuple[str, ...]]:

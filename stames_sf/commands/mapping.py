@@ -53,7 +53,7 @@ def propose(
 ) -> None:
     """Propose the mapping from the extracted data and the target org: <work>/mapping/mapping.yml."""
     from mapping.document import MappingError
-    from mapping.review import DEFAULT_ACCEPT_ABOVE, pending, review_entries
+    from mapping.review import pending, review_entries
     from stames_sf import mapping_service
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
@@ -190,6 +190,8 @@ def _evidence_lines(entry: ReviewEntry) -> list[str]:
     evidence = entry.evidence
     lines = [f"confidence {evidence.confidence:.2f}"]
     lines += [f"conflict: {message}" for message in entry.conflicts]
+    if entry.creates:
+        lines.append(f"new field: {entry.creates}")
     lines += [f"reason: {reason}" for reason in evidence.reasons]
     lines += [f"warning: {warning}" for warning in evidence.warnings]
     scores = {
@@ -239,6 +241,8 @@ def _print_table(entries: list[ReviewEntry]) -> None:
     table.add_column("why", overflow="fold")
     for entry in entries:
         why = [*entry.conflicts, *entry.evidence.warnings]
+        if entry.creates:
+            why.append(f"new field: {entry.creates}")
         if entry.evidence.accepted_by:
             why.append(f"decided by {entry.evidence.accepted_by}")
         # Text(): labels and reasons are data, never rich markup.

@@ -64,6 +64,9 @@ def test_review_prints_conflicts_first_and_spanish_values(work: Path):
     assert "conflict" in rows[1] and "ticket.subject" in rows[1]
     assert "unmapped" in rows[2]
     assert any("tags: devolución" in row and "devolucion" in row for row in rows)
+    assert any(
+        "ticket.custom.warranty_record" in row and "new field: Lookup 'Garantía'" in row for row in rows
+    )
     assert "not confirmed" in result.stdout
     assert "Not checked against the org" in result.stderr
 
