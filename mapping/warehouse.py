@@ -1,11 +1,12 @@
 """The confirmed mapping, copied into the warehouse's `mapping` schema for dbt and SQL inspection.
 
 Tables (all replaced together, in one transaction):
-- `mapping.settings(key, value)`: strategies, fallback owner, source timezone, content hash
+- `mapping.settings(key, value)`: strategies, fallback owner, source timezone (the hash is in
+  `mapping.confirmation`)
 - `mapping.objects(source, target, load_order, rule, external_id)`
 - `mapping.fields(source, source_object, source_type, target, target_object, target_field,
-  skip_reason, value_map, confidence, creates_field)`: one row per entry, unique on
-  (source, target); a source that feeds two targets (`ticket.channel.type` → Origin and
+  skip_reason, value_map, confidence, creates_field)`: one row per entry, (source, target)
+  unique as in the mapping file; a source that feeds two targets (`ticket.channel.type` → Origin and
   Stames_Channel_Source__c) has two rows
 - `mapping.value_maps(value_map, target, source_value, target_value, is_closed, new_value,
   is_default, confidence)`: a NULL `source_value` maps a missing value; `is_default` rows carry
@@ -38,9 +39,9 @@ _TABLES: dict[str, str] = {
     "settings": "key VARCHAR PRIMARY KEY, value VARCHAR",
     "objects": "source VARCHAR, target VARCHAR, load_order INTEGER, rule VARCHAR, external_id VARCHAR",
     "fields": (
-        "source VARCHAR NOT NULL, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
+        "source VARCHAR, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
         "target_object VARCHAR, target_field VARCHAR, skip_reason VARCHAR, value_map VARCHAR, "
-        "confidence DOUBLE, creates_field BOOLEAN, UNIQUE (source, target)"
+        "confidence DOUBLE, creates_field BOOLEAN"
     ),
     "value_maps": (
         "value_map VARCHAR, target VARCHAR, source_value VARCHAR, target_value VARCHAR, "
