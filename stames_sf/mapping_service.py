@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mapping.document import (
+    ConfirmationState,
     MappingError,
     carries_confirmation,
     confirm,
@@ -136,8 +137,8 @@ def read_org_if_reachable(connection_file: Path) -> tuple[OrgSnapshot | None, st
 class Review:
     mapping: Mapping
     path: Path
-    state: str
-    """`confirmed`, `unconfirmed` or `changed` (edited after its confirmation)."""
+    state: ConfirmationState
+    """`changed`: edited after its confirmation."""
     entries: list[ReviewEntry]
 
 
