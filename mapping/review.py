@@ -11,6 +11,7 @@ group the lowest confidence first, then file order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -157,7 +158,9 @@ def skip_entry(mapping: Mapping, entry: ReviewEntry, reason: str, *, by: str) ->
     return _edit(mapping, entry, by, apply)
 
 
-def _edit(mapping: Mapping, entry: ReviewEntry, by: str, apply: Any) -> Mapping:
+def _edit(
+    mapping: Mapping, entry: ReviewEntry, by: str, apply: Callable[[dict[str, Any]], object]
+) -> Mapping:
     """Apply `apply` to the entry's node in the document, mark it decided by `by`, re-validate."""
     if entry.location is None:
         raise EntryChangeError(
