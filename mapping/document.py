@@ -12,10 +12,10 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mapping.model import Confirmation, Mapping
 
@@ -54,8 +54,28 @@ def content_hash(mapping: Mapping) -> str:
 
 
 def dump_yaml(mapping: Mapping) -> str:
-    content = mapping.model_dump(mode="json", exclude_none=True)
+    content = mapping.model_dump(mode="json")
+    _drop_optional_nones(mapping, content)
     return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=110)
+
+
+def _drop_optional_nones(model: BaseModel, content: dict[str, Any]) -> None:
+    """Leave out a None only where the model defaults to it: a value map's `source: null` (a
+    missing value) and `target: null` (left empty) are required and must stay in the file."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None and not field.is_required():
+            content.pop(name, None)
+        elif isinstance(value, BaseModel):
+            _drop_optional_nones(value, content[name])
+        elif isinstance(value, list):
+            for item, item_content in zip(value, content[name], strict=True):
+                if isinstance(item, BaseModel):
+                    _drop_optional_nones(item, item_content)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, BaseModel):
+                    _drop_optional_nones(item, content[name][key])
 
 
 def write_mapping(mapping: Mapping, path: Path) -> None:
@@ -93,6 +113,35 @@ def read_mapping(path: Path) -> Mapping:
         raise MappingInvalidError(
             f"{path}: line {line}: {field}: {first['msg']} ({len(error.errors())} error(s) in all)."
         ) from None
+
+
+def validation_message(error: ValidationError) -> str:
+    """The first error of a validation as one line: `field: message`."""
+    first = error.errors()[0]
+    field = _dotted(tuple(first["loc"])) or "(document)"
+    return f"{field}: {first['msg']}"
+
+
+ConfirmationState = Literal["confirmed", "unconfirmed", "changed"]
+
+
+def confirmation_state(mapping: Mapping) -> ConfirmationState:
+    """Whether the document carries a confirmation that still matches its content."""
+    if mapping.confirmation is None:
+        return "unconfirmed"
+    return "confirmed" if mapping.confirmation.content_hash == content_hash(mapping) else "changed"
+
+
+def carries_confirmation(path: Path) -> bool:
+    """Whether the file at `path` has a `confirmation` block, even one a later edit voided or one
+    that no longer validates: what a new proposal would throw away."""
+    if not path.exists():
+        return False
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return False
+    return isinstance(content, dict) and content.get("confirmation") is not None
 
 
 def confirm(mapping: Mapping, *, by: str, at: datetime, accepted_above: float) -> Mapping:

@@ -72,6 +72,9 @@ class Evidence(Strict):
     value_overlap: Confidence | None = None
     fill_rate: Confidence | None = None
     samples: list[str] = Field(default_factory=list)
+    accepted_by: str | None = None
+    """Who decided this entry by hand at `stames-sf map confirm` (accepted or changed it), so an
+    entry below the confirmation threshold is not asked again."""
 
     @property
     def lossy(self) -> bool:

@@ -1,10 +1,13 @@
 """The confirmed mapping, copied into the warehouse's `mapping` schema for dbt and SQL inspection.
 
 Tables (all replaced together, in one transaction):
-- `mapping.settings(key, value)`: strategies, fallback owner, source timezone, content hash
+- `mapping.settings(key, value)`: strategies, fallback owner, source timezone (the hash is in
+  `mapping.confirmation`)
 - `mapping.objects(source, target, load_order, rule, external_id)`
 - `mapping.fields(source, source_object, source_type, target, target_object, target_field,
-  skip_reason, value_map, confidence, creates_field)`
+  skip_reason, value_map, confidence, creates_field)`: one row per entry, (source, target)
+  unique as in the mapping file; a source that feeds two targets (`ticket.channel.type` → Origin and
+  Stames_Channel_Source__c) has two rows
 - `mapping.value_maps(value_map, target, source_value, target_value, is_closed, new_value,
   is_default, confidence)`: a NULL `source_value` maps a missing value; `is_default` rows carry
   the map's default with a NULL source
@@ -22,15 +25,21 @@ from typing import Any
 
 import duckdb
 
+from mapping.document import MappingError
 from mapping.model import Mapping
 
 SCHEMA = "mapping"
+
+
+class MappingNotPublishedError(MappingError):
+    """The warehouse's `mapping` schema does not hold the confirmed mapping of the file."""
+
 
 _TABLES: dict[str, str] = {
     "settings": "key VARCHAR PRIMARY KEY, value VARCHAR",
     "objects": "source VARCHAR, target VARCHAR, load_order INTEGER, rule VARCHAR, external_id VARCHAR",
     "fields": (
-        "source VARCHAR PRIMARY KEY, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
+        "source VARCHAR, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
         "target_object VARCHAR, target_field VARCHAR, skip_reason VARCHAR, value_map VARCHAR, "
         "confidence DOUBLE, creates_field BOOLEAN"
     ),
@@ -134,3 +143,28 @@ def publish_mapping(mapping: Mapping, warehouse: Path) -> None:
                 placeholders = ", ".join("?" for _ in rows[table][0])
                 con.executemany(f"INSERT INTO {SCHEMA}.{table} VALUES ({placeholders})", rows[table])
         con.execute("COMMIT")
+
+
+def published_hash(warehouse: Path) -> str | None:
+    """The content hash of the mapping copied into the warehouse; None when it holds none."""
+    if not warehouse.exists():
+        return None
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        has_table = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [SCHEMA, "confirmation"],
+        ).fetchone()
+        if not has_table or not has_table[0]:
+            return None
+        row = con.execute(f"SELECT content_hash FROM {SCHEMA}.confirmation").fetchone()
+    return str(row[0]) if row else None
+
+
+def require_published(mapping: Mapping, warehouse: Path) -> None:
+    """Refuse when the warehouse's copy is missing or is not this confirmed mapping."""
+    confirmed_hash = mapping.confirmation.content_hash if mapping.confirmation else None
+    if confirmed_hash is None or published_hash(warehouse) != confirmed_hash:
+        raise MappingNotPublishedError(
+            f"The warehouse {warehouse} does not hold the confirmed mapping: "
+            "run `stames-sf map confirm` to write it there."
+        )

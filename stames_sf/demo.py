@@ -3,8 +3,9 @@
 It is the main job on the embedded defaults: generate a Stames dataset into the work folder,
 serve it with the local Stames API server, start the local Salesforce org and check the
 connection with a real client, extract everything with dlt (attachments included), and write
-the discovery scope document. Each later stage (map, transform, validate, load, reconcile)
-extends `run_demo`.
+the discovery scope document, then propose the mapping and confirm it without review (a demo
+shortcut, printed as one). Each later stage (transform, validate, load, reconcile) extends
+`run_demo`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
 from stames_sf.workdir import WorkDir
+
+if TYPE_CHECKING:
+    from stames_sf.mapping_service import Proposer
 
 DEMO_SEED = 42
 DEMO_TICKETS = 300
@@ -105,6 +110,46 @@ def show_salesforce_org(connection_file: Path, emails: list[str], console: Conso
     client.session.close()
 
 
+DEMO_CONFIRMER = "demo (auto-confirmed)"
+
+
+def propose_and_auto_confirm(
+    work: WorkDir, connection_file: Path, console: Console, proposer: Proposer | None = None
+) -> None:
+    """Propose the mapping and confirm it without review: a demo shortcut, never the default.
+
+    A confirmed mapping that nobody changed is reused, so a rerun changes nothing."""
+    from datetime import UTC, datetime
+
+    from mapping.document import confirmation_state, mapping_path, read_mapping
+    from stames_sf.mapping_service import confirm_mapping, propose, publish_confirmed
+
+    path = mapping_path(work.root)
+    if path.exists() and confirmation_state(read_mapping(path)) == "confirmed":
+        publish_confirmed(work)
+        console.print(f"reusing the confirmed mapping {path}")
+        return
+    proposal = propose(work, connection_file, now=datetime.now(UTC), force=True, proposer=proposer)
+    console.print(f"Proposed {proposal.path}")
+    console.print(
+        "Demo shortcut: the mapping is confirmed without review (every confidence accepted). "
+        "A migration runs `stames-sf map review` and `stames-sf map confirm` instead.",
+        style="yellow",
+    )
+    confirm_mapping(
+        work, proposal.mapping, by=DEMO_CONFIRMER, now=datetime.now(UTC), accept_above=0.0, org=proposal.org
+    )
+    console.print(f"Confirmed as {DEMO_CONFIRMER}; copied into the warehouse's `mapping` schema.")
+
+
+def map_step(work: WorkDir, console: Console) -> None:
+    """The map step against the local org (started again on its state: discover needs no org)."""
+    from emulators.salesforce.http.server import connection_path, running_server
+
+    with running_server(work.salesforce_state) as org:
+        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -129,5 +174,7 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     report = run_discovery(work)
     console.print(f"Scope document: {report.markdown_path}")
     console.print(f"                {report.html_path}")
+    console.rule("5. map")
+    map_step(work, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

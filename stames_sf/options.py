@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stames_sf.workdir import DEFAULT_WORK_DIR
+from stames_sf.workdir import DEFAULT_WORK_DIR, WorkDir
 
 WorkOption = Annotated[
     Path,
@@ -18,3 +18,21 @@ WorkOption = Annotated[
     ),
 ]
 DEFAULT_WORK = DEFAULT_WORK_DIR
+
+CONNECTION_FILE_NAME = "connection.json"
+"""The file the local org writes in its state folder; a real org's has the same four keys."""
+
+ConnectionOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--connection",
+        help="Salesforce connection file: instance_url, access_token, api_version, ca_file "
+        "(default: <work>/salesforce-org/connection.json, the local org's).",
+        dir_okay=False,
+    ),
+]
+
+
+def connection_file(connection: Path | None, work: WorkDir) -> Path:
+    """The `--connection` file, or the local org's in the work folder."""
+    return (connection or work.salesforce_state / CONNECTION_FILE_NAME).resolve()

@@ -17,11 +17,12 @@ def demo(
     """Generate a dataset, serve it, and run every stage that exists against the local emulators."""
     from rich.console import Console
 
+    from mapping.document import MappingError
     from stames_sf.demo import DemoSettings, run_demo
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     try:
         run_demo(WorkDir.at(work), DemoSettings(tickets=tickets, seed=seed), Console())
-    except WorkDirBusyError as busy:
+    except (WorkDirBusyError, MappingError) as busy:
         Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from busy
