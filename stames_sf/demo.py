@@ -14,12 +14,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
 from stames_sf.workdir import WorkDir
+
+if TYPE_CHECKING:
+    from emulators.salesforce.http.server import RunningServer
 
 DEMO_SEED = 42
 DEMO_TICKETS = 300
@@ -105,6 +109,36 @@ def show_salesforce_org(connection_file: Path, emails: list[str], console: Conso
     client.session.close()
 
 
+def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) -> None:
+    """The schema step: plan the metadata of the confirmed mapping, deploy it to the local org as an
+    admin would (`sf project deploy start`, plus the audit-field org preference), then the check.
+    Skipped, with one line, while the work folder has no confirmed mapping."""
+    from emulators.salesforce.http.server import connection_path
+    from mapping.document import MappingError, mapping_path
+    from stames_sf.schema_service import run_check, run_plan
+
+    if not mapping_path(work.root).exists():
+        console.print("no mapping in the work folder yet: schema step skipped")
+        return
+    connection_file = connection_path(org.state_dir)
+    try:
+        planned = run_plan(work, connection_file)
+    except MappingError as error:
+        console.print(f"schema step skipped: {error}", markup=False)
+        return
+    deployed = org.org.deploy(planned.folder)
+    if not deployed.success:
+        raise RuntimeError(f"the planned metadata did not deploy: {'; '.join(deployed.errors)}")
+    console.print(
+        f"deployed {planned.folder}: {len(deployed.objects)} objects, {len(deployed.fields)} fields, "
+        f"{len(deployed.picklists)} value sets"
+    )
+    org.org.set_toggles({"audit_fields_enabled": True})
+    checked = run_check(work, connection_file)
+    verdict = "passed" if checked.result.passed else f"{len(checked.result.gaps)} gap(s)"
+    console.print(f"schema check {verdict}: {checked.report}", markup=False)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -124,6 +158,9 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
 
         console.rule("3. extract")
         run_extraction(work, base_url=stames.base_url, api_key=stames.api_key, console=console)
+
+        console.rule("schema")
+        plan_and_deploy_schema(work, org, console)
 
     console.rule("4. discover")
     report = run_discovery(work)
