@@ -43,6 +43,10 @@ STANDARD_VALUE_SETS: dict[tuple[str, str], str] = {
 """Standard picklists and the standard value set that defines each [doc: Metadata API,
 StandardValueSet names]."""
 
+DECLARED_ON = {"Task": "Activity", "Event": "Activity"}
+"""Custom Task and Event fields are declared once, on Activity (`objects/Activity/fields/`); a
+permission set still names them `Task.<Field>`."""
+
 CLOSABLE_VALUE_SETS = frozenset({"CaseStatus", "TaskStatus"})
 """Value sets whose values carry `closed`."""
 
@@ -152,7 +156,8 @@ def write_project(plan: SchemaPlan, folder: Path) -> list[Path]:
         path = package / "objects" / item.api_name / f"{item.api_name}.object-meta.xml"
         written.append(_write(path, custom_object_xml(item.label, item.plural_label, item.name_field)))
     for planned in plan.fields:
-        path = field_path(package, planned.sobject, planned.field.api_name)
+        declared_on = DECLARED_ON.get(planned.sobject, planned.sobject)
+        path = field_path(package, declared_on, planned.field.api_name)
         written.append(_write(path, custom_field_xml(planned.field)))
     for value_set in plan.value_sets:
         path = package / "standardValueSets" / f"{value_set.name}.standardValueSet-meta.xml"

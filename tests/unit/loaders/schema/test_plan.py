@@ -221,6 +221,7 @@ def test_the_project_has_the_sfdx_layout(generated_mapping: Mapping, tmp_path: P
     for expected in (
         "sfdx-project.json",
         f"{default}/objects/Case/fields/Stames_Id__c.field-meta.xml",
+        f"{default}/objects/Activity/fields/Stames_Id__c.field-meta.xml",  # Task fields live on Activity
         f"{default}/objects/Case/fields/Stames_Product_Model__c.field-meta.xml",
         f"{default}/objects/Stames_Warranty__c/Stames_Warranty__c.object-meta.xml",
         f"{default}/objects/Stames_Warranty__c/fields/Case__c.field-meta.xml",
@@ -231,6 +232,9 @@ def test_the_project_has_the_sfdx_layout(generated_mapping: Mapping, tmp_path: P
         assert expected in relative
     assert len(relative) == 1 + 3 + 49 + 2 + 1
     assert not stale.exists()
+    assert not (folder / default / "objects" / "Task").exists()
+    permission_set = folder / default / "permissionsets" / "Stames_Migration.permissionset-meta.xml"
+    assert "<field>Task.Stames_Id__c</field>" in permission_set.read_text(encoding="utf-8")
     project = (folder / "sfdx-project.json").read_text(encoding="utf-8")
     assert '"path": "force-app"' in project
     assert '"sourceApiVersion": "62.0"' in project
