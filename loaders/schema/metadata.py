@@ -39,7 +39,7 @@ def custom_field_xml(field: CustomField) -> str:
     """
     root = _root("CustomField")
     _add(root, "fullName", field.api_name)
-    if field.type == "Text" and field.external_id:
+    if field.type == "Text" and field.unique:
         _add(root, "caseSensitive", _bool(field.case_sensitive))
     if field.type == "Checkbox":
         _add(root, "defaultValue", "false")
