@@ -19,7 +19,7 @@ from typing import Any
 
 from loaders.schema.org_facts import CaseAutomation, Observation
 from loaders.schema.plan import PlannedField, planned_fields, planned_objects
-from mapping.model import Mapping
+from mapping.model import STAMES_ID, Mapping
 from mapping.org import OrgSnapshot
 
 AUDIT_PERMISSION = '"Set Audit Fields upon Record Creation"'
@@ -87,6 +87,7 @@ def check_schema(mapping: Mapping, org: OrgSnapshot, automation: CaseAutomation 
         gaps += [Gap(target, problem) for problem in _field_problems(described, planned)]
     planned_targets = {planned.target for planned in planned_fields(mapping)}
     gaps += _value_map_gaps(mapping, org, planned_targets, missing_objects)
+    gaps += _upsert_key_gaps(mapping, org, missing_objects)
     return SchemaCheck(
         gaps=tuple(gaps),
         checked=len(targets),
@@ -166,6 +167,22 @@ def _field_problems(described: dict[str, Any], planned: PlannedField | None) -> 
         yield "not unique"
     if wanted.case_sensitive and not described.get("caseSensitive"):
         yield "not case-sensitive"
+
+
+def _upsert_key_gaps(mapping: Mapping, org: OrgSnapshot, missing_objects: list[str]) -> Iterator[Gap]:
+    """An object upserted on a key other than Stames_Id__c needs that key External ID and Unique."""
+    for item in mapping.objects:
+        if item.external_id == STAMES_ID.api_name or item.target in missing_objects:
+            continue
+        target = f"{item.target}.{item.external_id}"
+        described = org.field(item.target, item.external_id)
+        if described is None:
+            yield Gap(target, "upsert key missing")
+            continue
+        if not described.get("externalId"):
+            yield Gap(target, "upsert key is not an External ID")
+        if not described.get("unique"):
+            yield Gap(target, "upsert key is not unique")
 
 
 def _value_map_gaps(

@@ -238,3 +238,19 @@ def test_the_report_lists_gaps_and_what_was_observed_of_the_automation() -> None
         '- Audit fields: "Set Audit Fields upon Record Creation" is active for the connected user.'
         in markdown
     )
+
+
+def test_an_object_upserted_on_another_key_needs_it_external_and_unique() -> None:
+    objects = [
+        item.model_copy(update={"external_id": "Legacy_Key__c"}) if item.target == "Case" else item
+        for item in MAPPING.objects
+    ]
+    mapping = MAPPING.model_copy(update={"objects": objects})
+    case = _case_fields()
+    assert [str(gap) for gap in check_schema(mapping, _org(case)).gaps] == [
+        "Case.Legacy_Key__c: upsert key missing"
+    ]
+    case["Legacy_Key__c"] = _field("Legacy_Key__c", "string", length=40, externalId=True, unique=False)
+    assert [str(gap) for gap in check_schema(mapping, _org(case)).gaps] == [
+        "Case.Legacy_Key__c: upsert key is not unique"
+    ]
