@@ -14,7 +14,7 @@ from simple_salesforce import Salesforce
 from loaders.connection import SalesforceConnection, connect
 from loaders.org_snapshot import fetch_org_snapshot
 from loaders.schema.check import SchemaCheck, check_schema, render_markdown
-from loaders.schema.org_facts import observe_case_automation
+from loaders.schema.org_facts import closed_statuses, observe_case_automation
 from loaders.schema.plan import SchemaPlan, plan_schema, write_project
 from mapping.document import content_hash, mapping_path, require_confirmed
 from mapping.model import Mapping
@@ -56,9 +56,10 @@ def run_plan(work: WorkDir, connection_file: Path | None = None) -> PlanOutcome:
     client = _client(connection_file or default_connection_file(work))
     try:
         org = _snapshot(client, mapping)
+        org_closed = closed_statuses(client)
     finally:
         client.session.close()
-    plan = plan_schema(mapping, org)
+    plan = plan_schema(mapping, org, org_closed)
     folder = metadata_folder(work)
     return PlanOutcome(plan=plan, folder=folder, files=write_project(plan, folder))
 

@@ -1,5 +1,5 @@
-"""What the schema check reports about the org that describes do not say: the Case automation a
-load would set off.
+"""What the schema plan and check need of the org that describes do not say: which Case and Task
+statuses are closed, and the Case automation a load would set off.
 
 Only what the API lets a client read is reported. Active Case assignment rules and Case triggers
 are ordinary SOQL objects on a real org (`AssignmentRule`, `ApexTrigger`); an org that does not
@@ -16,6 +16,14 @@ from simple_salesforce.exceptions import SalesforceError
 
 ASSIGNMENT_RULES_SOQL = "SELECT Name FROM AssignmentRule WHERE SobjectType = 'Case' AND Active = true"
 CASE_TRIGGERS_SOQL = "SELECT Name FROM ApexTrigger WHERE TableEnumOrId = 'Case' AND Status = 'Active'"
+
+
+CLOSED_STATUS_SOQL = {
+    "CaseStatus": "SELECT ApiName FROM CaseStatus WHERE IsClosed = true",
+    "TaskStatus": "SELECT ApiName FROM TaskStatus WHERE IsClosed = true",
+}
+"""The status objects behind the two closable standard value sets [doc: object reference,
+CaseStatus / TaskStatus: ApiName, IsClosed]."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,18 @@ def observe_case_automation(client: Salesforce) -> CaseAutomation:
         assignment_rules=_names(client, ASSIGNMENT_RULES_SOQL),
         triggers=_names(client, CASE_TRIGGERS_SOQL),
     )
+
+
+def closed_statuses(client: Salesforce) -> dict[str, frozenset[str]]:
+    """The closed values of each closable standard value set the org lets the client read."""
+    closed: dict[str, frozenset[str]] = {}
+    for set_name, soql in CLOSED_STATUS_SOQL.items():
+        try:
+            records = client.query_all(soql)["records"]
+        except SalesforceError:
+            continue
+        closed[set_name] = frozenset(str(row["ApiName"]) for row in records)
+    return closed
 
 
 def _names(client: Salesforce, soql: str) -> Observation:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from collections.abc import Mapping as MappingType
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -93,11 +94,14 @@ class SchemaPlan:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def plan_schema(mapping: Mapping, org: OrgSnapshot) -> SchemaPlan:
+def plan_schema(
+    mapping: Mapping, org: OrgSnapshot, org_closed: MappingType[str, frozenset[str]] | None = None
+) -> SchemaPlan:
     """What the org needs for `mapping`. `org` gives the current value sets, since a standard value
-    set deploy replaces the whole set."""
+    set deploy replaces the whole set; `org_closed` the values the org treats as closed, per set
+    (`CaseStatus`...), where it could be read: describes do not say it."""
     warnings: list[str] = []
-    value_sets = tuple(_value_sets(mapping, org, warnings))
+    value_sets = tuple(_value_sets(mapping, org, org_closed or {}, warnings))
     return SchemaPlan(
         api_version=mapping.target.api_version or org.api_version,
         objects=tuple(planned_objects(mapping)),
@@ -186,7 +190,9 @@ def _with_value_map_values(planned: PlannedField, value_maps: list[ValueMap]) ->
     return PlannedField(planned.sobject, planned.field.model_copy(update={"picklist_values": merged}))
 
 
-def _value_sets(mapping: Mapping, org: OrgSnapshot, warnings: list[str]) -> Iterator[PlannedValueSet]:
+def _value_sets(
+    mapping: Mapping, org: OrgSnapshot, org_closed: MappingType[str, frozenset[str]], warnings: list[str]
+) -> Iterator[PlannedValueSet]:
     for value_map in mapping.value_maps:
         sobject, field_name = value_map.target.split(".", 1)
         set_name = STANDARD_VALUE_SETS.get((sobject, field_name))
@@ -200,12 +206,21 @@ def _value_sets(mapping: Mapping, org: OrgSnapshot, warnings: list[str]) -> Iter
         added = [value for value in dict.fromkeys(wanted) if value not in existing]
         if not added:
             continue
-        closed = {entry.target: entry.closed for entry in value_map.entries if entry.target is not None}
+        closed: dict[str, bool | None] = {}
+        if set_name in org_closed:
+            closed.update({value: value in org_closed[set_name] for value in existing})
+        closed.update(
+            {
+                entry.target: entry.closed
+                for entry in value_map.entries
+                if entry.target is not None and entry.closed is not None
+            }
+        )
         if set_name in CLOSABLE_VALUE_SETS:
             unknown = [value for value in existing if closed.get(value) is None]
             if unknown:
                 warnings.append(
-                    f"{set_name}: the mapping does not say whether {', '.join(unknown)} "
+                    f"{set_name}: neither the mapping nor the org says whether {', '.join(unknown)} "
                     "is closed; the plan writes open, check before deploying."
                 )
         yield PlannedValueSet(

@@ -136,8 +136,27 @@ def test_an_org_status_the_mapping_does_not_classify_is_a_warning(generated_mapp
     )
     plan = plan_schema(generated_mapping, org)
     assert plan.warnings == (
-        "CaseStatus: the mapping does not say whether Duplicate is closed; the plan writes open, "
-        "check before deploying.",
+        "CaseStatus: neither the mapping nor the org says whether Duplicate is closed; the plan writes "
+        "open, check before deploying.",
+    )
+    [status] = [item for item in plan.value_sets if item.name == "CaseStatus"]
+    assert PicklistChoice("Duplicate", closed=False) in status.choices
+
+
+def test_the_org_closed_statuses_keep_an_unmapped_value_closed(generated_mapping: Mapping) -> None:
+    org = OrgSnapshot(
+        instance_url="https://org.example",
+        organization_id=None,
+        api_version="62.0",
+        describes={"Case": {"name": "Case", "fields": [_picklist("Status", ["New", "Closed", "Duplicate"])]}},
+    )
+    plan = plan_schema(generated_mapping, org, {"CaseStatus": frozenset({"Closed", "Duplicate"})})
+    assert plan.warnings == ()
+    [status] = [item for item in plan.value_sets if item.name == "CaseStatus"]
+    assert status.choices[:3] == (
+        PicklistChoice("New", closed=False),
+        PicklistChoice("Closed", closed=True),
+        PicklistChoice("Duplicate", closed=True),
     )
 
 
