@@ -71,9 +71,10 @@ def run_check(work: WorkDir, connection_file: Path | None = None) -> CheckOutcom
     try:
         org = _snapshot(client, mapping)
         automation = observe_case_automation(client)
+        org_closed = closed_statuses(client)
     finally:
         client.session.close()
-    result = check_schema(mapping, org, automation)
+    result = check_schema(mapping, org, automation, org_closed)
     report = work.reports / CHECK_REPORT
     report.write_text(render_markdown(result, content_hash(mapping)), encoding="utf-8")
     return CheckOutcome(result=result, report=report)

@@ -14,12 +14,19 @@ since loading anyway would lose the original dates for good.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Mapping as MappingType
 from dataclasses import dataclass
 from typing import Any
 
 from loaders.schema.org_facts import CaseAutomation, Observation
-from loaders.schema.plan import PlannedField, planned_fields, planned_objects
-from mapping.model import STAMES_ID, Mapping
+from loaders.schema.plan import (
+    CLOSABLE_VALUE_SETS,
+    STANDARD_VALUE_SETS,
+    PlannedField,
+    planned_fields,
+    planned_objects,
+)
+from mapping.model import STAMES_ID, Mapping, ValueMap
 from mapping.org import OrgSnapshot
 
 AUDIT_PERMISSION = '"Set Audit Fields upon Record Creation"'
@@ -73,7 +80,14 @@ class SchemaCheck:
         return not self.gaps
 
 
-def check_schema(mapping: Mapping, org: OrgSnapshot, automation: CaseAutomation | None = None) -> SchemaCheck:
+def check_schema(
+    mapping: Mapping,
+    org: OrgSnapshot,
+    automation: CaseAutomation | None = None,
+    org_closed: MappingType[str, frozenset[str]] | None = None,
+) -> SchemaCheck:
+    """`org_closed`: the closed values per closable value set (`CaseStatus`...) where the org let
+    them be read; a status the mapping calls closed must close a record there, and the reverse."""
     gaps: list[Gap] = []
     missing_objects = _missing_objects(mapping, org)
     gaps += [Gap(name, "object missing") for name in missing_objects]
@@ -88,10 +102,11 @@ def check_schema(mapping: Mapping, org: OrgSnapshot, automation: CaseAutomation 
     planned_targets = {planned.target for planned in planned_fields(mapping)}
     gaps += _value_map_gaps(mapping, org, planned_targets, missing_objects)
     gaps += _upsert_key_gaps(mapping, org, missing_objects)
+    gaps += _closed_gaps(mapping, org, org_closed or {})
     return SchemaCheck(
         gaps=tuple(gaps),
         checked=len(targets),
-        notes=(_audit_note(org), *_automation_notes(automation)),
+        notes=(_audit_note(org), *_closed_notes(mapping, org_closed or {}), *_automation_notes(automation)),
     )
 
 
@@ -200,6 +215,43 @@ def _value_map_gaps(
         lacking = _lacking(described, wanted)
         if lacking:
             yield Gap(value_map.target, f"picklist lacks {', '.join(lacking)}")
+
+
+def _closable_maps(mapping: Mapping) -> Iterator[tuple[str, ValueMap]]:
+    for value_map in mapping.value_maps:
+        sobject, name = value_map.target.split(".", 1)
+        set_name = STANDARD_VALUE_SETS.get((sobject, name))
+        if set_name is not None and set_name in CLOSABLE_VALUE_SETS:
+            yield set_name, value_map
+
+
+def _closed_gaps(
+    mapping: Mapping, org: OrgSnapshot, org_closed: MappingType[str, frozenset[str]]
+) -> Iterator[Gap]:
+    for set_name, value_map in _closable_maps(mapping):
+        if set_name not in org_closed:
+            continue
+        sobject, name = value_map.target.split(".", 1)
+        present = set(org.picklist_values(sobject, name))
+        for entry in value_map.entries:
+            if entry.target is None or entry.closed is None or entry.target not in present:
+                continue
+            closed_in_org = entry.target in org_closed[set_name]
+            if entry.closed != closed_in_org:
+                state = "closed" if closed_in_org else "open"
+                wanted = "closed" if entry.closed else "open"
+                yield Gap(
+                    value_map.target, f"{entry.target} is {state} in the org, the mapping says {wanted}"
+                )
+
+
+def _closed_notes(mapping: Mapping, org_closed: MappingType[str, frozenset[str]]) -> Iterator[str]:
+    for set_name, value_map in _closable_maps(mapping):
+        if set_name not in org_closed:
+            yield (
+                f"{set_name}: which values are closed is not readable through the API; "
+                f"confirm that {value_map.target} closes on what the mapping calls closed."
+            )
 
 
 def _lacking(described: dict[str, Any], wanted: list[str]) -> list[str]:

@@ -254,3 +254,33 @@ def test_an_object_upserted_on_another_key_needs_it_external_and_unique() -> Non
     assert [str(gap) for gap in check_schema(mapping, _org(case)).gaps] == [
         "Case.Legacy_Key__c: upsert key is not unique"
     ]
+
+
+def test_a_status_the_org_closes_differently_from_the_mapping_is_a_gap() -> None:
+    # the mapping calls Solved closed and New open
+    assert _gaps_closed(frozenset({"Closed", "Solved"})) == []
+    assert _gaps_closed(frozenset({"Closed"})) == [
+        "Case.Status: Solved is open in the org, the mapping says closed"
+    ]
+    assert _gaps_closed(frozenset({"Closed", "Solved", "New"})) == [
+        "Case.Status: New is closed in the org, the mapping says open"
+    ]
+
+
+def _gaps_closed(closed: frozenset[str]) -> list[str]:
+    statuses = {"new": False, "pending": False, "solved": True}
+    value_map = MAPPING.value_maps[0]
+    entries = [
+        entry.model_copy(update={"closed": statuses[str(entry.source)]}) for entry in value_map.entries
+    ]
+    mapping = MAPPING.model_copy(update={"value_maps": [value_map.model_copy(update={"entries": entries})]})
+    return [str(gap) for gap in check_schema(mapping, _org(), org_closed={"CaseStatus": closed}).gaps]
+
+
+def test_closed_statuses_the_org_does_not_let_be_read_are_a_note() -> None:
+    result = check_schema(MAPPING, _org())
+    assert result.passed
+    assert result.notes[1] == (
+        "CaseStatus: which values are closed is not readable through the API; "
+        "confirm that Case.Status closes on what the mapping calls closed."
+    )
