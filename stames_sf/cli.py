@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from stames_sf.commands import dataset, demo, discover, extract, mapping, salesforce, stames
+from stames_sf.commands import dataset, demo, discover, extract, mapping, salesforce, schema, stames
 
 app = typer.Typer(
     name="stames-sf",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(stames.app, name="stames", help="The local Stames API server.")
 app.add_typer(dataset.app, name="dataset", help="Stames dataset folders (§3b format).")
 app.add_typer(salesforce.app, name="salesforce", help="The local Salesforce org emulator.")
+app.add_typer(schema.app, name="schema", help="The Salesforce metadata the mapping needs, and the preflight.")
 app.command(name="extract")(extract.extract)
 app.command(name="discover")(discover.discover)
 app.add_typer(mapping.app, name="map", help="Propose, review and confirm the Stames → Salesforce mapping.")

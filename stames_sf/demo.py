@@ -24,6 +24,7 @@ from rich.table import Table
 from stames_sf.workdir import WorkDir
 
 if TYPE_CHECKING:
+    from emulators.salesforce.http.server import RunningServer
     from stames_sf.mapping_service import Proposer
 
 DEMO_SEED = 42
@@ -142,12 +143,34 @@ def propose_and_auto_confirm(
     console.print(f"Confirmed as {DEMO_CONFIRMER}; copied into the warehouse's `mapping` schema.")
 
 
-def map_step(work: WorkDir, console: Console) -> None:
-    """The map step against the local org (started again on its state: discover needs no org)."""
-    from emulators.salesforce.http.server import connection_path, running_server
+def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) -> None:
+    """The schema step: plan the metadata of the confirmed mapping, deploy it to the local org as an
+    admin would (`sf project deploy start`, plus the audit-field org preference), then the check.
+    Skipped, with one line, while the work folder has no confirmed mapping."""
+    from emulators.salesforce.http.server import connection_path
+    from mapping.document import MappingError, mapping_path
+    from stames_sf.schema_service import run_check, run_plan
 
-    with running_server(work.salesforce_state) as org:
-        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+    if not mapping_path(work.root).exists():
+        console.print("no mapping in the work folder yet: schema step skipped")
+        return
+    connection_file = connection_path(org.state_dir)
+    try:
+        planned = run_plan(work, connection_file)
+    except MappingError as error:
+        console.print(f"schema step skipped: {error}", markup=False)
+        return
+    deployed = org.org.deploy(planned.folder)
+    if not deployed.success:
+        raise RuntimeError(f"the planned metadata did not deploy: {'; '.join(deployed.errors)}")
+    console.print(
+        f"deployed {planned.folder}: {len(deployed.objects)} objects, {len(deployed.fields)} fields, "
+        f"{len(deployed.picklists)} value sets"
+    )
+    org.org.set_toggles({"audit_fields_enabled": True})
+    checked = run_check(work, connection_file)
+    verdict = "passed" if checked.result.passed else f"{len(checked.result.gaps)} gap(s)"
+    console.print(f"schema check {verdict}: {checked.report}", markup=False)
 
 
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
@@ -170,11 +193,15 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
         console.rule("3. extract")
         run_extraction(work, base_url=stames.base_url, api_key=stames.api_key, console=console)
 
-    console.rule("4. discover")
-    report = run_discovery(work)
-    console.print(f"Scope document: {report.markdown_path}")
-    console.print(f"                {report.html_path}")
-    console.rule("5. map")
-    map_step(work, console)
+        console.rule("4. discover")
+        report = run_discovery(work)
+        console.print(f"Scope document: {report.markdown_path}")
+        console.print(f"                {report.html_path}")
+
+        console.rule("5. map")
+        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+
+        console.rule("6. schema")
+        plan_and_deploy_schema(work, org, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

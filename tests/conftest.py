@@ -17,4 +17,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.ports",
     "tests.fixtures.sf_cli",
     "tests.fixtures.propose",
+    "tests.fixtures.mapping_documents",
 ]

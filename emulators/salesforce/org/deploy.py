@@ -1,7 +1,8 @@
 """Metadata deploy from an SFDX source folder: custom objects, custom fields, picklist values.
 
 Read: `objects/<Name__c>/<Name__c>.object-meta.xml`, `objects/<Object>/fields/<Field__c>.field-meta.xml`
-(standard or custom object), `standardValueSets/<CaseStatus|…>.standardValueSet-meta.xml` (values added to
+(standard or custom object; `objects/Activity/fields/` lands on Task and Event),
+`standardValueSets/<CaseStatus|…>.standardValueSet-meta.xml` (values added to
 the standard picklist) and `globalValueSets/<Name>.globalValueSet-meta.xml` (used by `valueSetName`).
 A deploy is parsed completely before anything changes, so a bad file changes nothing. Applied actions are
 kept in the org's settings and replayed on open.
@@ -35,6 +36,12 @@ STANDARD_VALUE_SETS: dict[str, tuple[str, str]] = {
     "LeadSource": ("Contact", "LeadSource"),
 }
 """Standard value set name → the field it feeds."""
+
+ACTIVITY = "Activity"
+ACTIVITY_OBJECTS = ("Task", "Event")
+"""Custom activity fields are declared once, in `objects/Activity/fields/`, and appear on Task and
+Event alike [src: SFDX projects as retrieved from orgs hold them in
+`objects/Activity/fields/*.field-meta.xml`, none under Task]."""
 
 _TEXT_LENGTHS = {"TextArea": 255, "Email": 80, "Phone": 40, "Url": 255, "Picklist": 255}
 _TYPES = {
@@ -119,11 +126,16 @@ def parse_source(registry: SchemaRegistry, source_dir: Path) -> list[dict[str, A
         known[name.lower()] = name
         next_prefix += 1
     for path in sorted(source_dir.rglob("*.field-meta.xml")):
-        sobject = path.parent.parent.name
-        if sobject.lower() not in known:
-            raise DeployError(f"{path.name}: object {sobject} does not exist in the org")
+        declared_on = path.parent.parent.name
+        if declared_on == ACTIVITY:
+            sobjects = [known[name.lower()] for name in ACTIVITY_OBJECTS if name.lower() in known]
+        elif declared_on.lower() in known:
+            sobjects = [declared_on]
+        else:
+            raise DeployError(f"{path.name}: object {declared_on} does not exist in the org")
         if path.name.split(".")[0].endswith("__c"):
-            actions += _field_actions(sobject, _root(path), global_sets, known)
+            for sobject in sobjects:
+                actions += _field_actions(sobject, _root(path), global_sets, known)
     for path in sorted(source_dir.rglob("*.standardValueSet-meta.xml")):
         set_name = path.name.split(".")[0]
         if set_name not in STANDARD_VALUE_SETS:

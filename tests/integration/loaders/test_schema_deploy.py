@@ -1,4 +1,4 @@
-"""`Stames_Id__c` as loaders/schema.py renders it, deployed to the Salesforce emulator and used the
+"""`Stames_Id__c` as `loaders.schema` renders it, deployed to the Salesforce emulator and used the
 way CONTRACT.md says an External ID field is used: upsert keys and parent references."""
 
 from __future__ import annotations

@@ -223,3 +223,20 @@ def test_global_value_set_feeds_a_restricted_picklist(org: Org, admin: OpContext
     assert code_of(org.insert("Case", {"Subject": "s", "Channel__c": "fax"}, admin)) == (
         "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
     )
+
+
+def test_activity_fields_land_on_task(org: Org, admin: OpContext, tmp_path: Path) -> None:
+    # an SFDX project declares custom Task and Event fields once, under objects/Activity (this org
+    # has no Event)
+    fields = tmp_path / "src" / "objects" / "Activity" / "fields"
+    fields.mkdir(parents=True)
+    (fields / "Note_Ref__c.field-meta.xml").write_text(
+        sfdx_field("Note_Ref__c", "<label>Note Ref</label><type>Text</type><length>12</length>"),
+        encoding="utf-8",
+    )
+    result = org.deploy(tmp_path / "src")
+    assert result.success, result.errors
+    assert result.fields == ["Task.Note_Ref__c"]
+    assert described_field(org, "Task", "Note_Ref__c")["length"] == 12
+    task = org.insert("Task", {"Subject": "s", "Note_Ref__c": "n-1"}, admin)
+    assert task.success, task
