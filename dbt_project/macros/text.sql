@@ -32,3 +32,10 @@
     {{ return(['ltd', 'limited', 'sl', 's l', 'sa', 's a', 'lda', 'limitada', 'gmbh', 'inc',
                'corp', 'corporation', 'llc', 'plc', 'co', 'und', 'and']) }}
 {%- endmacro %}
+
+{# Whether Salesforce accepts `expression` in an Email field: one @, a dotted domain, the
+   characters RFC 5322 allows unquoted, at most 80 characters. #}
+{% macro salesforce_email_ok(expression) -%}
+    (length({{ expression }}) <= 80 and regexp_matches({{ expression }},
+        '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$'))
+{%- endmacro %}

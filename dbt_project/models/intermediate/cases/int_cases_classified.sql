@@ -1,0 +1,65 @@
+-- depends_on: {{ ref('stg_mapping__value_maps') }}
+{# Every ticket once, with what happens to it: excluded by a mapping rule (`spam`: is_spam;
+   `deleted`: deleted_at set or a ticket tombstone for deletion or erasure; each applied only when
+   the mapping enables it), quarantined (a value its value map neither lists nor defaults), or
+   synced as a Case. #}
+{%- set value_mapped_fields = [] -%}
+{%- for entry in mapping_fields('Case') if entry.value_map and not entry.source.startswith('ticket.custom.') and entry.source_type != 'tags' -%}
+    {%- do value_mapped_fields.append(entry) -%}
+{%- endfor %}
+with tickets as (
+    select * from {{ ref('stg_stames__tickets') }}
+),
+
+tombstones as (
+    select record_id, bool_or(reason in ('deleted', 'gdpr_erasure')) as is_deleted
+    from {{ ref('stg_stames__deleted_records') }}
+    where object = 'ticket'
+    group by record_id
+),
+
+unmapped as (
+    {% for entry in value_mapped_fields %}
+    select
+        tickets.id,
+        '{{ entry.source }} value ''' || coalesce(cast({{ source_column(entry.source, 'tickets') }} as varchar), '(empty)')
+            || ''' is not in value map {{ entry.value_map }}, which has no default; add it to the mapping'
+            as detail
+    from tickets
+    where not {{ value_is_mapped(source_column(entry.source, 'tickets'), entry.value_map) }}
+    {% if not loop.last %}union all{% endif %}
+    {% else %}
+    select cast(null as bigint) as id, cast(null as varchar) as detail where false
+    {% endfor %}
+),
+
+unmapped_by_ticket as (
+    select id, string_agg(detail, '; ' order by detail) as detail
+    from unmapped
+    group by id
+),
+
+rules as (
+    select
+        tickets.id,
+        {{ exclusion_enabled('spam') }} and tickets.is_spam as is_spam_excluded,
+        {{ exclusion_enabled('deleted') }}
+            and (tickets.deleted_at is not null or coalesce(tombstones.is_deleted, false)) as is_deleted_excluded
+    from tickets
+    left join tombstones on tombstones.record_id = cast(tickets.id as varchar)
+)
+
+select
+    tickets.id as ticket_id,
+    case
+        when rules.is_spam_excluded then 'spam'
+        when rules.is_deleted_excluded then 'deleted'
+    end as exclusion_rule,
+    case
+        when not (rules.is_spam_excluded or rules.is_deleted_excluded) and unmapped_by_ticket.id is not null
+            then 'value not in the mapping'
+    end as quarantine_reason,
+    unmapped_by_ticket.detail as quarantine_detail
+from tickets
+inner join rules on rules.id = tickets.id
+left join unmapped_by_ticket on unmapped_by_ticket.id = tickets.id
