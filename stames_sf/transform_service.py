@@ -131,10 +131,9 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformRe
         status = str(node_result.status).split(".")[-1].lower()
         counts[f"{kind} {status}"] += 1
         if status in ("error", "fail"):
-            message = (node_result.message or "").strip().splitlines()
-            failures.append(f"{node_result.node.name}: {message[0] if message else status}")
+            failures.append(f"{node_result.node.name}: {_first_line(node_result.message or status)}")
     if outcome.exception is not None and not failures:
-        failures.append(str(outcome.exception).strip().splitlines()[-1])
+        failures.append(_first_line(getattr(outcome.exception, "msg", None) or str(outcome.exception)))
     reconciliation = read_reconciliation(work.warehouse) if outcome.success else []
     return TransformResult(
         succeeded=bool(outcome.success),
@@ -143,6 +142,11 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformRe
         reconciliation=reconciliation,
         log_file=work.logs / "dbt.log",
     )
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else message
 
 
 def read_reconciliation(warehouse: Path) -> list[Reconciliation]:
