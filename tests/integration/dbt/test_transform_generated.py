@@ -6,11 +6,14 @@ dataset's JSONL files and the mapping YAML, never read from the models' own logi
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,9 +29,83 @@ from tests.fixtures.transform import GENERATED_MAPPING, ExtractedDataset, confir
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
+@dataclass(frozen=True)
+class Records:
+    """The dataset's records with the hand-placed edits below applied, as the warehouse holds them."""
+
+    root: Path
+    customers: list[dict[str, Any]]
+    tickets: list[dict[str, Any]]
+    deleted_records: list[dict[str, Any]]
+    cycle: tuple[int, int]
+    bad_email_customer: int
+    unmapped_priority_ticket: int
+    bad_requester_ticket: int
+
+
 @pytest.fixture(scope="module")
-def work(extracted_small_dataset: ExtractedDataset, tmp_path_factory: pytest.TempPathFactory) -> WorkDir:
-    return confirmed_work(extracted_small_dataset, tmp_path_factory.mktemp("transform") / "work")
+def records(extracted_small_dataset: ExtractedDataset) -> Records:
+    """Records that cannot be loaded, placed by hand on top of the generated data: two customers
+    merged into each other, a customer email and a requester email Salesforce rejects, and a
+    priority the mapping's priority map neither lists nor defaults."""
+    dataset = extracted_small_dataset.dataset
+    customers = copy.deepcopy(dataset.customers)
+    tickets = copy.deepcopy(dataset.tickets)
+    merge_targets = {c["merged_into_id"] for c in customers if c.get("merged_into_id")}
+    email_counts = Counter(_email_key(c.get("email")) for c in customers)
+    plain = [
+        c
+        for c in customers
+        if not c.get("merged_into_id")
+        and c["id"] not in merge_targets
+        and c.get("email")
+        and email_counts[_email_key(c["email"])] == 1
+    ]
+    first, second, third = plain[:3]
+    first["merged_into_id"], second["merged_into_id"] = second["id"], first["id"]
+    third["email"] = "ana@@example.com"
+    edited_customers = {first["id"], second["id"], third["id"]}
+    kept = [
+        t
+        for t in tickets
+        if not t.get("is_spam") and not t.get("deleted_at") and t["customer_id"] not in edited_customers
+    ]
+    kept[0]["priority"] = "critical"
+    kept[1]["requester"]["email"] = "bad address@example.com"
+    return Records(
+        dataset.root,
+        customers,
+        tickets,
+        dataset.deleted_records,
+        (first["id"], second["id"]),
+        third["id"],
+        kept[0]["id"],
+        kept[1]["id"],
+    )
+
+
+@pytest.fixture(scope="module")
+def work(
+    extracted_small_dataset: ExtractedDataset, records: Records, tmp_path_factory: pytest.TempPathFactory
+) -> WorkDir:
+    work = confirmed_work(extracted_small_dataset, tmp_path_factory.mktemp("transform") / "work")
+    first, second = records.cycle
+    with duckdb.connect(str(work.warehouse)) as con:
+        con.execute("update raw_stames.customers set merged_into_id = ? where id = ?", [second, first])
+        con.execute("update raw_stames.customers set merged_into_id = ? where id = ?", [first, second])
+        con.execute(
+            "update raw_stames.customers set email = 'ana@@example.com' where id = ?",
+            [records.bad_email_customer],
+        )
+        con.execute(
+            "update raw_stames.tickets set priority = 'critical' where id = ?",
+            [records.unmapped_priority_ticket],
+        )
+        con.execute(
+            "update raw_stames.tickets set requester__email = 'bad address@example.com' where id = ?",
+            [records.bad_requester_ticket],
+        )
+    return work
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +139,21 @@ def _email_key(email: str | None) -> str | None:
 def _expected_customers(customers: list[dict[str, Any]]) -> dict[str, int]:
     by_id = {customer["id"]: customer for customer in customers}
 
-    def end_of_chain(customer_id: int) -> int:
+    def end_of_chain(customer_id: int) -> int | None:
+        """The last customer of the merge chain; None when the chain loops."""
         seen = {customer_id}
-        while (next_id := by_id[customer_id].get("merged_into_id")) in by_id and next_id not in seen:
+        while (next_id := by_id[customer_id].get("merged_into_id")) in by_id:
+            if next_id in seen:
+                return None
             customer_id = next_id
             seen.add(customer_id)
         return customer_id
 
-    merged = {cid for cid in by_id if end_of_chain(cid) != cid}
+    ends = {cid: end_of_chain(cid) for cid in by_id}
+    in_cycle = {cid for cid, end in ends.items() if end is None}
+    merged = {cid for cid, end in ends.items() if end is not None and end != cid}
     groups: dict[str, list[dict[str, Any]]] = {}
-    for cid in by_id.keys() - merged:
+    for cid in by_id.keys() - merged - in_cycle:
         key = _email_key(by_id[cid].get("email")) or f"customer:{cid}"
         groups.setdefault(key, []).append(by_id[cid])
     duplicates = sum(len(group) - 1 for group in groups.values())
@@ -80,12 +162,12 @@ def _expected_customers(customers: list[dict[str, Any]]) -> dict[str, int]:
     return {
         "source_rows": len(customers),
         "excluded": len(merged) + duplicates,
-        "quarantined": invalid,
+        "quarantined": invalid + len(in_cycle),
         "synced": len(survivors) - invalid,
     }
 
 
-def _expected_tickets(dataset, mapping_yaml: dict[str, Any]) -> dict[str, Any]:
+def _expected_tickets(dataset: Records, mapping_yaml: dict[str, Any]) -> dict[str, Any]:
     tombstoned = {
         record["id"]
         for record in dataset.deleted_records
@@ -104,6 +186,10 @@ def _expected_tickets(dataset, mapping_yaml: dict[str, Any]) -> dict[str, Any]:
             entry["source"] for entry in maps[name]["entries"]
         }
 
+    def rejected_email(requester: dict[str, Any] | None) -> bool:
+        email = unicodedata.normalize("NFKC", (requester or {}).get("email") or "").strip()
+        return bool(email) and not (len(email) <= 80 and EMAIL.match(email))
+
     quarantined = {
         t["id"]
         for t in dataset.tickets
@@ -112,6 +198,7 @@ def _expected_tickets(dataset, mapping_yaml: dict[str, Any]) -> dict[str, Any]:
             unmapped(t["status"], "ticket_status")
             or unmapped(t.get("priority"), "ticket_priority")
             or unmapped(t["channel"]["type"], "channel_origin")
+            or rejected_email(t.get("requester"))
         )
     }
     return {
@@ -134,8 +221,8 @@ def test_dbt_writes_its_target_and_log_inside_the_work_folder(work: WorkDir, cli
     assert (work.state / "dbt" / "target" / "manifest.json").is_file()
 
 
-def test_ticket_identity_matches_the_dataset(query, extracted_small_dataset, mapping_yaml):
-    expected = _expected_tickets(extracted_small_dataset.dataset, mapping_yaml)
+def test_ticket_identity_matches_the_dataset(query, records, mapping_yaml):
+    expected = _expected_tickets(records, mapping_yaml)
     rows = query(
         "select source_rows, synced, quarantined, excluded, excluded_by_rule, is_balanced "
         "from salesforce.sync_salesforce__reconciliation where object = 'ticket'"
@@ -152,8 +239,8 @@ def test_ticket_identity_matches_the_dataset(query, extracted_small_dataset, map
     ]
 
 
-def test_customer_identity_matches_the_dataset(query, extracted_small_dataset):
-    expected = _expected_customers(extracted_small_dataset.dataset.customers)
+def test_customer_identity_matches_the_dataset(query, records):
+    expected = _expected_customers(records.customers)
     assert expected["excluded"] > 0, "the dataset should hold merged or duplicate customers"
     rows = query(
         "select source_rows, synced, quarantined, excluded, is_balanced "
@@ -164,12 +251,13 @@ def test_customer_identity_matches_the_dataset(query, extracted_small_dataset):
     ]
 
 
-def test_cases_of_merged_customers_point_at_the_survivor(query, extracted_small_dataset):
-    customers = {c["id"]: c for c in extracted_small_dataset.dataset.customers}
+def test_cases_of_merged_customers_point_at_the_survivor(query, records):
+    customers = {c["id"]: c for c in records.customers}
     merged_ticket = next(
         t
-        for t in extracted_small_dataset.dataset.tickets
+        for t in records.tickets
         if customers.get(t["customer_id"], {}).get("merged_into_id")
+        and t["customer_id"] not in records.cycle
         and not t.get("is_spam")
         and not t.get("deleted_at")
     )
@@ -189,15 +277,11 @@ def test_cases_of_merged_customers_point_at_the_survivor(query, extracted_small_
     assert contact_ref in ({str(survivor)} | same_person)
 
 
-def test_legacy_created_at_is_read_in_the_account_timezone(query, extracted_small_dataset):
-    legacy = [t for t in extracted_small_dataset.dataset.tickets if not t["created_at"].endswith("Z")]
+def test_legacy_created_at_is_read_in_the_account_timezone(query, records):
+    legacy = [t for t in records.tickets if not t["created_at"].endswith("Z")]
     assert legacy, "the generated dataset holds legacy timestamps"
     ticket = legacy[0]
-    zone = ZoneInfo(
-        json.loads((extracted_small_dataset.dataset.root / "manifest.json").read_text())["account"][
-            "timezone"
-        ]
-    )
+    zone = ZoneInfo(json.loads((records.root / "manifest.json").read_text())["account"]["timezone"])
     local = datetime.fromisoformat(ticket["created_at"]).replace(tzinfo=zone, fold=0)
     expected = local.astimezone(UTC).replace(tzinfo=None)
     rows = query(
@@ -211,13 +295,11 @@ def test_legacy_created_at_is_read_in_the_account_timezone(query, extracted_smal
     assert rows == [(expected, ticket["created_at"])]
 
 
-def test_status_and_priority_come_through_the_mapping_value_maps(
-    query, extracted_small_dataset, mapping_yaml
-):
+def test_status_and_priority_come_through_the_mapping_value_maps(query, records, mapping_yaml):
     maps = {m["name"]: m for m in mapping_yaml["value_maps"]}
     status_map = {e["source"]: e["target"] for e in maps["ticket_status"]["entries"]}
     priority_map = {e["source"]: e["target"] for e in maps["ticket_priority"]["entries"]}
-    tickets = {str(t["id"]): t for t in extracted_small_dataset.dataset.tickets}
+    tickets = {str(t["id"]): t for t in records.tickets}
     rows = query('select "Stames_Id__c", "Status", "Priority" from salesforce.sync_salesforce__cases')
     assert rows
     for stames_id, status, priority in rows:
@@ -226,12 +308,12 @@ def test_status_and_priority_come_through_the_mapping_value_maps(
         assert priority == priority_map[ticket.get("priority")]
 
 
-def test_tags_become_the_mapped_multipicklist_values(query, extracted_small_dataset, mapping_yaml):
+def test_tags_become_the_mapped_multipicklist_values(query, records, mapping_yaml):
     tag_map = {
         e["source"]: e["target"]
         for e in next(m for m in mapping_yaml["value_maps"] if m["name"] == "tags")["entries"]
     }
-    tickets = {str(t["id"]): t for t in extracted_small_dataset.dataset.tickets}
+    tickets = {str(t["id"]): t for t in records.tickets}
     rows = query(
         'select "Stames_Id__c", "Stames_Tags__c" from salesforce.sync_salesforce__case_custom_fields'
     )
@@ -263,10 +345,8 @@ def test_custom_field_tables_have_one_column_per_mapped_custom_field(query, mapp
         assert {name for (name,) in columns} == expected
 
 
-def test_company_spellings_become_one_account_each(query, extracted_small_dataset):
-    companies = Counter(
-        c.get("company") for c in extracted_small_dataset.dataset.customers if c.get("company")
-    )
+def test_company_spellings_become_one_account_each(query, records):
+    companies = Counter(c.get("company") for c in records.customers if c.get("company"))
     assert len(companies) > 1
     [(business_accounts,)] = query(
         "select count(*) from salesforce.sync_salesforce__accounts where stames__is_business"
@@ -282,3 +362,32 @@ def test_every_contact_has_its_account(query):
         'on a."Stames_Id__c" = c."ref__AccountId" where a."Stames_Id__c" is null'
     )
     assert rows == [(0,)]
+
+
+def test_records_that_cannot_be_loaded_are_quarantined_with_what_to_do(query, records):
+    rows = query("select object, stames_id, reason, detail from salesforce.sync_salesforce__quarantine")
+    by_record = {(obj, stames_id): (reason, detail) for obj, stames_id, reason, detail in rows}
+    first, second = records.cycle
+    for customer_id in (first, second):
+        reason, detail = by_record[("customer", str(customer_id))]
+        assert reason == "merge cycle" and "loops back" in detail
+    reason, detail = by_record[("customer", str(records.bad_email_customer))]
+    assert reason == "invalid email" and "'ana@@example.com'" in detail
+    reason, detail = by_record[("ticket", str(records.unmapped_priority_ticket))]
+    assert reason == "value not in the mapping"
+    assert "ticket.priority value 'critical' is not in value map ticket_priority" in detail
+    reason, detail = by_record[("ticket", str(records.bad_requester_ticket))]
+    assert reason == "invalid email" and "'bad address@example.com'" in detail
+    assert len(by_record) == 5
+
+
+def test_quarantined_records_are_not_in_the_sync_tables(query, records):
+    quarantined_customers = [*records.cycle, records.bad_email_customer]
+    placeholders = ", ".join(f"'{customer_id}'" for customer_id in quarantined_customers)
+    assert query(
+        f'select count(*) from salesforce.sync_salesforce__contacts where "Stames_Id__c" in ({placeholders})'
+    ) == [(0,)]
+    assert query(
+        'select count(*) from salesforce.sync_salesforce__cases where "Stames_Id__c" in '
+        f"('{records.unmapped_priority_ticket}', '{records.bad_requester_ticket}')"
+    ) == [(0,)]

@@ -1,12 +1,13 @@
 -- depends_on: {{ ref('stg_mapping__value_maps') }}
 {# Every ticket once, with what happens to it: excluded by a mapping rule (`spam`: is_spam;
    `deleted`: deleted_at set or a ticket tombstone for deletion or erasure; each applied only when
-   the mapping enables it), quarantined (a value its value map neither lists nor defaults), or
-   synced as a Case. #}
+   the mapping enables it), quarantined (a value its value map neither lists nor defaults, or a
+   requester email Salesforce would reject once trimmed and NFKC-folded), or synced as a Case. #}
 {%- set value_mapped_fields = [] -%}
 {%- for entry in mapping_fields('Case') if entry.value_map and not entry.source.startswith('ticket.custom.') and entry.source_type != 'tags' -%}
     {%- do value_mapped_fields.append(entry) -%}
 {%- endfor %}
+{%- set supplied_email = mapped_source('Case.SuppliedEmail', 'tickets') %}
 with tickets as (
     select * from {{ ref('stg_stames__tickets') }}
 ),
@@ -33,9 +34,32 @@ unmapped as (
     {% endfor %}
 ),
 
-unmapped_by_ticket as (
-    select id, string_agg(detail, '; ' order by detail) as detail
-    from unmapped
+rejected_emails as (
+    {% if supplied_email != 'null' -%}
+    select
+        tickets.id,
+        'Salesforce would reject the requester email ''' || {{ supplied_email }}
+            || ''' (Case.SuppliedEmail); correct it in Stames or clear it' as detail
+    from tickets
+    where nullif(trim({{ fold_fullwidth(supplied_email) }}), '') is not null
+      and not {{ salesforce_email_ok('trim(' ~ fold_fullwidth(supplied_email) ~ ')') }}
+    {%- else -%}
+    select cast(null as bigint) as id, cast(null as varchar) as detail where false
+    {%- endif %}
+),
+
+problems as (
+    select id, 'value not in the mapping' as reason, detail from unmapped
+    union all
+    select id, 'invalid email' as reason, detail from rejected_emails
+),
+
+problems_by_ticket as (
+    select
+        id,
+        string_agg(distinct reason, '; ' order by reason) as reason,
+        string_agg(detail, '; ' order by detail) as detail
+    from problems
     group by id
 ),
 
@@ -56,10 +80,11 @@ select
         when rules.is_deleted_excluded then 'deleted'
     end as exclusion_rule,
     case
-        when not (rules.is_spam_excluded or rules.is_deleted_excluded) and unmapped_by_ticket.id is not null
-            then 'value not in the mapping'
+        when not (rules.is_spam_excluded or rules.is_deleted_excluded) then problems_by_ticket.reason
     end as quarantine_reason,
-    unmapped_by_ticket.detail as quarantine_detail
+    case
+        when not (rules.is_spam_excluded or rules.is_deleted_excluded) then problems_by_ticket.detail
+    end as quarantine_detail
 from tickets
 inner join rules on rules.id = tickets.id
-left join unmapped_by_ticket on unmapped_by_ticket.id = tickets.id
+left join problems_by_ticket on problems_by_ticket.id = tickets.id

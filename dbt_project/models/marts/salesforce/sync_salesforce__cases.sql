@@ -14,7 +14,7 @@ select
     cast({{ mapped('Case.Priority', 'cases') }} as varchar) as "Priority",
     cast({{ mapped('Case.Origin', 'cases') }} as varchar) as "Origin",
     cast({{ mapped('Case.SuppliedName', 'cases') }} as varchar) as "SuppliedName",
-    cast({{ mapped('Case.SuppliedEmail', 'cases') }} as varchar) as "SuppliedEmail",
+    cast(nullif(trim({{ fold_fullwidth(mapped('Case.SuppliedEmail', 'cases')) }}), '') as varchar) as "SuppliedEmail",
     cast(owner_id as varchar) as "OwnerId",
     cast(contact_customer_id as varchar) as "ref__ContactId",
     cast(account_stames_id as varchar) as "ref__AccountId",
