@@ -1,11 +1,18 @@
 -- depends_on: {{ ref('stg_mapping__value_maps') }}
+-- depends_on: {{ ref('int_cases_custom_values') }}
 {# Every ticket once, with what happens to it: excluded by a mapping rule (`spam`: is_spam;
    `deleted`: deleted_at set or a ticket tombstone for deletion or erasure; each applied only when
-   the mapping enables it), quarantined (a value its value map neither lists nor defaults, or a
+   the mapping enables it), quarantined (a value, custom fields' included, that its value map
+   neither lists nor defaults, or a
    requester email Salesforce would reject once trimmed and NFKC-folded), or synced as a Case. #}
 {%- set value_mapped_fields = [] -%}
-{%- for entry in mapping_fields('Case') if entry.value_map and not entry.source.startswith('ticket.custom.') and entry.source_type != 'tags' -%}
-    {%- do value_mapped_fields.append(entry) -%}
+{%- set value_mapped_custom_fields = [] -%}
+{%- for entry in mapping_fields('Case') if entry.value_map and entry.source_type != 'tags' -%}
+    {%- if entry.source.startswith('ticket.custom.') -%}
+        {%- do value_mapped_custom_fields.append(entry) -%}
+    {%- else -%}
+        {%- do value_mapped_fields.append(entry) -%}
+    {%- endif -%}
 {%- endfor %}
 {%- set supplied_email = mapped_source('Case.SuppliedEmail', 'tickets') %}
 with tickets as (
@@ -28,10 +35,20 @@ unmapped as (
             as detail
     from tickets
     where not {{ value_is_mapped(source_column(entry.source, 'tickets'), entry.value_map) }}
-    {% if not loop.last %}union all{% endif %}
-    {% else %}
-    select cast(null as bigint) as id, cast(null as varchar) as detail where false
+    union all
     {% endfor %}
+    {% for entry in value_mapped_custom_fields %}
+    select
+        custom_values.ticket_id as id,
+        '{{ entry.source }} value ''' || custom_values.value
+            || ''' is not in value map {{ entry.value_map }}, which has no default; add it to the mapping'
+            as detail
+    from {{ ref('int_cases_custom_values') }} as custom_values
+    where custom_values.key = '{{ entry.source.split(".", 2)[2] }}'
+      and not {{ value_is_mapped('custom_values.value', entry.value_map) }}
+    union all
+    {% endfor %}
+    select cast(null as bigint) as id, cast(null as varchar) as detail where false
 ),
 
 rejected_emails as (
