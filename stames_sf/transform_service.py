@@ -80,14 +80,14 @@ def check_mapping(work: WorkDir) -> None:
         raise TransformRefusedError(str(error)) from None
     if not work.warehouse.exists():
         raise TransformRefusedError(f"No warehouse in {work.root}: run `stames-sf extract` first.")
-    assert mapping.confirmation is not None  # require_confirmed guarantees it
     with duckdb.connect(str(work.warehouse), read_only=True) as con:
         present = con.execute(
             "select count(*) from information_schema.tables "
             "where table_schema = 'mapping' and table_name = 'confirmation'"
         ).fetchone()
         row = con.execute("select content_hash from mapping.confirmation").fetchone() if present[0] else None
-    if row is None or row[0] != mapping.confirmation.content_hash:
+    confirmed_hash = mapping.confirmation.content_hash if mapping.confirmation else None
+    if row is None or row[0] != confirmed_hash:
         raise TransformRefusedError(
             f"The warehouse {work.warehouse} does not hold the confirmed mapping of "
             f"{mapping_path(work.root)}: run `stames-sf map confirm` to copy it in."

@@ -27,7 +27,9 @@ select
     survivors.customer_id,
     survivors.company_key,
     case
-        when survivors.company_key is not null then 'company:' || survivors.company_key
+        -- Stames_Id__c holds 64 characters: a longer company key is named by its md5
+        when length(survivors.company_key) <= 56 then 'company:' || survivors.company_key
+        when survivors.company_key is not null then 'company:' || md5(survivors.company_key)
         else 'customer:' || survivors.customer_id
     end as account_stames_id,
     coalesce(company_names.account_name, survivors.name, 'Customer ' || survivors.customer_id) as account_name,
