@@ -8,7 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from stames_sf.commands import dataset, demo, discover, extract, mapping, salesforce, schema, stames
+from stames_sf.commands import (
+    dataset,
+    demo,
+    discover,
+    extract,
+    mapping,
+    salesforce,
+    schema,
+    stames,
+    transform,
+)
 
 app = typer.Typer(
     name="stames-sf",
@@ -23,6 +33,7 @@ app.add_typer(schema.app, name="schema", help="The Salesforce metadata the mappi
 app.command(name="extract")(extract.extract)
 app.command(name="discover")(discover.discover)
 app.add_typer(mapping.app, name="map", help="Propose, review and confirm the Stames → Salesforce mapping.")
+app.command(name="transform")(transform.transform)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

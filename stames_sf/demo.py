@@ -173,6 +173,25 @@ def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) 
     console.print(f"schema check {verdict}: {checked.report}", markup=False)
 
 
+def run_demo_transform(work: WorkDir, console: Console) -> None:
+    """The transform step, when a confirmed mapping is there to run it on (the map step makes one)."""
+    from mapping.document import MappingError, mapping_path, require_confirmed
+    from stames_sf.transform_service import TransformFailedError, run_transform
+
+    console.rule("7. transform")
+    try:
+        require_confirmed(mapping_path(work.root))
+    except MappingError as missing:
+        console.print(f"Skipped: {missing}")
+        return
+    result = run_transform(work)
+    console.print(result.summary())
+    for line in result.reconciliation:
+        console.print(line.line())
+    if not result.succeeded:
+        raise TransformFailedError(result)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -203,5 +222,7 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
 
         console.rule("6. schema")
         plan_and_deploy_schema(work, org, console)
+
+        run_demo_transform(work, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

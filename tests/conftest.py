@@ -18,4 +18,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.sf_cli",
     "tests.fixtures.propose",
     "tests.fixtures.mapping_documents",
+    "tests.fixtures.transform",
 ]

@@ -1,0 +1,38 @@
+{# The Account of every surviving customer. A company (normalised: case, accents, punctuation
+   and legal suffixes, see macros/text.sql) is one business Account, named with the spelling most
+   of its customers use (ties: the earliest customer's); a customer without a company gets an
+   Account named after them. The Account's Stames id says which: `company:<key>` or
+   `customer:<id>`. #}
+with survivors as (
+    select
+        *,
+        {{ normalised_company('company') }} as company_key
+    from {{ ref('int_customers_survivors') }}
+),
+
+spellings as (
+    select company_key, company, count(*) as customers, min(created_at) as first_seen
+    from survivors
+    where company_key is not null
+    group by company_key, company
+),
+
+company_names as (
+    select company_key, arg_max(company, (customers, -epoch(first_seen))) as account_name
+    from spellings
+    group by company_key
+)
+
+select
+    survivors.customer_id,
+    survivors.company_key,
+    case
+        -- Stames_Id__c holds 64 characters: a longer company key is named by its md5
+        when length(survivors.company_key) <= 56 then 'company:' || survivors.company_key
+        when survivors.company_key is not null then 'company:' || md5(survivors.company_key)
+        else 'customer:' || survivors.customer_id
+    end as account_stames_id,
+    coalesce(company_names.account_name, survivors.name, 'Customer ' || survivors.customer_id) as account_name,
+    survivors.company_key is not null as is_business
+from survivors
+left join company_names on company_names.company_key = survivors.company_key

@@ -1,0 +1,12 @@
+{# Every record that cannot be loaded, with a reason and what to do about it. Each area adds its
+   int_quarantine__<area> model here. #}
+{%- set areas = ['int_quarantine__customers', 'int_quarantine__cases'] %}
+{% for area in areas %}
+select
+    cast(object as varchar) as object,
+    cast(stames_id as varchar) as stames_id,
+    cast(reason as varchar) as reason,
+    cast(detail as varchar) as detail
+from {{ ref(area) }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}

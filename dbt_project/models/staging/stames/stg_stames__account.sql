@@ -1,0 +1,20 @@
+with source as (select * from {{ source('raw_stames', 'account') }}),
+
+renamed as (
+    select
+        -- ids
+        id as account_id,
+        -- strings
+        subdomain,
+        name,
+        timezone,
+        locale,
+        legacy_import__source,
+        -- booleans
+        coalesce(legacy_import__timestamps_local_time, false) as legacy_import__timestamps_local_time,
+        -- timestamps
+        cast(created_at as timestamptz) at time zone 'UTC' as created_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,29 @@
+"""`stames-sf transform`: dbt build of the sync tables on a confirmed mapping."""
+
+from __future__ import annotations
+
+import typer
+
+from stames_sf.options import DEFAULT_WORK, WorkOption
+
+
+def transform(work: WorkOption = DEFAULT_WORK) -> None:
+    """Build staging, intermediate and the salesforce sync tables (dbt) in the work folder's warehouse."""
+    from stames_sf.transform_service import TransformRefusedError, run_transform
+    from stames_sf.workdir import WorkDir, WorkDirBusyError, exclusive_run
+
+    work_dir = WorkDir.at(work)
+    try:
+        with exclusive_run(work_dir):
+            result = run_transform(work_dir)
+    except (TransformRefusedError, WorkDirBusyError) as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1) from refused
+    typer.echo(result.summary())
+    for line in result.reconciliation:
+        typer.echo(line.line())
+    if not result.succeeded:
+        for failure in result.failures:
+            typer.echo(f"  {failure}", err=True)
+        typer.echo(f"dbt's log: {result.log_file}", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,166 @@
+"""The transform stage as one call: `dbt build` of dbt_project/ on a work folder's warehouse.
+
+dbt runs in-process (`dbtRunner`), with the project and its profile from the repository and
+everything it writes (target/, dbt.log) inside the work folder. It runs only on a confirmed,
+unchanged mapping that is also the one copied into the warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from mapping.document import MappingError, mapping_path, require_confirmed
+from stames_sf.workdir import WorkDir
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+WAREHOUSE_ENV = "STAMES_SF_WAREHOUSE"
+"""Read by dbt_project/profiles.yml: the warehouse dbt builds in."""
+
+
+class TransformRefusedError(Exception):
+    """The transform cannot start; the message is one line saying what to do."""
+
+
+class TransformFailedError(Exception):
+    """dbt build ran and failed: the message names the failed nodes and dbt's log."""
+
+    def __init__(self, result: TransformResult) -> None:
+        super().__init__(f"{result.summary()}: {'; '.join(result.failures)} (dbt's log: {result.log_file})")
+        self.result = result
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    object: str
+    source_rows: int
+    synced: int
+    quarantined: int
+    excluded: int
+    excluded_by_rule: str | None
+
+    def line(self) -> str:
+        rules = f" ({self.excluded_by_rule})" if self.excluded_by_rule else ""
+        return (
+            f"{self.object}: {self.source_rows:,} = {self.synced:,} synced + {self.quarantined:,} "
+            f"quarantined + {self.excluded:,} excluded{rules}"
+        )
+
+
+@dataclass(frozen=True)
+class TransformResult:
+    succeeded: bool
+    counts: dict[str, int]
+    """Finished nodes per kind and outcome, e.g. {"model ok": 40, "test fail": 1}."""
+    failures: list[str] = field(default_factory=list)
+    """One line per node that errored or failed: its name and dbt's first message line."""
+    reconciliation: list[Reconciliation] = field(default_factory=list)
+    log_file: Path | None = None
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{count} {name}" for name, count in sorted(self.counts.items()))
+        return f"dbt build {'passed' if self.succeeded else 'FAILED'}: {kinds or 'nothing ran'}"
+
+
+def dbt_target_dir(work: WorkDir) -> Path:
+    return work.state / "dbt" / "target"
+
+
+def check_mapping(work: WorkDir) -> None:
+    """Refuse unless the mapping file is confirmed, unchanged, and the warehouse holds that copy."""
+    try:
+        mapping = require_confirmed(mapping_path(work.root))
+    except MappingError as error:
+        raise TransformRefusedError(str(error)) from None
+    if not work.warehouse.exists():
+        raise TransformRefusedError(f"No warehouse in {work.root}: run `stames-sf extract` first.")
+    with duckdb.connect(str(work.warehouse), read_only=True) as con:
+        present = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'mapping' and table_name = 'confirmation'"
+        ).fetchone()
+        row = con.execute("select content_hash from mapping.confirmation").fetchone() if present[0] else None
+    confirmed_hash = mapping.confirmation.content_hash if mapping.confirmation else None
+    if row is None or row[0] != confirmed_hash:
+        raise TransformRefusedError(
+            f"The warehouse {work.warehouse} does not hold the confirmed mapping of "
+            f"{mapping_path(work.root)}: run `stames-sf map confirm` to copy it in."
+        )
+
+
+@contextmanager
+def _warehouse_env(warehouse: Path) -> Iterator[None]:
+    previous = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(warehouse)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(WAREHOUSE_ENV, None)
+        else:
+            os.environ[WAREHOUSE_ENV] = previous
+
+
+def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformResult:
+    """`dbt build` on the work folder's warehouse; dbt's own output goes to <work>/logs/dbt.log."""
+    from dbt.cli.main import dbtRunner
+
+    work.logs.mkdir(parents=True, exist_ok=True)
+    arguments = [
+        "build",
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(dbt_target_dir(work)),
+        "--log-path", str(work.logs),
+        "--log-level", "none",
+        "--log-level-file", "info",
+        "--no-use-colors",
+    ]  # fmt: skip
+    with _warehouse_env(work.warehouse):
+        outcome = dbtRunner().invoke(arguments)
+    counts: Counter[str] = Counter()
+    failures: list[str] = []
+    for node_result in getattr(outcome.result, "results", None) or []:
+        kind = str(node_result.node.resource_type).split(".")[-1].replace("_", " ")
+        status = str(node_result.status).split(".")[-1].lower()
+        counts[f"{kind} {status}"] += 1
+        if status in ("error", "fail"):
+            failures.append(f"{node_result.node.name}: {_first_line(node_result.message or status)}")
+    if outcome.exception is not None and not failures:
+        failures.append(_first_line(getattr(outcome.exception, "msg", None) or str(outcome.exception)))
+    reconciliation = read_reconciliation(work.warehouse) if outcome.success else []
+    return TransformResult(
+        succeeded=bool(outcome.success),
+        counts=dict(counts),
+        failures=failures,
+        reconciliation=reconciliation,
+        log_file=work.logs / "dbt.log",
+    )
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else message
+
+
+def read_reconciliation(warehouse: Path) -> list[Reconciliation]:
+    # dbt-duckdb keeps its database instance open in this process; a connection with another
+    # configuration (read_only) would be refused, the default one shares that instance.
+    with duckdb.connect(str(warehouse)) as con:
+        rows = con.execute(
+            "select object, source_rows, synced, quarantined, excluded, excluded_by_rule "
+            "from salesforce.sync_salesforce__reconciliation order by object"
+        ).fetchall()
+    return [Reconciliation(*row) for row in rows]
+
+
+def run_transform(work: WorkDir) -> TransformResult:
+    """Check the mapping gate, then build; raises `TransformRefusedError` when it cannot start."""
+    check_mapping(work)
+    return run_dbt_build(work)
