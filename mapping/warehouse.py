@@ -30,7 +30,7 @@ _TABLES: dict[str, str] = {
     "settings": "key VARCHAR PRIMARY KEY, value VARCHAR",
     "objects": "source VARCHAR, target VARCHAR, load_order INTEGER, rule VARCHAR, external_id VARCHAR",
     "fields": (
-        "source VARCHAR PRIMARY KEY, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
+        "source VARCHAR, source_object VARCHAR, source_type VARCHAR, target VARCHAR, "
         "target_object VARCHAR, target_field VARCHAR, skip_reason VARCHAR, value_map VARCHAR, "
         "confidence DOUBLE, creates_field BOOLEAN"
     ),
