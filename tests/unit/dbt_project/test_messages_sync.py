@@ -62,6 +62,16 @@ def kept_ticket_ids(built: TransformedWork) -> set[int]:
 
 
 @pytest.fixture(scope="module")
+def erased_message_ids(built: TransformedWork) -> set[int]:
+    """Messages with a tombstone (deleted or GDPR erasure): the mapping's `deleted` rule."""
+    return {
+        int(record["id"])
+        for record in built.dataset.deleted_records
+        if record["object"] == "message" and record["reason"] in ("deleted", "gdpr_erasure")
+    }
+
+
+@pytest.fixture(scope="module")
 def emails(built: TransformedWork) -> dict[str, dict[str, Any]]:
     rows = built.rows("select * from salesforce.sync_salesforce__email_messages")
     return {row["Stames_Id__c"]: row for row in rows}
@@ -79,12 +89,17 @@ def message_time(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo("Europe/Madrid")).astimezone(UTC)
 
 
-def test_one_email_message_per_public_message_of_a_migrated_case(built, kept_ticket_ids, emails):
+def test_one_email_message_per_public_message_of_a_migrated_case(
+    built, kept_ticket_ids, erased_message_ids, emails
+):
     expected = {
         str(message["id"])
         for message in built.dataset.messages
-        if route(message) in EMAIL_ROUTES and message["ticket_id"] in kept_ticket_ids
+        if route(message) in EMAIL_ROUTES
+        and message["ticket_id"] in kept_ticket_ids
+        and message["id"] not in erased_message_ids
     }
+    assert erased_message_ids, "the dataset should erase a message"
     assert len(expected) > 1000
     assert set(emails) == expected
 
@@ -176,18 +191,22 @@ def test_cid_images_point_at_their_stored_inline_attachment(built, emails, messa
         assert f"cid:{attachment['content_id']}" not in html
 
 
-def test_one_task_per_internal_note_of_a_migrated_case(built, kept_ticket_ids):
+def test_one_task_per_internal_note_of_a_migrated_case(built, kept_ticket_ids, erased_message_ids):
     expected = {
         str(message["id"])
         for message in built.dataset.messages
-        if route(message) in TASK_ROUTES and message["ticket_id"] in kept_ticket_ids
+        if route(message) in TASK_ROUTES
+        and message["ticket_id"] in kept_ticket_ids
+        and message["id"] not in erased_message_ids
     }
     tasks = built.rows('select "Stames_Id__c", "Status", "OwnerId" from salesforce.sync_salesforce__tasks')
     assert {task["Stames_Id__c"] for task in tasks} == expected
     assert {task["Status"] for task in tasks} == {"Completed"}
 
 
-def test_stored_attachments_are_content_versions_with_the_file_on_disk(built, kept_ticket_ids):
+def test_stored_attachments_are_content_versions_with_the_file_on_disk(
+    built, kept_ticket_ids, erased_message_ids
+):
     message_routes = {message["id"]: route(message) for message in built.dataset.messages}
     expected = {
         str(attachment["id"])
@@ -195,6 +214,7 @@ def test_stored_attachments_are_content_versions_with_the_file_on_disk(built, ke
         if attachment["status"] == "available"
         and attachment["ticket_id"] in kept_ticket_ids
         and message_routes[attachment["message_id"]] in EMAIL_ROUTES | TASK_ROUTES
+        and attachment["message_id"] not in erased_message_ids
     }
     files = built.rows(
         "select * from salesforce.sync_salesforce__content_versions where stames__file_kind = 'attachment'"
@@ -224,6 +244,7 @@ def test_every_message_is_synced_quarantined_or_excluded_once(built):
         union all select stames_id from intermediate.int_excluded__messages
         union all select "Stames_Id__c" from salesforce.sync_salesforce__email_messages
         union all select "Stames_Id__c" from salesforce.sync_salesforce__tasks
+        union all select "Stames_Id__c" from salesforce.sync_salesforce__case_comments
         """
     )
     ids = [row["stames_id"] for row in accounted]
@@ -283,5 +304,8 @@ def test_custom_object_records_with_mapped_fields_and_case_links(built, kept_tic
         else:
             assert row["ref__Case__c"] is None
             assert (first is None) != (record["id"] in dropped)
-        assert json.loads(row["stames__field_values"])["Name"] == record["name"]
+        field_values = json.loads(row["stames__field_values"])
+        assert field_values["Name"] == record["name"]
+        if key == "subscription" and record["fields"].get("mrr") is not None:
+            float(field_values["Mrr__c"])  # a Number field: a decimal comma would be rejected
     assert dropped

@@ -24,7 +24,7 @@ objects as (
 
 fields as (
 
-    select source, target_field, value_map
+    select source, source_type, target_field, value_map
     from {{ source('mapping', 'fields') }}
     where source_object = 'custom_object' and target is not null
 
@@ -72,7 +72,13 @@ values_mapped as (
         values_found.record_id,
         values_found.object_key,
         fields.target_field,
-        case when fields.value_map is null then values_found.field_value else value_maps.target_value end as target_value
+        case
+            when fields.value_map is not null then value_maps.target_value
+            {# a decimal written with a decimal comma (`19,99`) is sent as Salesforce reads numbers #}
+            when fields.source_type in ('decimal', 'number') and regexp_matches(values_found.field_value, '^-?\d+,\d+$')
+                then replace(values_found.field_value, ',', '.')
+            else values_found.field_value
+        end as target_value
     from values_found
     join fields on fields.source = 'custom_object.' || values_found.object_key || '.' || values_found.field_key
     left join value_maps

@@ -52,8 +52,11 @@ limits as (
 
     select
         *,
-        case when disposition = 'Task' then {{ salesforce_limit('Task.Description') }}
-            else {{ salesforce_limit('EmailMessage.TextBody') }} end as text_limit,
+        case disposition
+            when 'Task' then {{ salesforce_limit('Task.Description') }}
+            when 'CaseComment' then {{ salesforce_limit('CaseComment.CommentBody') }}
+            else {{ salesforce_limit('EmailMessage.TextBody') }}
+        end as text_limit,
         {{ salesforce_limit('EmailMessage.HtmlBody') }} as html_limit
     from rewritten
 

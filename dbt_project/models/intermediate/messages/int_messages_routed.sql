@@ -27,6 +27,15 @@ excluded_cases as (
 
 ),
 
+{#- A message tombstone (deleted, GDPR erasure) removes the message: the mapping's `deleted` rule. -#}
+deleted_messages as (
+
+    select distinct record_id
+    from {{ ref('stg_stames__deleted_records') }}
+    where object = 'message' and reason in ('deleted', 'gdpr_erasure')
+
+),
+
 timed as (
 
     select
@@ -54,10 +63,17 @@ routed as (
     select
         ordered.*,
         tickets.customer_id,
-        routes.target as route_target,
+        {#- Routes say which messages are internal notes; the internal_notes strategy says where they go. -#}
+        case
+            when routes.target in ('Task', 'CaseComment') then {{ mapping_setting('internal_notes') }}
+            else routes.target
+        end as route_target,
         routes.incoming,
         routes.status as email_status,
-        excluded_cases.rule as ticket_exclusion_rule,
+        case
+            when excluded_cases.rule is not null then excluded_cases.rule
+            when deleted_messages.record_id is not null then 'deleted'
+        end as exclusion_rule_found,
         tickets.ticket_id is not null as has_ticket
     from ordered
     left join routes
@@ -65,6 +81,7 @@ routed as (
         and routes.direction = ordered.direction
     left join tickets on tickets.ticket_id = ordered.ticket_id
     left join excluded_cases on excluded_cases.stames_id = ordered.ticket_id::varchar
+    left join deleted_messages on deleted_messages.record_id = ordered.message_id::varchar
 
 ),
 
@@ -73,7 +90,7 @@ decided as (
     select
         *,
         case
-            when ticket_exclusion_rule is not null then 'excluded'
+            when exclusion_rule_found is not null then 'excluded'
             when route_target = 'skip' then 'excluded'
             when not has_ticket then 'quarantined'
             when route_target is null then 'quarantined'
@@ -81,17 +98,17 @@ decided as (
             else route_target
         end as disposition,
         case
-            when ticket_exclusion_rule is not null then ticket_exclusion_rule
+            when exclusion_rule_found is not null then exclusion_rule_found
             when route_target = 'skip' then 'message_route_skip'
         end as exclusion_rule,
         case
-            when ticket_exclusion_rule is not null or route_target = 'skip' then null
+            when exclusion_rule_found is not null or route_target = 'skip' then null
             when not has_ticket then 'orphan message'
             when route_target is null then 'no message route'
             when message_at is null then 'unreadable date'
         end as quarantine_reason,
         case
-            when ticket_exclusion_rule is not null or route_target = 'skip' then null
+            when exclusion_rule_found is not null or route_target = 'skip' then null
             when not has_ticket then
                 'ticket ' || ticket_id || ' is not in the extracted tickets: re-run extract, or accept losing the message'
             when route_target is null then

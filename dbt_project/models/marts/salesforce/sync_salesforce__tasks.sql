@@ -1,4 +1,4 @@
-{#- One completed Task per internal note (the route and the internal_notes strategy say Task). -#}
+{#- One completed Task per internal note when the internal_notes strategy is Task. -#}
 with
 
 notes as (
@@ -29,4 +29,3 @@ select
     notes.text_file_id as stames__text_body_file_id
 from notes
 left join agents on agents.agent_id = notes.author_id
-where {{ mapping_setting('internal_notes') }} = 'Task'
