@@ -85,30 +85,25 @@ routed as (
 
 ),
 
-decided as (
+{#- Salesforce rejects an EmailMessage whose Status is not one of its codes (0 New, 1 Read,
+    2 Replied, 3 Sent, 4 Forwarded, 5 Draft) or whose date is outside 1700-4000 (contract §4.1). -#}
+checked as (
 
     select
         *,
-        case
-            when exclusion_rule_found is not null then 'excluded'
-            when route_target = 'skip' then 'excluded'
-            when not has_ticket then 'quarantined'
-            when route_target is null then 'quarantined'
-            when message_at is null then 'quarantined'
-            else route_target
-        end as disposition,
         case
             when exclusion_rule_found is not null then exclusion_rule_found
             when route_target = 'skip' then 'message_route_skip'
         end as exclusion_rule,
         case
-            when exclusion_rule_found is not null or route_target = 'skip' then null
             when not has_ticket then 'orphan message'
             when route_target is null then 'no message route'
             when message_at is null then 'unreadable date'
+            when year(message_at) not between 1700 and 4000 then 'date out of range'
+            when route_target = 'EmailMessage' and email_status not in ('0', '1', '2', '3', '4', '5')
+                then 'email Salesforce would reject'
         end as quarantine_reason,
         case
-            when exclusion_rule_found is not null or route_target = 'skip' then null
             when not has_ticket then
                 'ticket ' || ticket_id || ' is not in the extracted tickets: re-run extract, or accept losing the message'
             when route_target is null then
@@ -117,8 +112,28 @@ decided as (
             when message_at is null then
                 'created_at ' || coalesce('"' || created_at_text || '"', 'is missing')
                 || ' is not a date: fix it in Stames and re-extract'
-        end as quarantine_detail
+            when year(message_at) not between 1700 and 4000 then
+                'created_at "' || created_at_text || '" is outside the years Salesforce stores (1700-4000): fix it in Stames and re-extract'
+            when route_target = 'EmailMessage' and email_status not in ('0', '1', '2', '3', '4', '5') then
+                'the route for ' || author_type || '/' || direction || ' gives Status "' || coalesce(email_status, '')
+                || '", not an EmailMessage Status code (0 to 5): fix message_routes in the mapping and confirm it'
+        end as quarantine_detail_found
     from routed
+
+),
+
+decided as (
+
+    select
+        * exclude (quarantine_reason, quarantine_detail_found),
+        case
+            when exclusion_rule is not null then 'excluded'
+            when quarantine_reason is not null then 'quarantined'
+            else route_target
+        end as disposition,
+        case when exclusion_rule is null then quarantine_reason end as quarantine_reason,
+        case when exclusion_rule is null then quarantine_detail_found end as quarantine_detail
+    from checked
 
 )
 
