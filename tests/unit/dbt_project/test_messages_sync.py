@@ -309,3 +309,31 @@ def test_custom_object_records_with_mapped_fields_and_case_links(built, kept_tic
         if key == "subscription" and record["fields"].get("mrr") is not None:
             float(field_values["Mrr__c"])  # a Number field: a decimal comma would be rejected
     assert dropped
+
+
+@pytest.mark.parametrize(
+    ("collection", "accounted_sql"),
+    [
+        (
+            "attachments",
+            """
+            select stames_id from intermediate.int_quarantine__files
+            union all select stames_id from intermediate.int_excluded__files
+            union all select "Stames_Id__c" from salesforce.sync_salesforce__content_versions
+                where stames__file_kind = 'attachment'
+            """,
+        ),
+        (
+            "status_changes",
+            """
+            select stames_id from intermediate.int_quarantine__history
+            union all select stames_id from intermediate.int_excluded__history
+            union all select "Stames_Id__c" from salesforce.sync_salesforce__case_status_history
+            """,
+        ),
+    ],
+)
+def test_every_record_is_synced_quarantined_or_excluded_once(built, collection, accounted_sql):
+    ids = [row["stames_id"] for row in built.rows(accounted_sql)]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == {str(record["id"]) for record in built.dataset.collection(collection)}
