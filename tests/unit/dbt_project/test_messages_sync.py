@@ -104,8 +104,10 @@ def test_one_email_message_per_public_message_of_a_migrated_case(
     assert set(emails) == expected
 
 
-def test_incoming_and_status_follow_the_author(emails, messages_by_id):
+def test_incoming_status_and_channel_source_follow_the_message(emails, messages_by_id):
     for stames_id, email in emails.items():
+        # the mapping gives message.channel.type no value map: the picklist holds the Stames keys
+        assert email["Stames_Channel_Source__c"] == messages_by_id[stames_id]["channel"]["type"]
         inbound = route(messages_by_id[stames_id]) == ("customer", "inbound")
         assert (email["Incoming"], email["Status"]) == ((True, "1") if inbound else (False, "3"))
 

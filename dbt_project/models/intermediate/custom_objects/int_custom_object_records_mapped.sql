@@ -89,7 +89,7 @@ values_mapped as (
 
 field_objects as (
 
-    select record_id, object_key, json_group_object(target_field, target_value) as field_values
+    select record_id, object_key, to_json(map(list(target_field order by target_field), list(target_value order by target_field))) as field_values
     from values_mapped
     group by record_id, object_key
 

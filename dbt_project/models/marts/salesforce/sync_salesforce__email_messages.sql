@@ -46,7 +46,7 @@ select
     case when {{ is_email_address('from_address') }} then from_address end as "FromAddress",
     {{ cut_text('to_address', salesforce_limit('EmailMessage.ToAddress')) }} as "ToAddress",
     external_id as "MessageIdentifier",
-    channel_type as "Stames_Channel_Source__c",
+    {{ mapped_value("message.channel.type", "channel_type") }} as "Stames_Channel_Source__c",
     message_at as "CreatedDate",
     thread_position as stames__thread_position,
     html_file_id as stames__html_body_file_id,
