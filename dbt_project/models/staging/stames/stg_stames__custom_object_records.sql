@@ -2,18 +2,18 @@
 {%- set tables = custom_object_record_tables() %}
 with
 
+{# The typed empty row first: a column dlt did not create for some object (every value null, or
+    no record at all) is NULL there instead of breaking the union. #}
 source as (
 
-    {% for table in tables %}
-    select id, object_key, name, customer_id, fields, created_at, updated_at, _dlt_id
-    from {{ api.Relation.create(database=target.database, schema='raw_stames', identifier=table) }}
-    {% if not loop.last %}union all{% endif %}
-    {% else %}
     select
         null::varchar as id, null::varchar as object_key, null::varchar as name,
         null::bigint as customer_id, null::json as fields, null::varchar as created_at,
         null::varchar as updated_at, null::varchar as _dlt_id
     where false
+    {% for table in tables %}
+    union all by name
+    select * from {{ api.Relation.create(database=target.database, schema='raw_stames', identifier=table) }}
     {% endfor %}
 
 ),
