@@ -102,6 +102,7 @@ checked as (
             when year(message_at) not between 1700 and 4000 then 'date out of range'
             when route_target = 'EmailMessage' and email_status not in ('0', '1', '2', '3', '4', '5')
                 then 'email Salesforce would reject'
+            when body_truncated then 'body incomplete'
         end as quarantine_reason,
         case
             when not has_ticket then
@@ -117,6 +118,11 @@ checked as (
             when route_target = 'EmailMessage' and email_status not in ('0', '1', '2', '3', '4', '5') then
                 'the route for ' || author_type || '/' || direction || ' gives Status "' || coalesce(email_status, '')
                 || '", not an EmailMessage Status code (0 to 5): fix message_routes in the mapping and confirm it'
+            {#- extract replaces a body the list view cut with the full one; a flag still set means
+                that fetch found the message gone, and only the first 64 KiB are here -#}
+            when body_truncated then
+                'only the first 64 KiB of the body were extracted (the full message was gone when fetched): '
+                || 're-run extract; if Stames deleted the message, its tombstone will exclude it'
         end as quarantine_detail_found
     from routed
 
