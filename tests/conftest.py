@@ -19,4 +19,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.propose",
     "tests.fixtures.mapping_documents",
     "tests.fixtures.transform",
+    "tests.fixtures.dbt_messages",
 ]

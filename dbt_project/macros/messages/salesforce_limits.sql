@@ -1,0 +1,60 @@
+{#- Salesforce field lengths the messages area cuts to, in UTF-16 code units (Salesforce counts
+    textarea and string length in characters as Java does; see utf16_length). Source: the
+    contract's object facts (EmailMessage §4.1, Task §4.6; CaseComment's 4000 is [recall]). TextBody is taken as 131072 like
+    HtmlBody: the current field reference lists it so, and the local org enforces that.
+    The var `salesforce_limits` overrides single entries (unit tests use small limits). -#}
+{% macro salesforce_limit(field) -%}
+    {%- set defaults = {
+        'EmailMessage.HtmlBody': 131072,
+        'EmailMessage.TextBody': 131072,
+        'EmailMessage.Subject': 3000,
+        'EmailMessage.ToAddress': 4000,
+        'EmailMessage.FromAddress': 1000,
+        'EmailMessage.FromName': 1000,
+        'Task.Subject': 255,
+        'Task.Description': 32000,
+        'CaseComment.CommentBody': 4000,
+    } -%}
+    {{- var('salesforce_limits', {}).get(field, defaults[field]) -}}
+{%- endmacro %}
+
+
+{#- The text a generated file's ContentVersion is named by in a body: the loader replaces
+    `stames-file:<Stames_Id__c>` with the loaded file's download URL. -#}
+{% macro file_reference(content_version_id_expr) -%}
+    ('stames-file:' || {{ content_version_id_expr }})
+{%- endmacro %}
+
+
+{#- One value of mapping.settings (scalar subquery). -#}
+{% macro mapping_setting(key) -%}
+    (select value from {{ source('mapping', 'settings') }} where key = '{{ key }}')
+{%- endmacro %}
+
+
+{#- A Salesforce email address check, the pattern the local org validates Email fields with. -#}
+{% macro is_email_address(text_expr) -%}
+    coalesce(regexp_matches({{ text_expr }}, '^[A-Za-z0-9!#$%&''*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$'), false)
+{%- endmacro %}
+
+
+{#- A source value through the value map the mapping names for `source_field` (fields.value_map):
+    a listed value takes its target (which may be NULL), an unlisted one the map's default, if it
+    has one; without a value map the value is kept. -#}
+{% macro mapped_value(source_field, value_expr) -%}
+    (
+        with chosen as (
+            select value_maps.source_value, value_maps.target_value, value_maps.is_default
+            from {{ source('mapping', 'fields') }} as fields
+            join {{ source('mapping', 'value_maps') }} as value_maps on value_maps.value_map = fields.value_map
+            where fields.source = '{{ source_field }}'
+        )
+        select case
+            when exists (select 1 from chosen where not is_default and source_value = {{ value_expr }})
+                then (select any_value(target_value) from chosen where not is_default and source_value = {{ value_expr }})
+            when exists (select 1 from chosen where is_default)
+                then (select any_value(target_value) from chosen where is_default)
+            else {{ value_expr }}
+        end
+    )
+{%- endmacro %}

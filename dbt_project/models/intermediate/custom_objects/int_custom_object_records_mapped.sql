@@ -1,0 +1,137 @@
+{#- Every custom-object record with its Salesforce object (mapping.custom_objects), its field
+    values under their target API names (mapping.fields `custom_object.<key>.<field>`, value
+    maps applied), and its links: the first listed ticket that is a migrated Case becomes
+    `case_ticket_id`; a first ticket that is not one is a dropped link (`dropped_ticket_id`). -#}
+with
+
+records as (
+
+    select * from {{ ref('stg_stames__custom_object_records') }}
+
+),
+
+record_tickets as (
+
+    select * from {{ ref('stg_stames__custom_object_record_tickets') }}
+
+),
+
+objects as (
+
+    select source_key, api_name from {{ source('mapping', 'custom_objects') }}
+
+),
+
+fields as (
+
+    select source, source_type, target_field, value_map
+    from {{ source('mapping', 'fields') }}
+    where source_object = 'custom_object' and target is not null
+
+),
+
+value_maps as (
+
+    select value_map, source_value, target_value
+    from {{ source('mapping', 'value_maps') }}
+    where not is_default
+
+),
+
+tickets as (
+
+    select ticket_id from {{ ref('stg_stames__tickets') }}
+
+),
+
+excluded_cases as (
+
+    select stames_id from {{ ref('int_excluded__cases') }}
+
+),
+
+{#- The record's name and every key of its `fields` object, as (key, text value) pairs. -#}
+values_found as (
+
+    select record_id, object_key, 'name' as field_key, record_name as field_value
+    from records
+
+    union all
+
+    select record_id, object_key, field_key, field_values ->> field_key
+    from (
+        select record_id, object_key, field_values, unnest(json_keys(field_values)) as field_key
+        from records
+    ) as keyed
+
+),
+
+values_mapped as (
+
+    select
+        values_found.record_id,
+        values_found.object_key,
+        fields.target_field,
+        case
+            when fields.value_map is not null then value_maps.target_value
+            {# a decimal written with a decimal comma (`19,99`) is sent as Salesforce reads numbers #}
+            when fields.source_type in ('decimal', 'number') and regexp_matches(values_found.field_value, '^-?\d+,\d+$')
+                then replace(values_found.field_value, ',', '.')
+            else values_found.field_value
+        end as target_value
+    from values_found
+    join fields on fields.source = 'custom_object.' || values_found.object_key || '.' || values_found.field_key
+    left join value_maps
+        on value_maps.value_map = fields.value_map and value_maps.source_value = values_found.field_value
+    where fields.target_field <> 'Stames_Id__c'
+
+),
+
+field_objects as (
+
+    select record_id, object_key, to_json(map(list(target_field order by target_field), list(target_value order by target_field))) as field_values
+    from values_mapped
+    group by record_id, object_key
+
+),
+
+links as (
+
+    select
+        record_tickets.raw_row_id,
+        record_tickets.ticket_id,
+        record_tickets.link_position,
+        tickets.ticket_id is not null and excluded_cases.stames_id is null as is_migrated_case
+    from record_tickets
+    left join tickets on tickets.ticket_id = record_tickets.ticket_id
+    left join excluded_cases on excluded_cases.stames_id = record_tickets.ticket_id::varchar
+
+),
+
+link_summary as (
+
+    select
+        raw_row_id,
+        min(ticket_id) filter (where link_position = 0) as first_ticket_id,
+        bool_or(is_migrated_case) filter (where link_position = 0) as first_is_migrated,
+        string_agg(ticket_id::varchar, ',' order by link_position) filter (where link_position > 0) as other_ticket_ids
+    from links
+    group by raw_row_id
+
+)
+
+select
+    records.record_id,
+    records.object_key,
+    objects.api_name as sobject,
+    records.customer_id,
+    coalesce(field_objects.field_values, '{}'::json) as field_values,
+    case when link_summary.first_is_migrated then link_summary.first_ticket_id end as case_ticket_id,
+    case when not link_summary.first_is_migrated then link_summary.first_ticket_id end as dropped_ticket_id,
+    link_summary.other_ticket_ids,
+    case when objects.api_name is null then 'quarantined' else objects.api_name end as disposition
+from records
+left join objects on objects.source_key = records.object_key
+left join field_objects
+    on field_objects.record_id = records.record_id and field_objects.object_key = records.object_key
+left join link_summary on link_summary.raw_row_id = records.raw_row_id

@@ -1,0 +1,8 @@
+{#- Attachments that cannot be loaded (failed, quarantined or purged files, orphans), by source object. -#}
+select
+    'attachment' as object,
+    attachment_id::varchar as stames_id,
+    quarantine_reason as reason,
+    quarantine_detail as detail
+from {{ ref('int_attachments_resolved') }}
+where disposition = 'quarantined'

@@ -1,0 +1,8 @@
+{#- A ticket's tags as one multi-select picklist string (values sorted, `;`-separated), for the
+    Case's tag field when the mapping's tag strategy is `multipicklist`. -#}
+select
+    ticket_id,
+    string_agg(distinct tag_value, ';' order by tag_value) as tag_values
+from {{ ref('int_tags_normalised') }}
+where {{ mapping_setting('tags') }} = 'multipicklist'
+group by ticket_id

@@ -1,0 +1,54 @@
+{#- One EmailMessage per public message of every channel, in thread order. -#}
+with
+
+bodies as (
+
+    select * from {{ ref('int_messages_bodies_fitted') }}
+    where disposition = 'EmailMessage'
+
+),
+
+tickets as (
+
+    select ticket_id, subject, requester_email from {{ ref('stg_stames__tickets') }}
+
+),
+
+channels as (
+
+    select channel_id, channel_address from {{ ref('stg_stames__channels') }}
+
+),
+
+addressed as (
+
+    select
+        bodies.*,
+        tickets.subject as ticket_subject,
+        case when bodies.incoming then tickets.requester_email else channels.channel_address end as from_address,
+        case when bodies.incoming then channels.channel_address else tickets.requester_email end as to_address
+    from bodies
+    left join tickets on tickets.ticket_id = bodies.ticket_id
+    left join channels on channels.channel_id = bodies.channel_inbox_id
+
+)
+
+select
+    message_id::varchar as "Stames_Id__c",
+    ticket_id::varchar as "ref__ParentId",
+    {{ cut_text("coalesce(nullif(ticket_subject, ''), split_part(trim(body_text), chr(10), 1))", salesforce_limit('EmailMessage.Subject')) }} as "Subject",
+    text_body as "TextBody",
+    html_body as "HtmlBody",
+    message_at as "MessageDate",
+    incoming as "Incoming",
+    email_status as "Status",
+    {{ cut_text('author_name', salesforce_limit('EmailMessage.FromName')) }} as "FromName",
+    case when {{ is_email_address('from_address') }} then from_address end as "FromAddress",
+    {{ cut_text('to_address', salesforce_limit('EmailMessage.ToAddress')) }} as "ToAddress",
+    external_id as "MessageIdentifier",
+    {{ mapped_value("message.channel.type", "channel_type") }} as "Stames_Channel_Source__c",
+    message_at as "CreatedDate",
+    thread_position as stames__thread_position,
+    html_file_id as stames__html_body_file_id,
+    text_file_id as stames__text_body_file_id
+from addressed
