@@ -40,7 +40,7 @@ value_maps as (
 
 tickets as (
 
-    select ticket_id from {{ ref('stg_stames__tickets') }}
+    select id as ticket_id from {{ ref('stg_stames__tickets') }}
 
 ),
 

@@ -11,7 +11,7 @@ changes as (
 
 tickets as (
 
-    select ticket_id from {{ ref('stg_stames__tickets') }}
+    select id as ticket_id from {{ ref('stg_stames__tickets') }}
 
 ),
 
@@ -25,7 +25,7 @@ timed as (
 
     select
         *,
-        {{ stames_timestamp('changed_at_text', mapping_setting('source_timezone')) }} as changed_at
+        {{ stames_timestamp_in_zone('changed_at_text', mapping_setting('source_timezone')) }} as changed_at
     from changes
 
 ),

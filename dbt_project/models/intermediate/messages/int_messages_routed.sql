@@ -15,9 +15,18 @@ routes as (
 
 ),
 
+{#- A message the routes skip is excluded under the mapping's exclusion rule for messages. -#}
+route_skip_rule as (
+
+    select min(name) as rule
+    from {{ source('mapping', 'exclusions') }}
+    where source = 'message' and enabled
+
+),
+
 tickets as (
 
-    select ticket_id, customer_id from {{ ref('stg_stames__tickets') }}
+    select id as ticket_id, customer_id from {{ ref('stg_stames__tickets') }}
 
 ),
 
@@ -40,7 +49,7 @@ timed as (
 
     select
         *,
-        {{ stames_timestamp('created_at_text', mapping_setting('source_timezone')) }} as message_at
+        {{ stames_timestamp_in_zone('created_at_text', mapping_setting('source_timezone')) }} as message_at
     from messages
 
 ),
@@ -93,7 +102,8 @@ checked as (
         *,
         case
             when exclusion_rule_found is not null then exclusion_rule_found
-            when route_target = 'skip' then 'message_route_skip'
+            when route_target = 'skip'
+                then coalesce((select rule from route_skip_rule), 'message_route_skip')
         end as exclusion_rule,
         case
             when not has_ticket then 'orphan message'

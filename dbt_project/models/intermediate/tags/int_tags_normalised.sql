@@ -6,7 +6,9 @@ with
 
 ticket_tags as (
 
-    select ticket_id, tag_name from {{ ref('stg_stames__ticket_tags') }}
+    select tickets.id as ticket_id, tags.tag as tag_name
+    from {{ ref('stg_stames__ticket_tags') }} as tags
+    inner join {{ ref('stg_stames__tickets') }} as tickets on tickets.dlt_id = tags.ticket_dlt_id
 
 ),
 

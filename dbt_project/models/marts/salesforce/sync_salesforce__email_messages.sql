@@ -10,13 +10,13 @@ bodies as (
 
 tickets as (
 
-    select ticket_id, subject, requester_email from {{ ref('stg_stames__tickets') }}
+    select id as ticket_id, subject, requester__email as requester_email from {{ ref('stg_stames__tickets') }}
 
 ),
 
 channels as (
 
-    select channel_id, channel_address from {{ ref('stg_stames__channels') }}
+    select channel_id, address as channel_address from {{ ref('stg_stames__channels') }}
 
 ),
 

@@ -1,23 +1,54 @@
 {# The identity that proves nothing was lost: per Stames source object,
    source_rows = synced + quarantined + excluded (each exclusion under a mapping rule).
    Each area adds its source count, sync table and int_excluded__<area> model below. #}
-{%- set synced_objects = [
-    {'object': 'customer', 'staging': 'stg_stames__customers', 'sync': 'sync_salesforce__contacts'},
-    {'object': 'ticket', 'staging': 'stg_stames__tickets', 'sync': 'sync_salesforce__cases'},
+{#- Each source object: the SQL that counts its Stames rows and the SQL that counts its synced
+    rows (a message becomes an EmailMessage, a Task or a CaseComment as the mapping routes it). -#}
+{%- set counted_objects = [
+    {'object': "'customer'", 'source': ref('stg_stames__customers'), 'sync': ref('sync_salesforce__contacts')},
+    {'object': "'ticket'", 'source': ref('stg_stames__tickets'), 'sync': ref('sync_salesforce__cases')},
+    {'object': "'status_change'", 'source': ref('stg_stames__status_changes'), 'sync': ref('sync_salesforce__case_status_history')},
 ] %}
-{%- set excluded_areas = ['int_excluded__customers', 'int_excluded__cases'] %}
+{%- set excluded_areas = [
+    'int_excluded__customers', 'int_excluded__cases', 'int_excluded__messages',
+    'int_excluded__files', 'int_excluded__history',
+] %}
 with source_rows as (
-    {% for item in synced_objects %}
-    select '{{ item.object }}' as object, count(*) as source_rows from {{ ref(item.staging) }}
-    {% if not loop.last %}union all{% endif %}
+    {% for item in counted_objects %}
+    select {{ item.object }} as object, count(*) as source_rows from {{ item.source }}
+    union all
     {% endfor %}
+    select 'message', count(*) from {{ ref('stg_stames__messages') }}
+    union all
+    select 'attachment', count(*) from {{ ref('stg_stames__attachments') }}
+    union all
+    select 'custom_object.' || object_key, count(*)
+    from {{ ref('stg_stames__custom_object_records') }}
+    where object_key is not null
+    group by object_key
 ),
 
 synced as (
-    {% for item in synced_objects %}
-    select '{{ item.object }}' as object, count(*) as synced from {{ ref(item.sync) }}
-    {% if not loop.last %}union all{% endif %}
+    {% for item in counted_objects %}
+    select {{ item.object }} as object, count(*) as synced from {{ item.sync }}
+    union all
     {% endfor %}
+    select 'message', sum(rows_synced) from (
+        select count(*) as rows_synced from {{ ref('sync_salesforce__email_messages') }}
+        union all
+        select count(*) from {{ ref('sync_salesforce__tasks') }}
+        union all
+        select count(*) from {{ ref('sync_salesforce__case_comments') }}
+    )
+    union all
+    select 'attachment', count(*)
+    from {{ ref('sync_salesforce__content_versions') }}
+    where stames__file_kind = 'attachment'
+    union all
+    select 'custom_object.' || custom_objects.source_key, count(*)
+    from {{ ref('sync_salesforce__custom_object_records') }} as records
+    inner join {{ source('mapping', 'custom_objects') }} as custom_objects
+        on custom_objects.api_name = records.stames__sobject
+    group by custom_objects.source_key
 ),
 
 quarantined as (

@@ -6,8 +6,16 @@ with outcomes as (
     union all
     select 'ticket', "Stames_Id__c", 'synced' from {{ ref('sync_salesforce__cases') }}
     union all
+    select 'message', "Stames_Id__c", 'synced' from {{ ref('sync_salesforce__email_messages') }}
+    union all
+    select 'message', "Stames_Id__c", 'synced' from {{ ref('sync_salesforce__tasks') }}
+    union all
+    select 'message', "Stames_Id__c", 'synced' from {{ ref('sync_salesforce__case_comments') }}
+    union all
+    select 'status_change', "Stames_Id__c", 'synced' from {{ ref('sync_salesforce__case_status_history') }}
+    union all
     select object, stames_id, 'quarantined' from {{ ref('sync_salesforce__quarantine') }}
-    {% for area in ['int_excluded__customers', 'int_excluded__cases'] %}
+    {% for area in ['int_excluded__customers', 'int_excluded__cases', 'int_excluded__messages', 'int_excluded__files', 'int_excluded__history'] %}
     union all
     select object, stames_id, 'excluded' from {{ ref(area) }}
     {% endfor %}

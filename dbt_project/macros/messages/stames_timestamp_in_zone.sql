@@ -1,7 +1,7 @@
 {#- A Stames timestamp text as a UTC timestamptz. Stames sends UTC with an offset (`...Z`);
     legacy imports send local wall time without one, which is read in the account's timezone
     (`timezone_expr`, from mapping.settings.source_timezone). Unparseable text is NULL. -#}
-{% macro stames_timestamp(text_expr, timezone_expr) -%}
+{% macro stames_timestamp_in_zone(text_expr, timezone_expr) -%}
     case
         when regexp_matches({{ text_expr }}, '(Z|[+-]\d\d:?\d\d)$')
             then try_cast({{ text_expr }} as timestamptz)
