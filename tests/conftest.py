@@ -16,4 +16,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.soql_server",
     "tests.fixtures.ports",
     "tests.fixtures.sf_cli",
+    "tests.fixtures.expectations",
 ]
