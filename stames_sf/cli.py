@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from stames_sf.commands import dataset, demo, discover, extract, salesforce, stames
+from stames_sf.commands import dataset, demo, discover, extract, salesforce, stames, validate
 
 app = typer.Typer(
     name="stames-sf",
@@ -21,6 +21,7 @@ app.add_typer(dataset.app, name="dataset", help="Stames dataset folders (§3b fo
 app.add_typer(salesforce.app, name="salesforce", help="The local Salesforce org emulator.")
 app.command(name="extract")(extract.extract)
 app.command(name="discover")(discover.discover)
+app.command(name="validate")(validate.validate)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":
