@@ -8,6 +8,9 @@ object has `sync_salesforce__case_status_history`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
 
 from mapping.model import Mapping
 
@@ -70,3 +73,16 @@ def sync_models(mapping: Mapping) -> list[SyncModel]:
         else:
             models[target] = SyncModel(target, CUSTOM_OBJECT_RECORDS_TABLE, shared=True)
     return list(models.values())
+
+
+def has_sync_tables(warehouse: Path) -> bool:
+    """Whether the transform has written any `salesforce.sync_salesforce__*` table."""
+    if not warehouse.exists():
+        return False
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(count,)] = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND starts_with(table_name, ?)",
+            [SYNC_SCHEMA, SYNC_TABLE_PREFIX],
+        ).fetchall()
+    return bool(count)

@@ -105,6 +105,23 @@ def show_salesforce_org(connection_file: Path, emails: list[str], console: Conso
     client.session.close()
 
 
+def validate_step(work: WorkDir, console: Console) -> None:
+    """Validate the sync tables against the local org, once the transform has written them."""
+    from expectations.sync_tables import has_sync_tables
+
+    if not has_sync_tables(work.warehouse):
+        console.print("no sync tables yet (the transform has not run): validation skipped")
+        return
+    from datetime import UTC, datetime
+
+    from emulators.salesforce.http.server import connection_path, running_server
+    from stames_sf.validate_service import run_validation, show_result
+
+    with running_server(work.salesforce_state) as org:
+        result = run_validation(work, connection_path(org.state_dir), datetime.now(UTC))
+    show_result(result, console)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -129,5 +146,7 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     report = run_discovery(work)
     console.print(f"Scope document: {report.markdown_path}")
     console.print(f"                {report.html_path}")
+    console.rule("5. validate")
+    validate_step(work, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")
