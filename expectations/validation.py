@@ -48,6 +48,8 @@ def validate_warehouse(
 ) -> ValidationResult:
     """Run every suite on the warehouse's sync tables; `now` is the validation's time (timestamps
     after it fail, and it is the record's `validated_at`)."""
+    if not warehouse.exists():
+        raise NoSyncTablesError(f"No warehouse at {warehouse}: extract, map and transform first.")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         con.execute("SET TimeZone = 'UTC'")
         suites = build_suites(mapping, org, sync_table_columns(con), now)

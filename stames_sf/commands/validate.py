@@ -23,11 +23,17 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
     """Check the sync tables against the target org and the confirmed mapping; exit 1 on any failure."""
     from datetime import UTC, datetime
 
+    import duckdb
     from rich.console import Console
 
     from expectations.validation import NoSyncTablesError
     from mapping.document import MappingError
-    from stames_sf.validate_service import default_connection_file, run_validation, show_result
+    from stames_sf.validate_service import (
+        OrgUnreachableError,
+        default_connection_file,
+        run_validation,
+        show_result,
+    )
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     work_dir = WorkDir.at(work)
@@ -47,6 +53,19 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
     except (MappingError, NoSyncTablesError, WorkDirBusyError) as refused:
         errors.print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from refused
+    except OrgUnreachableError as unreachable:
+        errors.print(str(unreachable), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from unreachable
+    except duckdb.IOException as busy:
+        # DuckDB allows one writer: a transform or extraction still running holds the file.
+        errors.print(
+            f"Cannot open {work_dir.warehouse} (is another stage running?): {busy}",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from busy
     show_result(result, Console())
     if not result.passed:
         raise typer.Exit(1)

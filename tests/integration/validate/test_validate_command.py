@@ -88,3 +88,17 @@ def test_a_warehouse_without_sync_tables_says_to_transform_first(work, sf_server
     exit_code, output = validate(work, sf_server)
     assert exit_code == 1
     assert "run the transform (dbt build) first" in output
+
+
+def test_an_org_that_does_not_answer_is_one_line(work, refused_port) -> None:
+    connection = work / "unreachable.json"
+    connection.write_text(
+        json.dumps({"instance_url": f"https://127.0.0.1:{refused_port}", "access_token": "token"}),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["validate", "--work", str(work), "--connection", str(connection)], terminal_width=400
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Cannot read the org at https://127.0.0.1:{refused_port}: ")
+    assert len(result.output.strip().splitlines()) == 1
