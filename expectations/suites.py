@@ -97,10 +97,26 @@ class _Plan:
     columns: dict[str, str] = field(default_factory=dict)
     joins: list[str] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    over_projection: dict[str, str] = field(default_factory=dict)
+    """Window columns, computed over the narrow projection (alias → SQL on its aliases)."""
 
     def project(self, alias: str, expression: str) -> str:
         self.columns.setdefault(alias, expression)
         return alias
+
+    def query(self, relation: str) -> str:
+        """The projection; window columns go in an outer query, so DuckDB's window buffers the
+        narrow projected columns rather than every column of the table (the bodies)."""
+        projection = ", ".join(
+            f"{expression} AS {quoted(alias)}" for alias, expression in self.columns.items()
+        )
+        inner = f"SELECT {projection or '1 AS row'} FROM {relation} AS t {' '.join(self.joins)}"
+        if not self.over_projection:
+            return inner
+        windows = ", ".join(
+            f"{expression} AS {quoted(alias)}" for alias, expression in self.over_projection.items()
+        )
+        return f"SELECT *, {windows} FROM ({inner}) AS projected"
 
     def add(self, rule: Rule, expectation: str, column: str, words: str, **arguments: Any) -> None:
         self.checks.append(Check(rule, expectation, column, words, arguments))
@@ -179,9 +195,7 @@ def _suite(
     _references(plan, model, models, mapping, org, columns)
     _owner(plan, model, org, present)
     _timestamps(plan, model, mapping, present, now)
-    projection = ", ".join(f"{expression} AS {quoted(alias)}" for alias, expression in plan.columns.items())
-    query = f"SELECT {projection or '1 AS row'} FROM {model.relation()} AS t {' '.join(plan.joins)}"
-    return Suite(model, query, tuple(plan.checks))
+    return Suite(model, plan.query(model.relation()), tuple(plan.checks))
 
 
 def _is_required(described_field: MappingType[str, Any]) -> bool:
@@ -219,9 +233,10 @@ def _external_id(plan: _Plan, present: set[str]) -> None:
     plan.add("unique", "ExpectColumnValuesToNotBeNull", alias, f"every row has its {EXTERNAL_ID_FIELD}")
     # The repeats are found by DuckDB (a window over the whole table); the projection carries
     # the repeated id only, so uniqueness holds across chunks and the examples name the ids.
-    duplicate = plan.project(
-        f"{EXTERNAL_ID_FIELD}__repeated",
-        f"CASE WHEN count(*) OVER (PARTITION BY {column}) > 1 THEN {column} END",
+    projected = f"projected.{quoted(alias)}"
+    duplicate = f"{EXTERNAL_ID_FIELD}__repeated"
+    plan.over_projection[duplicate] = (
+        f"CASE WHEN count(*) OVER (PARTITION BY {projected}) > 1 THEN {projected} END"
     )
     plan.add(
         "unique",

@@ -16,6 +16,10 @@ from mapping.document import content_hash
 from mapping.model import Mapping
 from mapping.org import OrgSnapshot
 
+DUCKDB_MEMORY_LIMIT = "128MB"
+"""DuckDB's buffer pool while validating: the scan streams the bodies through it (only their
+lengths leave it), so a small pool keeps them from being cached."""
+
 
 class NoSyncTablesError(Exception):
     """The warehouse has none of the mapping's sync tables yet."""
@@ -51,7 +55,7 @@ def validate_warehouse(
     if not warehouse.exists():
         raise NoSyncTablesError(f"No warehouse at {warehouse}: extract, map and transform first.")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"SET TimeZone = 'UTC'; SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         suites = build_suites(mapping, org, sync_table_columns(con), now)
         if not suites:
             raise NoSyncTablesError(
