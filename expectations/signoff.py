@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape as html_escape
 from pathlib import Path
 
 import duckdb
@@ -104,7 +105,9 @@ def read_quarantine(con: duckdb.DuckDBPyConnection) -> list[QuarantineReason]:
 
 
 def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """A Markdown table cell: HTML escaped (Markdown viewers render inline HTML), pipes and newlines
+    kept from breaking the row."""
+    return html_escape(str(value), quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def render_signoff(data: SignoffData, html_path: Path, markdown_path: Path) -> None:

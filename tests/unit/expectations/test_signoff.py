@@ -60,3 +60,4 @@ def test_the_markdown_twin_has_the_same_numbers(tmp_path) -> None:
     assert "| ticket | 1234 | 1000 | 200 | 34 | yes |" in markdown
     assert "| message | 10 | 9 | 0 | 0 | **no** |" in markdown
     assert "| spam | ticket | is_spam is true |" in markdown
+    assert "<script" not in markdown and "&lt;script&gt;" in markdown
