@@ -47,9 +47,9 @@ class Outcome:
                 self.examples.append(shown)
 
 
-def _batches(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[Any]:
-    """The projection as pandas DataFrames of at most CHUNK_ROWS rows (one empty frame for no rows)."""
-    reader = con.sql(query).to_arrow_reader(CHUNK_ROWS)
+def _batches(con: duckdb.DuckDBPyConnection, query: str, chunk_rows: int) -> Iterator[Any]:
+    """The projection as pandas DataFrames of at most `chunk_rows` rows (one empty frame for no rows)."""
+    reader = con.sql(query).to_arrow_reader(chunk_rows)
     empty = True
     for batch in reader:
         empty = False
@@ -59,7 +59,7 @@ def _batches(con: duckdb.DuckDBPyConnection, query: str) -> Iterator[Any]:
 
 
 def run_checkpoints(
-    con: duckdb.DuckDBPyConnection, suites: Sequence[Suite], data_docs: Path
+    con: duckdb.DuckDBPyConnection, suites: Sequence[Suite], data_docs: Path, chunk_rows: int = CHUNK_ROWS
 ) -> list[Outcome]:
     """Validate every suite's projection; Data Docs land in `data_docs` (index.html)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -102,7 +102,7 @@ def run_checkpoints(
             )
         )
         suite_outcomes = [Outcome(suite.name, suite.model.table, check) for check in suite.checks]
-        for frame in _batches(con, suite.query):
+        for frame in _batches(con, suite.query, chunk_rows):
             result = checkpoint.run(batch_parameters={"dataframe": frame})
             for validation in result.run_results.values():
                 for expectation_result in validation.results:

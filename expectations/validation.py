@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.checkpoint import Outcome, run_checkpoints
+from expectations.checkpoint import CHUNK_ROWS, Outcome, run_checkpoints
 from expectations.record import ValidationRecord, data_hash, record_validation
 from expectations.signoff import SignoffData, read_quarantine, read_reconciliation, render_signoff
 from expectations.suites import build_suites, sync_table_columns
@@ -48,7 +48,12 @@ class ValidationResult:
 
 
 def validate_warehouse(
-    warehouse: Path, mapping: Mapping, org: OrgSnapshot, paths: ReportPaths, now: datetime
+    warehouse: Path,
+    mapping: Mapping,
+    org: OrgSnapshot,
+    paths: ReportPaths,
+    now: datetime,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ValidationResult:
     """Run every suite on the warehouse's sync tables; `now` is the validation's time (timestamps
     after it fail, and it is the record's `validated_at`)."""
@@ -62,7 +67,7 @@ def validate_warehouse(
                 f"No sync table in {warehouse} (schema salesforce): run the transform (dbt build) first."
             )
         fingerprint = data_hash(con)
-        outcomes = run_checkpoints(con, suites, paths.data_docs)
+        outcomes = run_checkpoints(con, suites, paths.data_docs, chunk_rows)
         reconciliation = read_reconciliation(con)
         quarantine = read_quarantine(con)
     failed = sum(1 for outcome in outcomes if not outcome.success)

@@ -113,3 +113,23 @@ def test_a_missing_required_column_fails(sync_warehouse, confirmed_mapping, vali
         con.execute('ALTER TABLE salesforce.sync_salesforce__contacts DROP COLUMN "LastName"')
     result = run(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
     assert list(failed(result)) == [("contacts", "required", "LastName")]
+
+
+def test_chunks_of_one_row_still_see_duplicates_and_add_up_the_failures(
+    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+) -> None:
+    with duckdb.connect(str(sync_warehouse)) as con:
+        con.execute(
+            "INSERT INTO salesforce.sync_salesforce__contacts "
+            "SELECT * FROM salesforce.sync_salesforce__contacts WHERE Stames_Id__c = '12'"
+        )
+        con.execute("UPDATE salesforce.sync_salesforce__cases SET Status = 'Pending' WHERE Status <> 'New'")
+    paths = ReportPaths.under(tmp_path / "reports")
+    result = validate_warehouse(
+        sync_warehouse, confirmed_mapping, validation_org, paths, VALIDATED_AT, chunk_rows=1
+    )
+    outcomes = {(outcome.suite, outcome.check.column): outcome for outcome in result.outcomes}
+    repeated = outcomes[("contacts", "Stames_Id__c__repeated")]
+    assert (repeated.success, repeated.unexpected_count, repeated.examples) == (False, 2, ["12"])
+    status = outcomes[("cases", "Status")]
+    assert (status.success, status.unexpected_count, status.row_count) == (False, 2, 3)
