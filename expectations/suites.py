@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from expectations.sync_tables import (
+    HELPER_PREFIX,
     REFERENCE_PREFIX,
     SYNC_SCHEMA,
     SyncModel,
@@ -25,7 +26,9 @@ from expectations.sync_tables import (
 from mapping.model import EXTERNAL_ID_FIELD, Mapping
 from mapping.org import OrgSnapshot
 
-Rule = Literal["required", "picklist", "length", "email", "unique", "reference", "owner", "timestamp"]
+Rule = Literal[
+    "field", "required", "picklist", "length", "email", "unique", "reference", "owner", "timestamp"
+]
 
 TEXT_TYPES = frozenset({"string", "textarea", "email", "phone", "url", "combobox", "encryptedstring"})
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -144,6 +147,7 @@ def _suite(
     plan = _Plan()
     present = set(columns)
     described = {item["name"]: item for item in org.fields(model.sobject)}
+    _unknown_fields(plan, model, columns, described)
     _external_id(plan, present)
     for name, described_field in described.items():
         kind = described_field.get("type")
@@ -196,6 +200,24 @@ def _suite(
     _owner(plan, model, org, present)
     _timestamps(plan, model, mapping, present, now)
     return Suite(model, plan.query(model.relation()), tuple(plan.checks))
+
+
+def _unknown_fields(
+    plan: _Plan, model: SyncModel, columns: Sequence[str], described: MappingType[str, Any]
+) -> None:
+    """A column the org's object lacks would fail every record of the load (INVALID_FIELD): each
+    one is a check named after it that cannot find its column, so it fails and says which."""
+    known = {name.lower() for name in described}
+    for column in columns:
+        if column.startswith((REFERENCE_PREFIX, HELPER_PREFIX)):
+            continue
+        if column.lower() not in known:
+            plan.add(
+                "field",
+                "ExpectColumnToExist",
+                f"{column} (not a field of {model.sobject} in the org)",
+                f"{column} is a field of {model.sobject} in the org (deploy the mapping's fields first)",
+            )
 
 
 def _is_required(described_field: MappingType[str, Any]) -> bool:

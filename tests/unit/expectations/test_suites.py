@@ -39,6 +39,19 @@ def test_lengths_and_picklists_come_from_the_describe(
     assert "SuppliedEmail" in checks_of(cases, "email")
 
 
+def test_every_column_is_a_field_of_the_org_or_a_reference_or_helper(
+    confirmed_mapping, validation_org, sync_warehouse
+) -> None:
+    with duckdb.connect(str(sync_warehouse)) as con:
+        con.execute("ALTER TABLE salesforce.sync_salesforce__cases ADD COLUMN stames__file_path VARCHAR")
+        con.execute("ALTER TABLE salesforce.sync_salesforce__cases ADD COLUMN Stames_Units__c DOUBLE")
+    cases = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)["cases"]
+    # the validation org has no Stames_Units__c; stames__* helpers and ref__* columns are not fields
+    assert [check.column for check in cases.checks if check.rule == "field"] == [
+        "Stames_Units__c (not a field of Case in the org)"
+    ]
+
+
 def test_required_fields_and_references(confirmed_mapping, validation_org, sync_warehouse) -> None:
     suites = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)
     required = [check.column for check in suites["contacts"].checks if check.rule == "required"]

@@ -74,6 +74,11 @@ CORRUPTIONS = {
         ("accounts", "owner", "OwnerId"),
         ["005000000000000AAA"],
     ),
+    "column the org lacks": (
+        "ALTER TABLE salesforce.sync_salesforce__cases ADD COLUMN Stames_Product_Model__c VARCHAR",
+        ("cases", "field", "Stames_Product_Model__c (not a field of Case in the org)"),
+        [],
+    ),
     "bad email": (
         "UPDATE salesforce.sync_salesforce__contacts SET Email = 'ana at example' WHERE Stames_Id__c = '11'",
         ("contacts", "email", "Email"),
