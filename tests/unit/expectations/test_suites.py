@@ -70,3 +70,26 @@ def test_a_text_is_measured_in_utf16_units_as_salesforce_counts() -> None:
             0
         ]
     assert lengths == (3, 1)
+
+
+def test_custom_objects_share_a_table_and_each_gets_its_suite(
+    confirmed_mapping, validation_org, sync_warehouse
+) -> None:
+    with duckdb.connect(str(sync_warehouse)) as con:
+        con.execute(
+            "CREATE TABLE salesforce.sync_salesforce__custom_object_records AS SELECT * FROM (VALUES "
+            "('wr_1', 'Stames_Warranty__c', '101'), ('wr_2', 'Stames_Warranty__c', '999'), "
+            "('wr_1', 'Stames_Subscription__c', '102')) AS t(Stames_Id__c, stames__sobject, ref__Case__c)"
+        )
+    suites = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)
+    warranty = suites["Stames_Warranty__c"]
+    words = [check.words for check in warranty.checks if check.rule == "reference"]
+    # the org has no such object yet: the parent comes from the mapping's lookup to Case
+    assert words == ["every Case__c names a row of sync_salesforce__cases"]
+    with duckdb.connect(str(sync_warehouse), read_only=True) as con:
+        rows = con.execute(
+            f'SELECT "Stames_Id__c", "ref__Case__c__unresolved", "Stames_Id__c__repeated" '
+            f"FROM ({warranty.query}) ORDER BY 1"
+        ).fetchall()
+    # only the warranty rows; wr_1 is also a subscription's id, which is not a repeat
+    assert rows == [("wr_1", None, None), ("wr_2", "999", None)]
