@@ -18,6 +18,7 @@ from stames_sf.commands import (
     schema,
     stames,
     transform,
+    validate,
 )
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.command(name="extract")(extract.extract)
 app.command(name="discover")(discover.discover)
 app.add_typer(mapping.app, name="map", help="Propose, review and confirm the Stames → Salesforce mapping.")
 app.command(name="transform")(transform.transform)
+app.command(name="validate")(validate.validate)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

@@ -192,6 +192,21 @@ def run_demo_transform(work: WorkDir, console: Console) -> None:
         raise TransformFailedError(result)
 
 
+def validate_step(work: WorkDir, connection_file: Path, console: Console) -> None:
+    """Validate the sync tables against the local org, once the transform has written them."""
+    from datetime import UTC, datetime
+
+    from expectations.sync_tables import has_sync_tables
+    from stames_sf.validate_service import run_validation, show_result
+
+    console.rule("8. validate")
+    if not has_sync_tables(work.warehouse):
+        console.print("no sync tables yet (the transform has not run): validation skipped")
+        return
+    result = run_validation(work, connection_file, datetime.now(UTC))
+    show_result(result, console)
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -224,5 +239,6 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
         plan_and_deploy_schema(work, org, console)
 
         run_demo_transform(work, console)
+        validate_step(work, connection_path(org.state_dir), console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

@@ -20,4 +20,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.mapping_documents",
     "tests.fixtures.transform",
     "tests.fixtures.dbt_messages",
+    "tests.fixtures.expectations",
 ]

@@ -1,0 +1,71 @@
+"""`stames-sf validate`: the load-readiness gate (Great Expectations), Data Docs and the sign-off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stames_sf.options import DEFAULT_WORK, WorkOption
+
+ConnectionOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--connection",
+        help="The target org's connection.json (default: the local org's in the work folder).",
+        dir_okay=False,
+    ),
+]
+
+
+def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None) -> None:
+    """Check the sync tables against the target org and the confirmed mapping; exit 1 on any failure."""
+    from datetime import UTC, datetime
+
+    import duckdb
+    from rich.console import Console
+
+    from expectations.validation import NoSyncTablesError
+    from mapping.document import MappingError
+    from stames_sf.validate_service import (
+        OrgUnreachableError,
+        default_connection_file,
+        run_validation,
+        show_result,
+    )
+    from stames_sf.workdir import WorkDir, WorkDirBusyError
+
+    work_dir = WorkDir.at(work)
+    connection_file = connection or default_connection_file(work_dir)
+    errors = Console(stderr=True)
+    if not connection_file.exists():
+        errors.print(
+            f"No connection file at {connection_file}: pass --connection with the org's connection.json.",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    try:
+        result = run_validation(work_dir, connection_file, datetime.now(UTC))
+    except (MappingError, NoSyncTablesError, WorkDirBusyError) as refused:
+        errors.print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from refused
+    except OrgUnreachableError as unreachable:
+        errors.print(str(unreachable), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from unreachable
+    except duckdb.IOException as busy:
+        # DuckDB allows one writer: a transform or extraction still running holds the file.
+        errors.print(
+            f"Cannot open {work_dir.warehouse} (is another stage running?): {busy}",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from busy
+    show_result(result, Console())
+    if not result.passed:
+        raise typer.Exit(1)
