@@ -148,7 +148,7 @@ def _suite(
     _external_id(plan, present)
     for name, described_field in described.items():
         kind = described_field.get("type")
-        if _is_required(described_field):
+        if _is_required(described_field) and not model.extension:
             _required(plan, model, name, kind, present)
         if name not in present or name == "OwnerId":
             continue
@@ -287,7 +287,7 @@ def _parents(
             for lookup in custom.lookups
             if lookup.api_name == reference_field and lookup.reference_to
         ]
-    return [candidate for candidate in models if candidate.sobject in targets]
+    return [candidate for candidate in models if candidate.sobject in targets and not candidate.extension]
 
 
 def _references(

@@ -33,7 +33,17 @@ STANDARD_TABLES: dict[str, str] = {
     "EmailMessage": "sync_salesforce__email_messages",
     "Task": "sync_salesforce__tasks",
     "ContentVersion": "sync_salesforce__content_versions",
+    "CaseComment": "sync_salesforce__case_comments",
+    "Topic": "sync_salesforce__topics",
+    "TopicAssignment": "sync_salesforce__topic_assignments",
 }
+
+CUSTOM_FIELD_TABLES: dict[str, str] = {
+    "Case": "sync_salesforce__case_custom_fields",
+    "Contact": "sync_salesforce__contact_custom_fields",
+}
+"""The mapping's custom (`__c`) fields of a standard object sit in their own table beside it
+(their columns depend on the org, so that table has no enforced contract); validated as the same object."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,9 @@ class SyncModel:
     table: str
     shared: bool = False
     """True when the table holds several objects' rows (filtered on `stames__sobject`)."""
+    extension: bool = False
+    """True for a table of extra columns of another table's rows (the custom fields of Case or
+    Contact): its object's required fields live in the main table, and it is no parent."""
 
     @property
     def name(self) -> str:
@@ -60,7 +73,8 @@ class SyncModel:
 
 
 def sync_models(mapping: Mapping) -> list[SyncModel]:
-    """One sync model per target object of the mapping, in load order (each object once)."""
+    """One sync model per target object of the mapping, in load order (each object once), then the
+    custom-field tables of the standard objects that have one."""
     models: dict[str, SyncModel] = {}
     for entry in sorted(mapping.objects, key=lambda item: item.load_order):
         target = entry.target
@@ -72,7 +86,12 @@ def sync_models(mapping: Mapping) -> list[SyncModel]:
             models[target] = SyncModel(target, STATUS_HISTORY_TABLE)
         else:
             models[target] = SyncModel(target, CUSTOM_OBJECT_RECORDS_TABLE, shared=True)
-    return list(models.values())
+    custom_fields = [
+        SyncModel(sobject, table, extension=True)
+        for sobject, table in CUSTOM_FIELD_TABLES.items()
+        if sobject in models
+    ]
+    return [*models.values(), *custom_fields]
 
 
 def has_sync_tables(warehouse: Path) -> bool:

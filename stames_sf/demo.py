@@ -192,6 +192,10 @@ def run_demo_transform(work: WorkDir, console: Console) -> None:
         raise TransformFailedError(result)
 
 
+class DemoValidationFailedError(Exception):
+    """The demo's validation gate did not pass; the message is one line naming the report."""
+
+
 def validate_step(work: WorkDir, connection_file: Path, console: Console) -> None:
     """Validate the sync tables against the local org, once the transform has written them."""
     from datetime import UTC, datetime
@@ -205,6 +209,11 @@ def validate_step(work: WorkDir, connection_file: Path, console: Console) -> Non
         return
     result = run_validation(work, connection_file, datetime.now(UTC))
     show_result(result, console)
+    if not result.passed:
+        raise DemoValidationFailedError(
+            f"Validation failed {result.record.failed_expectations} expectation(s): "
+            f"see {result.paths.signoff_html}"
+        )
 
 
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:

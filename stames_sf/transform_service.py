@@ -123,7 +123,10 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformRe
         "--no-use-colors",
     ]  # fmt: skip
     with _warehouse_env(work.warehouse):
-        outcome = dbtRunner().invoke(arguments)
+        try:
+            outcome = dbtRunner().invoke(arguments)
+        finally:
+            _release_dbt_database()
     counts: Counter[str] = Counter()
     failures: list[str] = []
     for node_result in getattr(outcome.result, "results", None) or []:
@@ -144,15 +147,29 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformRe
     )
 
 
+def _release_dbt_database() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in this process after a run.
+
+    Left open, it holds the warehouse file: a later read-only connection in the same process
+    (validate, after the demo's transform) is refused for its different configuration.
+    `close_all_connections` only forgets the environment, so it is closed first.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        environment = DuckDBConnectionManager._ENV
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
+
+
 def _first_line(message: str) -> str:
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     return lines[0] if lines else message
 
 
 def read_reconciliation(warehouse: Path) -> list[Reconciliation]:
-    # dbt-duckdb keeps its database instance open in this process; a connection with another
-    # configuration (read_only) would be refused, the default one shares that instance.
-    with duckdb.connect(str(warehouse)) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select object, source_rows, synced, quarantined, excluded, excluded_by_rule "
             "from salesforce.sync_salesforce__reconciliation order by object"

@@ -99,6 +99,13 @@ ACCOUNT_ENDPOINT: Final[dict[str, Any]] = {
     "primary_key": "id",
     "write_disposition": "replace",
     "endpoint": {"path": "account", "data_selector": "$", "paginator": "single_page"},
+    # An instance without a legacy import sends no `legacy_import`; the staging model reads these
+    # columns all the same, so they exist whatever the first load saw.
+    "columns": {
+        "legacy_import__source": {"data_type": "text"},
+        "legacy_import__imported_at": {"data_type": "text"},
+        "legacy_import__timestamps_local_time": {"data_type": "bool"},
+    },
 }
 
 DELETED_RECORDS_ENDPOINT: Final[dict[str, Any]] = {

@@ -18,12 +18,20 @@ def demo(
     from rich.console import Console
 
     from mapping.document import MappingError
-    from stames_sf.demo import DemoSettings, run_demo
+    from stames_sf.demo import DemoSettings, DemoValidationFailedError, run_demo
     from stames_sf.transform_service import TransformFailedError, TransformRefusedError
+    from stames_sf.validate_service import OrgUnreachableError
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     try:
         run_demo(WorkDir.at(work), DemoSettings(tickets=tickets, seed=seed), Console())
-    except (WorkDirBusyError, MappingError, TransformRefusedError, TransformFailedError) as busy:
+    except (
+        WorkDirBusyError,
+        MappingError,
+        TransformRefusedError,
+        TransformFailedError,
+        OrgUnreachableError,
+        DemoValidationFailedError,
+    ) as busy:
         Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from busy

@@ -36,14 +36,14 @@ def write_mapping_text(mapping: Mapping | None, path: Path) -> None:
 
 
 @pytest.fixture
-def work(tmp_path: Path, sync_warehouse: Path, confirmed_mapping: Mapping) -> Path:
+def work(tmp_path: Path, sync_warehouse: Path, validated_mapping: Mapping) -> Path:
     """A work folder (the warehouse of `sync_warehouse`) with the confirmed mapping in place."""
     assert sync_warehouse.parent == tmp_path
-    write_mapping_text(confirmed_mapping, mapping_path(tmp_path))
+    write_mapping_text(validated_mapping, mapping_path(tmp_path))
     return tmp_path
 
 
-def test_clean_sync_tables_pass_and_open_the_gate(work, sf_server, confirmed_mapping) -> None:
+def test_clean_sync_tables_pass_and_open_the_gate(work, sf_server, validated_mapping) -> None:
     exit_code, output = validate(work, sf_server)
     assert exit_code == 0, output
     assert "Validation passed" in output
@@ -52,13 +52,13 @@ def test_clean_sync_tables_pass_and_open_the_gate(work, sf_server, confirmed_map
     assert (work / "reports" / "signoff.md").exists()
     assert (work / "reports" / "data-docs" / "index.html").exists()
     assert (
-        require_passing_validation(work / "warehouse.duckdb", confirmed_mapping.confirmation.content_hash)
+        require_passing_validation(work / "warehouse.duckdb", validated_mapping.confirmation.content_hash)
         is None
     )
 
 
 def test_a_too_long_subject_fails_validate_and_keeps_the_gate_shut(
-    work, sf_server, confirmed_mapping
+    work, sf_server, validated_mapping
 ) -> None:
     with duckdb.connect(str(work / "warehouse.duckdb")) as con:
         con.execute(
@@ -69,7 +69,7 @@ def test_a_too_long_subject_fails_validate_and_keeps_the_gate_shut(
     assert exit_code == 1
     assert "FAILED cases: Subject fits the org's limit of 255 characters: 1 row(s) (e.g. 300)" in output
     with pytest.raises(ValidationFailedError):
-        require_passing_validation(work / "warehouse.duckdb", confirmed_mapping.confirmation.content_hash)
+        require_passing_validation(work / "warehouse.duckdb", validated_mapping.confirmation.content_hash)
 
 
 def test_an_unconfirmed_mapping_is_refused_before_anything_runs(work, sf_server) -> None:

@@ -28,21 +28,21 @@ def validate(warehouse: Path, mapping, org, tmp_path: Path, minutes_later: int =
     return validate_warehouse(warehouse, mapping, org, paths, now).passed
 
 
-def test_no_validation_is_refused(sync_warehouse, confirmed_mapping) -> None:
+def test_no_validation_is_refused(sync_warehouse, validated_mapping) -> None:
     with pytest.raises(ValidationMissingError, match="run `stames-sf validate`"):
-        require_passing_validation(sync_warehouse, confirmed_mapping.confirmation.content_hash)
+        require_passing_validation(sync_warehouse, validated_mapping.confirmation.content_hash)
 
 
-def test_no_warehouse_is_refused(tmp_path, confirmed_mapping) -> None:
+def test_no_warehouse_is_refused(tmp_path, validated_mapping) -> None:
     with pytest.raises(ValidationMissingError):
-        require_passing_validation(tmp_path / "absent.duckdb", confirmed_mapping.confirmation.content_hash)
+        require_passing_validation(tmp_path / "absent.duckdb", validated_mapping.confirmation.content_hash)
 
 
 def test_a_passing_current_validation_opens_the_gate_until_the_data_or_mapping_changes(
-    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
-    mapping_hash = confirmed_mapping.confirmation.content_hash
-    assert validate(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    mapping_hash = validated_mapping.confirmation.content_hash
+    assert validate(sync_warehouse, validated_mapping, validation_org, tmp_path)
     assert require_passing_validation(sync_warehouse, mapping_hash) is None
     with pytest.raises(ValidationMappingChangedError):
         require_passing_validation(sync_warehouse, OTHER_MAPPING_HASH)
@@ -53,12 +53,12 @@ def test_a_passing_current_validation_opens_the_gate_until_the_data_or_mapping_c
 
 
 def test_the_latest_validation_counts_and_a_failed_one_is_refused(
-    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
-    mapping_hash = confirmed_mapping.confirmation.content_hash
-    assert validate(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    mapping_hash = validated_mapping.confirmation.content_hash
+    assert validate(sync_warehouse, validated_mapping, validation_org, tmp_path)
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute("UPDATE salesforce.sync_salesforce__cases SET Status = 'Pending' WHERE Status = 'Closed'")
-    assert not validate(sync_warehouse, confirmed_mapping, validation_org, tmp_path, minutes_later=5)
+    assert not validate(sync_warehouse, validated_mapping, validation_org, tmp_path, minutes_later=5)
     with pytest.raises(ValidationFailedError, match="failed 1 expectation"):
         require_passing_validation(sync_warehouse, mapping_hash)

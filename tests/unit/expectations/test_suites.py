@@ -20,16 +20,16 @@ def checks_of(suite: Suite, rule: str) -> dict[str, dict]:
     return {check.column: dict(check.arguments) for check in suite.checks if check.rule == rule}
 
 
-def test_one_suite_per_sync_table_of_the_mapping(confirmed_mapping, validation_org, sync_warehouse) -> None:
-    suites = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)
+def test_one_suite_per_sync_table_of_the_mapping(validated_mapping, validation_org, sync_warehouse) -> None:
+    suites = suites_by_name(validated_mapping, validation_org, sync_warehouse)
     # reconciliation and quarantine are not loaded, so they get no suite
     assert set(suites) == {"accounts", "contacts", "cases", "email_messages"}
 
 
 def test_lengths_and_picklists_come_from_the_describe(
-    confirmed_mapping, validation_org, sync_warehouse
+    validated_mapping, validation_org, sync_warehouse
 ) -> None:
-    cases = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)["cases"]
+    cases = suites_by_name(validated_mapping, validation_org, sync_warehouse)["cases"]
     lengths = checks_of(cases, "length")
     assert lengths["Subject__length"]["max_value"] == 255  # CONTRACT: Case.Subject is 255
     assert lengths["Stames_Id__c__length"]["max_value"] == 64  # mapping.model.STAMES_ID, as deployed
@@ -40,20 +40,20 @@ def test_lengths_and_picklists_come_from_the_describe(
 
 
 def test_every_column_is_a_field_of_the_org_or_a_reference_or_helper(
-    confirmed_mapping, validation_org, sync_warehouse
+    validated_mapping, validation_org, sync_warehouse
 ) -> None:
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute("ALTER TABLE salesforce.sync_salesforce__cases ADD COLUMN stames__file_path VARCHAR")
         con.execute("ALTER TABLE salesforce.sync_salesforce__cases ADD COLUMN Stames_Units__c DOUBLE")
-    cases = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)["cases"]
+    cases = suites_by_name(validated_mapping, validation_org, sync_warehouse)["cases"]
     # the validation org has no Stames_Units__c; stames__* helpers and ref__* columns are not fields
     assert [check.column for check in cases.checks if check.rule == "field"] == [
         "Stames_Units__c (not a field of Case in the org)"
     ]
 
 
-def test_required_fields_and_references(confirmed_mapping, validation_org, sync_warehouse) -> None:
-    suites = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)
+def test_required_fields_and_references(validated_mapping, validation_org, sync_warehouse) -> None:
+    suites = suites_by_name(validated_mapping, validation_org, sync_warehouse)
     required = [check.column for check in suites["contacts"].checks if check.rule == "required"]
     assert required == ["LastName"]  # CONTRACT: Contact requires LastName
     references = {check.column: check.words for check in suites["cases"].checks if check.rule == "reference"}
@@ -73,7 +73,7 @@ def test_a_text_is_measured_in_utf16_units_as_salesforce_counts() -> None:
 
 
 def test_custom_objects_share_a_table_and_each_gets_its_suite(
-    confirmed_mapping, validation_org, sync_warehouse
+    validated_mapping, validation_org, sync_warehouse
 ) -> None:
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute(
@@ -81,7 +81,7 @@ def test_custom_objects_share_a_table_and_each_gets_its_suite(
             "('wr_1', 'Stames_Warranty__c', '101'), ('wr_2', 'Stames_Warranty__c', '999'), "
             "('wr_1', 'Stames_Subscription__c', '102')) AS t(Stames_Id__c, stames__sobject, ref__Case__c)"
         )
-    suites = suites_by_name(confirmed_mapping, validation_org, sync_warehouse)
+    suites = suites_by_name(validated_mapping, validation_org, sync_warehouse)
     warranty = suites["Stames_Warranty__c"]
     words = [check.words for check in warranty.checks if check.rule == "reference"]
     # the org has no such object yet: the parent comes from the mapping's lookup to Case

@@ -28,15 +28,15 @@ def failed(result: ValidationResult) -> dict[tuple[str, str, str], list[str]]:
 
 
 def test_clean_sync_tables_pass_and_the_result_is_recorded(
-    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
-    result = run(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    result = run(sync_warehouse, validated_mapping, validation_org, tmp_path)
     assert failed(result) == {}
     assert result.passed
     assert (tmp_path / "reports" / "data-docs" / "index.html").exists()
     with duckdb.connect(str(sync_warehouse), read_only=True) as con:
         rows = con.execute("SELECT passed, failed_expectations, mapping_hash FROM ops.validations").fetchall()
-    assert rows == [(True, 0, confirmed_mapping.confirmation.content_hash)]
+    assert rows == [(True, 0, validated_mapping.confirmation.content_hash)]
 
 
 CORRUPTIONS = {
@@ -89,18 +89,18 @@ CORRUPTIONS = {
 
 @pytest.mark.parametrize("corruption", CORRUPTIONS.keys())
 def test_a_corrupted_sync_table_fails_the_expectation_that_guards_it(
-    corruption, sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    corruption, sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
     statement, expected_failure, examples = CORRUPTIONS[corruption]
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute(statement)
-    result = run(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    result = run(sync_warehouse, validated_mapping, validation_org, tmp_path)
     assert not result.passed
     assert failed(result) == {expected_failure: examples}
 
 
 def test_a_timestamp_after_the_validation_time_fails(
-    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
     later = VALIDATED_AT + timedelta(minutes=1)
     with duckdb.connect(str(sync_warehouse)) as con:
@@ -109,19 +109,19 @@ def test_a_timestamp_after_the_validation_time_fails(
             "WHERE Stames_Id__c = '1002'",
             [later],
         )
-    result = run(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    result = run(sync_warehouse, validated_mapping, validation_org, tmp_path)
     assert list(failed(result)) == [("email_messages", "timestamp", "MessageDate__utc")]
 
 
-def test_a_missing_required_column_fails(sync_warehouse, confirmed_mapping, validation_org, tmp_path) -> None:
+def test_a_missing_required_column_fails(sync_warehouse, validated_mapping, validation_org, tmp_path) -> None:
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute('ALTER TABLE salesforce.sync_salesforce__contacts DROP COLUMN "LastName"')
-    result = run(sync_warehouse, confirmed_mapping, validation_org, tmp_path)
+    result = run(sync_warehouse, validated_mapping, validation_org, tmp_path)
     assert list(failed(result)) == [("contacts", "required", "LastName")]
 
 
 def test_chunks_of_one_row_still_see_duplicates_and_add_up_the_failures(
-    sync_warehouse, confirmed_mapping, validation_org, tmp_path
+    sync_warehouse, validated_mapping, validation_org, tmp_path
 ) -> None:
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute(
@@ -131,7 +131,7 @@ def test_chunks_of_one_row_still_see_duplicates_and_add_up_the_failures(
         con.execute("UPDATE salesforce.sync_salesforce__cases SET Status = 'Pending' WHERE Status <> 'New'")
     paths = ReportPaths.under(tmp_path / "reports")
     result = validate_warehouse(
-        sync_warehouse, confirmed_mapping, validation_org, paths, VALIDATED_AT, chunk_rows=1
+        sync_warehouse, validated_mapping, validation_org, paths, VALIDATED_AT, chunk_rows=1
     )
     outcomes = {(outcome.suite, outcome.check.column): outcome for outcome in result.outcomes}
     repeated = outcomes[("contacts", "Stames_Id__c__repeated")]

@@ -14,7 +14,7 @@ def test_without_sync_tables_the_step_is_skipped_and_records_nothing(tmp_path) -
     with duckdb.connect(str(work.warehouse)) as con:
         con.execute("CREATE SCHEMA raw_stames; CREATE TABLE raw_stames.tickets (id BIGINT)")
     console = Console(record=True, width=200)
-    validate_step(work, console)
+    validate_step(work, tmp_path / "no-org.json", console)
     assert "validation skipped" in console.export_text()
     with duckdb.connect(str(work.warehouse), read_only=True) as con:
         schemas = con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()

@@ -171,6 +171,8 @@ def test_a_picklist_fed_by_a_value_map_gets_the_map_values(generated_mapping: Ma
         "warranty",
         "shipping",
         "returns_legacy",
+        "garantia_old",
+        "Otros",
     ]
     dropped = generated_mapping.model_copy(
         update={
@@ -192,6 +194,8 @@ def test_a_picklist_fed_by_a_value_map_gets_the_map_values(generated_mapping: Ma
         "warranty",
         "shipping",
         "returns_legacy",
+        "garantia_old",
+        "Otros",
     ]
 
 

@@ -36,8 +36,10 @@ def generated(tmp_path: Path, expected) -> Path:
     changes = [{"id": 1, "ticket_id": 0, "from_status": "on_hold", "to_status": "new"}]
     tags = [entry.source for entry in expected.value_map("tags").entries]
     fields = [
-        {"object_type": "ticket", "key": "contact_reason", "type": "dropdown", "_dlt_id": "f1"},
-        {"object_type": "customer", "key": "loyalty_tier", "type": "dropdown", "_dlt_id": "f2"},
+        {"id": 44, "object_type": "ticket", "key": "contact_reason", "label": "Motivo", "type": "dropdown",
+         "active": True, "_dlt_id": "f1"},
+        {"id": 62, "object_type": "customer", "key": "loyalty_tier", "label": "Nivel", "type": "dropdown",
+         "active": True, "_dlt_id": "f2"},
     ]
     options = [
         *child_rows("f1", ["billing", "returns", "tech", "warranty", "shipping"]),
@@ -54,7 +56,9 @@ def generated(tmp_path: Path, expected) -> Path:
             "tickets__tags": child_rows("t1", tags),
             "custom_fields": fields,
             "custom_fields__options": options,
-            "tickets__custom_fields": [{"key": "contact_reason", "value": "returns_legacy"}],
+            "tickets__custom_fields": [
+                {"key": "contact_reason", "value": value} for value in ("returns_legacy", "garantia_old", "Otros")
+            ],
         },
     )
 
@@ -162,12 +166,15 @@ def test_a_created_picklist_lists_every_mapped_value(generated):
     strategies = Strategies(tags="none", tag_field=None)
     value_maps = propose_value_maps(generated, org(), strategies, [field])
     (aligned,) = align_fields([field], value_maps, strategies)
+    # the options in their order, then the values found outside them, sorted
     assert aligned.create.picklist_values == [
         "billing",
         "returns",
         "tech",
         "warranty",
         "shipping",
+        "Otros",
+        "garantia_old",
         "returns_legacy",
     ]
 
