@@ -36,10 +36,24 @@ def generated(tmp_path: Path, expected) -> Path:
     changes = [{"id": 1, "ticket_id": 0, "from_status": "on_hold", "to_status": "new"}]
     tags = [entry.source for entry in expected.value_map("tags").entries]
     fields = [
-        {"id": 44, "object_type": "ticket", "key": "contact_reason", "label": "Motivo", "type": "dropdown",
-         "active": True, "_dlt_id": "f1"},
-        {"id": 62, "object_type": "customer", "key": "loyalty_tier", "label": "Nivel", "type": "dropdown",
-         "active": True, "_dlt_id": "f2"},
+        {
+            "id": 44,
+            "object_type": "ticket",
+            "key": "contact_reason",
+            "label": "Motivo",
+            "type": "dropdown",
+            "active": True,
+            "_dlt_id": "f1",
+        },
+        {
+            "id": 62,
+            "object_type": "customer",
+            "key": "loyalty_tier",
+            "label": "Nivel",
+            "type": "dropdown",
+            "active": True,
+            "_dlt_id": "f2",
+        },
     ]
     options = [
         *child_rows("f1", ["billing", "returns", "tech", "warranty", "shipping"]),
@@ -57,7 +71,8 @@ def generated(tmp_path: Path, expected) -> Path:
             "custom_fields": fields,
             "custom_fields__options": options,
             "tickets__custom_fields": [
-                {"key": "contact_reason", "value": value} for value in ("returns_legacy", "garantia_old", "Otros")
+                {"key": "contact_reason", "value": value}
+                for value in ("returns_legacy", "garantia_old", "Otros")
             ],
         },
     )
