@@ -184,6 +184,16 @@ def _suite(
                 min_value=0,
                 max_value=limit,
             )
+        if kind == "reference" and described_field.get("referenceTo") == ["User"]:
+            active_users = sorted(user.id for user in org.users if user.is_active)
+            alias = plan.project(name, f"CAST({column} AS VARCHAR)")
+            plan.add(
+                "reference",
+                "ExpectColumnValuesToBeInSet",
+                alias,
+                f"every {name} is an active user of the org",
+                value_set=active_users,
+            )
         if kind == "email":
             alias = plan.project(name, f"CAST({column} AS VARCHAR)")
             plan.add(

@@ -92,3 +92,18 @@
 {% macro exclusion_enabled(name) -%}
     coalesce((select bool_or(enabled) from {{ ref('stg_mapping__exclusions') }} where name = '{{ name }}'), false)
 {%- endmacro %}
+
+{# The lookup custom fields of a Stames object (`ticket`, `customer`): key -> lookup target
+   (`agent`, `custom_object`, `ticket`, ...), read from the extracted field definitions. #}
+{% macro custom_field_lookup_targets(object_type) %}
+    {% if not execute %}{{ return({}) }}{% endif %}
+    {% set sql %}
+        select key, lookup__target from {{ ref('stg_stames__custom_fields') }}
+        where object_type = '{{ object_type }}' and field_type = 'lookup'
+    {% endset %}
+    {% set targets = {} %}
+    {% for row in run_query(sql).rows %}
+        {% do targets.update({row[0]: row[1]}) %}
+    {% endfor %}
+    {{ return(targets) }}
+{% endmacro %}

@@ -89,7 +89,16 @@ CATALOGUE_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
     {"name": "tags", "primary_key": "name", "endpoint": {"path": "tags"}},
     {"name": "ticket_statuses", "primary_key": "key", "endpoint": {"path": "ticket_statuses"}},
     {"name": "channels", "primary_key": "id", "endpoint": {"path": "channels"}},
-    {"name": "custom_fields", "primary_key": "id", "endpoint": {"path": "custom_fields"}},
+    {
+        "name": "custom_fields",
+        "primary_key": "id",
+        "endpoint": {"path": "custom_fields"},
+        # read by the transform whether or not any field is a lookup
+        "columns": {
+            "lookup__target": {"data_type": "text"},
+            "lookup__object_key": {"data_type": "text"},
+        },
+    },
     {"name": "custom_objects", "primary_key": "key", "endpoint": {"path": CUSTOM_OBJECTS_PATH}},
 )
 """Small definition lists without `updated_since`: replaced whole on every run."""

@@ -1,11 +1,18 @@
 {# The model's columns are exactly Stames_Id__c plus the mapping's custom (`__c`) targets of
-   `target_object` (a lookup as `ref__<Field>`): fails with the columns missing or extra. #}
+   `target_object` (a lookup as `ref__<Field>`, but a ticket's lookup to an agent as itself): fails with the columns missing or extra. #}
 {% test columns_match_mapping(model, target_object) %}
 with expected as (
     select distinct
-        case when source_type = 'lookup' then 'ref__' || target_field else target_field end as column_name
-    from {{ ref('stg_mapping__fields') }}
-    where target_object = '{{ target_object }}' and target_field like '%\_\_c' escape '\'
+        case
+            when fields.source_type = 'lookup' and definitions.lookup__target is distinct from 'agent'
+                then 'ref__' || fields.target_field
+            else fields.target_field
+        end as column_name
+    from {{ ref('stg_mapping__fields') }} as fields
+    {#- a ticket's lookup to an agent holds the User Id itself (sync_salesforce__case_custom_fields) #}
+    left join {{ ref('stg_stames__custom_fields') }} as definitions
+        on definitions.object_type = 'ticket' and fields.source = 'ticket.custom.' || definitions.key
+    where fields.target_object = '{{ target_object }}' and fields.target_field like '%\_\_c' escape '\'
     union
     select 'Stames_Id__c'
 ),

@@ -10,9 +10,12 @@ import duckdb
 import pytest
 
 from expectations.validation import ReportPaths, ValidationResult, validate_warehouse
+from loaders.org_snapshot import fetch_org_snapshot
+from loaders.schema import write_stames_id_field
 from mapping.model import Mapping
 from mapping.org import OrgSnapshot
 from tests.fixtures.expectations import VALIDATED_AT
+from tests.fixtures.salesforce_org import sfdx_field
 
 
 def run(warehouse: Path, mapping: Mapping, org: OrgSnapshot, tmp_path: Path) -> ValidationResult:
@@ -138,3 +141,35 @@ def test_chunks_of_one_row_still_see_duplicates_and_add_up_the_failures(
     assert (repeated.success, repeated.unexpected_count, repeated.examples) == (False, 2, ["12"])
     status = outcomes[("cases", "Status")]
     assert (status.success, status.unexpected_count, status.row_count) == (False, 2, 3)
+
+
+def test_a_user_lookup_holding_an_inactive_or_unknown_user_fails(
+    sync_warehouse, validated_mapping, sf_server, sf, tmp_path
+) -> None:
+    # A Case lookup to User (an escalation agent) holds the User Id itself: only an active user
+    # of the org can be written there.
+    package = tmp_path / "user-lookup" / "force-app" / "main" / "default"
+    fields = package / "objects" / "Case" / "fields"
+    fields.mkdir(parents=True)
+    (fields / "Escalation_Agent__c.field-meta.xml").write_text(
+        sfdx_field(
+            "Escalation_Agent__c",
+            "<label>Escalation agent</label><type>Lookup</type><referenceTo>User</referenceTo>"
+            "<relationshipName>Escalation_Agent</relationshipName>",
+        ),
+        encoding="utf-8",
+    )
+    for sobject in ("Account", "Contact", "Case", "EmailMessage"):
+        write_stames_id_field(package, sobject)
+    assert sf_server.org.deploy(tmp_path / "user-lookup").success
+    org = fetch_org_snapshot(sf)
+    active = next(user.id for user in org.users if user.is_active)
+    inactive = next(user.id for user in org.users if not user.is_active)
+    with duckdb.connect(str(sync_warehouse)) as con:
+        con.execute(
+            "CREATE TABLE salesforce.sync_salesforce__case_custom_fields AS "
+            "SELECT * FROM (VALUES ('101', ?), ('102', ?), ('103', NULL)) AS t(Stames_Id__c, Escalation_Agent__c)",
+            [active, inactive],
+        )
+    result = run(sync_warehouse, validated_mapping, org, tmp_path)
+    assert failed(result) == {("case_custom_fields", "reference", "Escalation_Agent__c"): [inactive]}

@@ -5,12 +5,10 @@
    the mapping enables it), quarantined (a value, custom fields' included, that its value map
    neither lists nor defaults, or a
    requester email Salesforce would reject once trimmed and NFKC-folded), or synced as a Case. #}
+{#- custom fields come value-mapped, element by element, from int_cases_custom_values -#}
 {%- set value_mapped_fields = [] -%}
-{%- set value_mapped_custom_fields = [] -%}
 {%- for entry in mapping_fields('Case') if entry.value_map and entry.source_type != 'tags' -%}
-    {%- if entry.source.startswith('ticket.custom.') -%}
-        {%- do value_mapped_custom_fields.append(entry) -%}
-    {%- else -%}
+    {%- if not entry.source.startswith('ticket.custom.') -%}
         {%- do value_mapped_fields.append(entry) -%}
     {%- endif -%}
 {%- endfor %}
@@ -37,17 +35,14 @@ unmapped as (
     where not {{ value_is_mapped(source_column(entry.source, 'tickets'), entry.value_map) }}
     union all
     {% endfor %}
-    {% for entry in value_mapped_custom_fields %}
     select
         custom_values.ticket_id as id,
-        '{{ entry.source }} value ''' || custom_values.value
-            || ''' is not in value map {{ entry.value_map }}, which has no default; add it to the mapping'
+        'ticket.custom.' || custom_values.key || ' value ''' || custom_values.unmapped_values
+            || ''' is not in value map ' || custom_values.value_map || ', which has no default; add it to the mapping'
             as detail
     from {{ ref('int_cases_custom_values') }} as custom_values
-    where custom_values.key = '{{ entry.source.split(".", 2)[2] }}'
-      and not {{ value_is_mapped('custom_values.value', entry.value_map) }}
+    where custom_values.unmapped_values is not null
     union all
-    {% endfor %}
     select cast(null as bigint) as id, cast(null as varchar) as detail where false
 ),
 

@@ -38,15 +38,20 @@ value_maps as (
 
 ),
 
-tickets as (
+{#- Only a Case that is synced can be linked: a ticket missing, excluded or quarantined is not. -#}
+synced_cases as (
 
-    select id as ticket_id from {{ ref('stg_stames__tickets') }}
+    select id as ticket_id from {{ ref('int_cases_synced') }}
 
 ),
 
-excluded_cases as (
+{#- The record's customer as the Contact it becomes: merges and duplicates followed to the
+    survivor, none when that Contact is not synced. -#}
+record_contacts as (
 
-    select stames_id from {{ ref('int_excluded__cases') }}
+    select survivors.customer_id, contacts.customer_id as contact_customer_id
+    from {{ ref('int_customers_deduplicated') }} as survivors
+    join {{ ref('int_customers_contacts') }} as contacts on contacts.customer_id = survivors.survivor_id
 
 ),
 
@@ -101,10 +106,9 @@ links as (
         record_tickets.raw_row_id,
         record_tickets.ticket_id,
         record_tickets.link_position,
-        tickets.ticket_id is not null and excluded_cases.stames_id is null as is_migrated_case
+        synced_cases.ticket_id is not null as is_migrated_case
     from record_tickets
-    left join tickets on tickets.ticket_id = record_tickets.ticket_id
-    left join excluded_cases on excluded_cases.stames_id = record_tickets.ticket_id::varchar
+    left join synced_cases on synced_cases.ticket_id = record_tickets.ticket_id
 
 ),
 
@@ -125,6 +129,7 @@ select
     records.object_key,
     objects.api_name as sobject,
     records.customer_id,
+    record_contacts.contact_customer_id,
     coalesce(field_objects.field_values, '{}'::json) as field_values,
     case when link_summary.first_is_migrated then link_summary.first_ticket_id end as case_ticket_id,
     case when not link_summary.first_is_migrated then link_summary.first_ticket_id end as dropped_ticket_id,
@@ -135,3 +140,4 @@ left join objects on objects.source_key = records.object_key
 left join field_objects
     on field_objects.record_id = records.record_id and field_objects.object_key = records.object_key
 left join link_summary on link_summary.raw_row_id = records.raw_row_id
+left join record_contacts on record_contacts.customer_id = records.customer_id

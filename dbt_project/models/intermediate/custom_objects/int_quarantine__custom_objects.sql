@@ -14,6 +14,16 @@ select
     'custom_object.' || object_key || '.Case__c' as object,
     record_id as stames_id,
     'dangling case link dropped' as reason,
-    'ticket ' || dropped_ticket_id || ' is not a migrated Case (missing or excluded): the record loads without its Case link' as detail
+    'ticket ' || dropped_ticket_id || ' is not a synced Case (missing, excluded or quarantined): the record loads without its Case link' as detail
 from {{ ref('int_custom_object_records_mapped') }}
 where disposition <> 'quarantined' and dropped_ticket_id is not null
+
+union all
+
+select
+    'custom_object.' || object_key || '.Contact__c' as object,
+    record_id as stames_id,
+    'dangling contact link dropped' as reason,
+    'customer ' || customer_id || ' is not a synced Contact (missing, excluded or quarantined): the record loads without its Contact link' as detail
+from {{ ref('int_custom_object_records_mapped') }}
+where disposition <> 'quarantined' and customer_id is not null and contact_customer_id is null

@@ -21,6 +21,12 @@ excluded_cases as (
 
 ),
 
+quarantined_cases as (
+
+    select stames_id, reason from {{ ref('int_quarantine__cases') }}
+
+),
+
 timed as (
 
     select
@@ -72,6 +78,7 @@ select
     case
         when excluded_cases.rule is not null then 'excluded'
         when tickets.ticket_id is null then 'quarantined'
+        when quarantined_cases.stames_id is not null then 'quarantined'
         when with_previous.changed_at is null then 'quarantined'
         else 'Stames_Status_Change__c'
     end as disposition,
@@ -79,18 +86,23 @@ select
     case
         when excluded_cases.rule is not null then null
         when tickets.ticket_id is null then 'orphan status change'
+        when quarantined_cases.stames_id is not null then 'Case quarantined'
         when with_previous.changed_at is null then 'unreadable date'
     end as quarantine_reason,
     case
         when excluded_cases.rule is not null then null
         when tickets.ticket_id is null then
             'ticket ' || with_previous.ticket_id || ' is not in the extracted tickets: re-run extract, or accept losing the change'
+        when quarantined_cases.stames_id is not null then
+            'ticket ' || with_previous.ticket_id || ' is quarantined (' || quarantined_cases.reason
+            || '): the change follows its Case once the Case is fixed'
         when with_previous.changed_at is null then
             'changed_at ' || coalesce('"' || changed_at_text || '"', 'is missing') || ' is not a date: fix it in Stames and re-extract'
     end as quarantine_detail
 from with_previous
 left join tickets on tickets.ticket_id = with_previous.ticket_id
 left join excluded_cases on excluded_cases.stames_id = with_previous.ticket_id::varchar
+left join quarantined_cases on quarantined_cases.stames_id = with_previous.ticket_id::varchar
 left join status_maps as from_map
     on from_map.source = 'status_change.from_status' and from_map.source_value = with_previous.from_status
 left join status_maps as to_map

@@ -36,6 +36,12 @@ excluded_cases as (
 
 ),
 
+quarantined_cases as (
+
+    select stames_id, reason from {{ ref('int_quarantine__cases') }}
+
+),
+
 {#- A message tombstone (deleted, GDPR erasure) removes the message: the mapping's `deleted` rule. -#}
 deleted_messages as (
 
@@ -83,13 +89,15 @@ routed as (
             when excluded_cases.rule is not null then excluded_cases.rule
             when deleted_messages.record_id is not null then 'deleted'
         end as exclusion_rule_found,
-        tickets.ticket_id is not null as has_ticket
+        tickets.ticket_id is not null as has_ticket,
+        quarantined_cases.reason as case_quarantine_reason
     from ordered
     left join routes
         on routes.author_type = ordered.author_type
         and routes.direction = ordered.direction
     left join tickets on tickets.ticket_id = ordered.ticket_id
     left join excluded_cases on excluded_cases.stames_id = ordered.ticket_id::varchar
+    left join quarantined_cases on quarantined_cases.stames_id = ordered.ticket_id::varchar
     left join deleted_messages on deleted_messages.record_id = ordered.message_id::varchar
 
 ),
@@ -107,6 +115,7 @@ checked as (
         end as exclusion_rule,
         case
             when not has_ticket then 'orphan message'
+            when case_quarantine_reason is not null then 'Case quarantined'
             when route_target is null then 'no message route'
             when message_at is null then 'unreadable date'
             when year(message_at) not between 1700 and 4000 then 'date out of range'
@@ -117,6 +126,9 @@ checked as (
         case
             when not has_ticket then
                 'ticket ' || ticket_id || ' is not in the extracted tickets: re-run extract, or accept losing the message'
+            when case_quarantine_reason is not null then
+                'ticket ' || ticket_id || ' is quarantined (' || case_quarantine_reason
+                || '): the message follows its Case once the Case is fixed'
             when route_target is null then
                 'no route for author type ' || coalesce(author_type, 'none') || ' and direction '
                 || coalesce(direction, 'none') || ': add one to message_routes in the mapping and confirm it'

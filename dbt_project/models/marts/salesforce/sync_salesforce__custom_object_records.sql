@@ -5,7 +5,7 @@ select
     record_id as "Stames_Id__c",
     sobject as stames__sobject,
     case_ticket_id::varchar as "ref__Case__c",
-    customer_id::varchar as "ref__Contact__c",
+    contact_customer_id::varchar as "ref__Contact__c",
     field_values as stames__field_values,
     other_ticket_ids as stames__other_case_ids
 from {{ ref('int_custom_object_records_mapped') }}

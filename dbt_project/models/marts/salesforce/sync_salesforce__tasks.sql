@@ -10,14 +10,22 @@ notes as (
 
 agents as (
 
-    select agent_id, user_id from {{ source('mapping', 'agents') }}
+    select agent_id, user_id from {{ ref('int_agents_users') }}
+
+),
+
+{#- The note's Case as synced: its Contact is the customer's survivor (merges and duplicates
+    followed), or none when that Contact is not synced. -#}
+cases as (
+
+    select id as ticket_id, contact_customer_id from {{ ref('int_cases_synced') }}
 
 )
 
 select
     notes.message_id::varchar as "Stames_Id__c",
     notes.ticket_id::varchar as "ref__WhatId",
-    notes.customer_id::varchar as "ref__WhoId",
+    cases.contact_customer_id::varchar as "ref__WhoId",
     {{ cut_text("coalesce(nullif(split_part(trim(notes.body_text), chr(10), 1), ''), notes.author_name)", salesforce_limit('Task.Subject')) }} as "Subject",
     notes.text_body as "Description",
     cast(notes.message_at as date) as "ActivityDate",
@@ -29,3 +37,4 @@ select
     notes.text_file_id as stames__text_body_file_id
 from notes
 left join agents on agents.agent_id = notes.author_id
+left join cases on cases.ticket_id = notes.ticket_id
