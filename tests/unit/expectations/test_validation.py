@@ -168,7 +168,8 @@ def test_a_user_lookup_holding_an_inactive_or_unknown_user_fails(
     with duckdb.connect(str(sync_warehouse)) as con:
         con.execute(
             "CREATE TABLE salesforce.sync_salesforce__case_custom_fields AS "
-            "SELECT * FROM (VALUES ('101', ?), ('102', ?), ('103', NULL)) AS t(Stames_Id__c, Escalation_Agent__c)",
+            "SELECT * FROM (VALUES ('101', ?), ('102', ?), ('103', NULL)) "
+            "AS t(Stames_Id__c, Escalation_Agent__c)",
             [active, inactive],
         )
     result = run(sync_warehouse, validated_mapping, org, tmp_path)
