@@ -18,6 +18,7 @@ BENCHMARKS: list[str] = [
     "salesforce_rest",
     "soql",
     "stames_server",
+    "transform",
     "validate",
 ]
 

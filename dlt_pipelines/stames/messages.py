@@ -54,7 +54,7 @@ def messages_resource(
         name="messages",
         primary_key="id",
         write_disposition="merge",
-        columns=settings.KEEP_NEWEST,
+        columns=settings.MESSAGE_COLUMNS,
         parallelized=True,
     )
     def messages(

@@ -67,12 +67,44 @@ Applied to these resources after `rest_api` builds them (its config does not tak
 
 CUSTOM_FIELD_RESOURCES: Final = ("tickets", "customers")
 
+
+def _nullable(
+    text: tuple[str, ...] = (), bigint: tuple[str, ...] = (), boolean: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Column hints for fields the contract allows to be null: a load in which every row has them
+    null (a small or early instance: nothing merged or deleted yet) still creates the columns the
+    transform reads. Timestamps stay text, as the API sends them."""
+    hinted: dict[str, dict[str, str]] = {}
+    for names, data_type in ((text, "text"), (bigint, "bigint"), (boolean, "bool")):
+        hinted.update({name: {"data_type": data_type} for name in names})
+    return {**KEEP_NEWEST, **hinted}
+
+
+TICKET_COLUMNS: Final = _nullable(
+    text=("deleted_at", "sla_due_at", "reminder__trigger", "reminder__remind_at", "channel__source_ref",
+          "priority", "description_html"),
+    bigint=("merged_into_id", "assignee_id", "team_id", "reminder__offset_minutes", "channel__inbox_id"),
+    boolean=("sms_notification",),
+)  # fmt: skip
+CUSTOMER_COLUMNS: Final = _nullable(
+    text=("email", "phone", "phone_raw", "company"), bigint=("merged_into_id",)
+)
+MESSAGE_COLUMNS: Final = _nullable(
+    text=("body_html", "external_id", "delivery_status", "author__name"),
+    bigint=("author__id", "channel__inbox_id"),
+)
+
 INCREMENTAL_ENDPOINTS: Final[tuple[dict[str, Any], ...]] = (
     {"name": "agents", "endpoint": {"path": "agents", "params": {"status": "all"}}},
-    {"name": "customers", "endpoint": {"path": "customers", "params": {"include_merged": "true"}}},
+    {
+        "name": "customers",
+        "endpoint": {"path": "customers", "params": {"include_merged": "true"}},
+        "columns": CUSTOMER_COLUMNS,
+    },
     {
         "name": "tickets",
         "endpoint": {"path": "tickets", "params": {"include_deleted": "true", "include_spam": "true"}},
+        "columns": TICKET_COLUMNS,
     },
     {"name": "status_changes", "endpoint": {"path": "status_changes"}},
 )

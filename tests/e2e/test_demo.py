@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 TICKETS = 40
 SEED = 3
@@ -60,6 +61,28 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
     assert f"{TICKETS} tickets" in scope_md
     agent_emails = [a["email"] for a in _jsonl(dataset / "agents.jsonl") if a.get("email")]
     assert agent_emails and not any(email in scope_md or email in scope_html for email in agent_emails)
+
+    # map, schema, transform, validate: a confirmed mapping, the schema checked, every ticket
+    # accounted for in the sync tables, and a passing validation with its sign-off report
+    mapping = yaml.safe_load((work / "mapping" / "mapping.yml").read_text(encoding="utf-8"))
+    assert mapping["confirmation"]["by"]
+    assert "passed" in (work / "reports" / "schema-check.md").read_text(encoding="utf-8").lower()
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        ticket_identity = con.execute(
+            "select source_rows, synced, quarantined, excluded "
+            "from salesforce.sync_salesforce__reconciliation where object = 'ticket'"
+        ).fetchone()
+        cases = con.execute("select count(*) from salesforce.sync_salesforce__cases").fetchone()[0]
+        latest = con.execute(
+            "select passed from ops.validations order by validated_at desc limit 1"
+        ).fetchone()
+    source_rows, synced, quarantined, excluded = ticket_identity
+    assert source_rows == TICKETS == synced + quarantined + excluded
+    assert synced == cases > 0
+    assert latest == (True,)
+    signoff = (work / "reports" / "signoff.html").read_text(encoding="utf-8")
+    assert "<svg" in signoff and "<script" not in signoff
+    assert "signoff.html" in first.stdout
 
     second = _run_demo(work)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]

@@ -377,13 +377,18 @@ def test_tags_become_the_mapped_multipicklist_values(query, records, mapping_yam
     assert checked > 0
 
 
+def _is_lookup_to_migrated(entry: dict[str, Any]) -> bool:
+    return entry["source_type"] == "lookup" and (entry.get("create") or {}).get("reference_to") != "User"
+
+
 def test_custom_field_tables_have_one_column_per_mapped_custom_field(query, mapping_yaml):
     for target_object, table in (
         ("Case", "sync_salesforce__case_custom_fields"),
         ("Contact", "sync_salesforce__contact_custom_fields"),
     ):
+        # a lookup to a migrated record is `ref__<Field>` (its Stames id); one to User holds the Id
         expected = {"Stames_Id__c"} | {
-            ("ref__" if entry["source_type"] == "lookup" else "") + entry["target"].split(".")[1]
+            ("ref__" if _is_lookup_to_migrated(entry) else "") + entry["target"].split(".")[1]
             for entry in mapping_yaml["fields"]
             if entry.get("target", "").startswith(f"{target_object}.") and entry["target"].endswith("__c")
         }
@@ -439,3 +444,33 @@ def test_quarantined_records_are_not_in_the_sync_tables(query, records):
         'select count(*) from salesforce.sync_salesforce__cases where "Stames_Id__c" in '
         f"('{records.unmapped_priority_ticket}', '{records.bad_requester_ticket}')"
     ) == [(0,)]
+
+
+def test_an_escalation_agent_without_a_user_is_dropped_and_listed(query, records, mapping_yaml):
+    # The hand-written mapping matches no agent to a user: every escalation agent of a synced Case
+    # is dropped from the Case and listed in the quarantine under the field.
+    assert mapping_yaml["owners"]["agents"] == []
+    synced = {
+        int(stames_id)
+        for (stames_id,) in query('select "Stames_Id__c" from salesforce.sync_salesforce__cases')
+    }
+    escalated = {
+        ticket["id"]
+        for ticket in records.tickets
+        if ticket["id"] in synced
+        and any(
+            f["key"] == "escalation_agent" and f.get("value") is not None
+            for f in ticket.get("custom_fields") or []
+        )
+    }
+    assert escalated
+    [(filled,)] = query(
+        "select count(*) from salesforce.sync_salesforce__case_custom_fields "
+        'where "Stames_Escalation_Agent__c" is not null'
+    )
+    assert filled == 0
+    listed = query(
+        "select stames_id from salesforce.sync_salesforce__quarantine "
+        "where object = 'ticket.custom.escalation_agent' and reason = 'agent without an active user'"
+    )
+    assert {int(stames_id) for (stames_id,) in listed} == escalated

@@ -76,7 +76,11 @@ def test_serve_uses_the_flags_and_environment(served_by_cli: ServedByCli) -> Non
     assert tickets.headers["X-RateLimit-Limit"] == "7"
     assert refused.status_code == 401
     served_by_cli.process.terminate()
-    rest, _ = served_by_cli.process.communicate(timeout=10)
+    served_by_cli.process.wait(timeout=10)
+    # read through the text stream: lines it read ahead while the URL was looked for are in its
+    # buffer, which communicate(timeout=...) would bypass (it reads the raw pipe)
+    assert served_by_cli.process.stdout is not None
+    rest = served_by_cli.process.stdout.read()
     assert f"Stames API: {base_url}/api/v1" in served_by_cli.announced
     assert API_KEY in served_by_cli.announced + rest
 
