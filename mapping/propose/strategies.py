@@ -25,6 +25,7 @@ from mapping.model import (
 )
 from mapping.org import OrgSnapshot, OrgUser
 from mapping.propose.raw import RawTables, open_raw
+from mapping.propose.types import custom_object_name
 from mapping.propose.values import count_of, tag_spellings
 from mapping.tags import PICKLIST_SEPARATOR, picklist_blockers, tag_key
 
@@ -359,12 +360,6 @@ def custom_object_types(raw: RawTables) -> list[StamesObjectType]:
     return types
 
 
-def custom_object_api_name(key: str) -> str:
-    """`warranty` → `Stames_Warranty__c`, `service_contract` → `Stames_Service_Contract__c`."""
-    words = "".join(char if char.isalnum() else " " for char in key).split()
-    return CUSTOM_OBJECT_PREFIX + "_".join(word.capitalize() for word in words) + "__c"
-
-
 def _lookup(api_name: str, label: str, parent: str, relationship: str) -> CustomField:
     return CustomField(
         api_name=api_name, label=label, type="Lookup", reference_to=parent, relationship_name=relationship
@@ -378,7 +373,7 @@ def propose_custom_objects(warehouse: Path) -> list[CustomObjectMapping]:
         types = custom_object_types(raw)
     mappings = []
     for kind in types:
-        api_name = custom_object_api_name(kind.key)
+        api_name = custom_object_name(kind.key)
         relationship = CUSTOM_OBJECT_PREFIX + "_".join(
             word.capitalize() for word in "".join(c if c.isalnum() else " " for c in kind.plural).split()
         )

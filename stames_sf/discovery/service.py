@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from mapping.model import DEFAULT_INTERNAL_NOTES
 from stames_sf.discovery.estimate import estimate
 from stames_sf.discovery.findings import all_findings
 from stames_sf.discovery.findings.agents import agent_roster
@@ -24,18 +23,16 @@ from stames_sf.discovery.render import render_html, render_markdown
 from stames_sf.discovery.report import DiscoveryReport
 from stames_sf.discovery.sections import build_document
 from stames_sf.discovery.tags import summarise_tags
-from stames_sf.discovery.volumes import file_volume, internal_notes_target, target_volumes
+from stames_sf.discovery.volumes import TargetNames, file_volume, mapped_target_names, target_volumes
 from stames_sf.discovery.warehouse import RawWarehouse
 from stames_sf.workdir import RAW_SCHEMA, WorkDir
 
 REPORT_NAME = "scope"
 
 
-def collect(
-    warehouse: RawWarehouse, found: bool, internal_notes: str = DEFAULT_INTERNAL_NOTES
-) -> DiscoveryReport:
-    """All sections of the inventory from one open warehouse; internal notes are estimated as
-    `internal_notes` records (the mapping's choice)."""
+def collect(warehouse: RawWarehouse, found: bool, names: TargetNames | None = None) -> DiscoveryReport:
+    """All sections of the inventory from one open warehouse; the estimate names the Salesforce
+    objects as the mapping does (`names`)."""
     tags = summarise_tags(warehouse)
     objects = custom_object_summaries(warehouse)
     attachments = summarise_attachments(warehouse)
@@ -56,7 +53,7 @@ def collect(
         attachments=attachments,
         findings=all_findings(warehouse),
         manual_work=manual_work(warehouse),
-        estimate=estimate(target_volumes(warehouse, tags, objects, internal_notes), file_volume(attachments)),
+        estimate=estimate(target_volumes(warehouse, tags, objects, names), file_volume(attachments)),
     )
 
 
@@ -64,9 +61,7 @@ def run_discovery(work: WorkDir, schema: str = RAW_SCHEMA) -> DiscoveryReport:
     """Profile the raw data in `work`'s warehouse and write the scope report next to it."""
     warehouse = RawWarehouse.open(work.warehouse, schema)
     try:
-        report = collect(
-            warehouse, found=work.warehouse.exists(), internal_notes=internal_notes_target(work.root)
-        )
+        report = collect(warehouse, found=work.warehouse.exists(), names=mapped_target_names(work.root))
     finally:
         warehouse.close()
     document = build_document(report)

@@ -9,10 +9,12 @@ rule next to every number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapping.document import MappingError, mapping_path, read_mapping
-from mapping.model import DEFAULT_INTERNAL_NOTES
+from mapping.model import DEFAULT_INTERNAL_NOTES, Strategies
+from mapping.propose.types import custom_object_name
 from stames_sf.discovery.estimate import FileVolume, TargetVolume
 from stames_sf.discovery.findings.attachments import AttachmentSummary
 from stames_sf.discovery.findings.customers import company_key
@@ -44,16 +46,34 @@ def _accounts(warehouse: RawWarehouse) -> int:
     return len({company_key(company) for (company,) in rows} - {""})
 
 
-def internal_notes_target(work_root: Path) -> str:
-    """Where internal notes go: the mapping's choice when `<work>/mapping/mapping.yml` reads, else
-    the proposer's default."""
+@dataclass(frozen=True)
+class TargetNames:
+    """The Salesforce objects the estimate names: the mapping's choices once a mapping is there,
+    the proposer's defaults before."""
+
+    internal_notes: str = DEFAULT_INTERNAL_NOTES
+    status_history_object: str = Strategies.model_fields["status_history_object"].default
+    custom_objects: dict[str, str] = field(default_factory=dict)
+    """Stames custom object key → API name, as mapped."""
+
+    def custom_object(self, key: str) -> str:
+        return self.custom_objects.get(key) or custom_object_name(key)
+
+
+def mapped_target_names(work_root: Path) -> TargetNames:
+    """The target names of `<work>/mapping/mapping.yml` when it reads, else the defaults."""
     path = mapping_path(work_root)
     if not path.exists():
-        return DEFAULT_INTERNAL_NOTES
+        return TargetNames()
     try:
-        return read_mapping(path).strategies.internal_notes
+        mapping = read_mapping(path)
     except MappingError:
-        return DEFAULT_INTERNAL_NOTES
+        return TargetNames()
+    return TargetNames(
+        internal_notes=mapping.strategies.internal_notes,
+        status_history_object=mapping.strategies.status_history_object,
+        custom_objects={entry.source_key: entry.api_name for entry in mapping.custom_objects},
+    )
 
 
 def _message_split(warehouse: RawWarehouse) -> tuple[str, str]:
@@ -74,10 +94,11 @@ def target_volumes(
     warehouse: RawWarehouse,
     tags: TagSummary,
     custom_objects: list[CustomObjectSummary],
-    internal_notes: str = DEFAULT_INTERNAL_NOTES,
+    names: TargetNames | None = None,
 ) -> list[TargetVolume]:
-    """Records per Salesforce object, each with the rule that produced it; internal notes go to
-    `internal_notes` (Task or CaseComment, see `internal_notes_target`)."""
+    """Records per Salesforce object, each with the rule that produced it, under the names the
+    mapping gives them (see `mapped_target_names`)."""
+    names = names or TargetNames()
     not_merged = "merged_into_id IS NULL" if warehouse.has("customers", "merged_into_id") else "TRUE"
     email, notes = _message_split(warehouse)
     bodies = ("body_text", "body_html")
@@ -106,11 +127,12 @@ def target_volumes(
             stored_bytes=email_bytes,
         ),
         TargetVolume(
-            internal_notes, warehouse.count("messages", notes) or 0, "internal notes (system notes skipped)",
+            names.internal_notes, warehouse.count("messages", notes) or 0,
+            "internal notes (system notes skipped)",
             BASE_ROW_BYTES + _average_text_bytes(warehouse, "messages", ("body_text",), notes),
         ),
         TargetVolume(
-            "Case_Status_Change__c", warehouse.count("status_changes") or 0,
+            names.status_history_object, warehouse.count("status_changes") or 0,
             "status history (CaseHistory is read-only)", BASE_ROW_BYTES,
         ),
     ]  # fmt: skip
@@ -121,16 +143,11 @@ def target_volumes(
         ]
     volumes += [
         TargetVolume(
-            f"{_api_name(summary.name)}__c", summary.records, f"custom object {summary.key}", BASE_ROW_BYTES
+            names.custom_object(summary.key), summary.records, f"custom object {summary.key}", BASE_ROW_BYTES
         )
         for summary in custom_objects
     ]
     return volumes
-
-
-def _api_name(label: str) -> str:
-    words = "".join(char if char.isalnum() else " " for char in label).split()
-    return "_".join(word.capitalize() for word in words) or "Custom_Object"
 
 
 def file_volume(attachments: AttachmentSummary) -> FileVolume:

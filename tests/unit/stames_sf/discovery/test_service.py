@@ -94,7 +94,7 @@ def test_estimate_uses_the_target_volumes(report):
     assert volumes["Account"] == 2  # the ACME spellings fold into one company
     assert volumes["EmailMessage"] == len(MESSAGES)  # every message of the dataset is public
     assert volumes["Task"] == 0  # no internal note; Task is the default without a mapping
-    assert volumes["Warranty__c"] == 2
+    assert volumes["Stames_Warranty__c"] == 2  # the proposer's name, before any mapping
     assert report.estimate.files.files == 4  # the purged file has no bytes to move
 
 

@@ -69,3 +69,17 @@ def test_an_unreadable_mapping_falls_back_to_the_default(work):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("version: [not, a, mapping\n", encoding="utf-8")
     assert _volumes(work)["Task"] == 2
+
+
+def test_the_estimate_names_the_status_history_object_as_the_mapping_does(work):
+    assert "Stames_Status_Change__c" in _volumes(work)  # the proposer's name, before any mapping
+    path = mapping_path(work.root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = FIXTURE_MAPPING.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("status_history_object: Stames_Status_Change__c", "status_history_object: Ticket_Step__c"),
+        encoding="utf-8",
+    )
+    volumes = _volumes(work)
+    assert "Ticket_Step__c" in volumes
+    assert "Stames_Status_Change__c" not in volumes
