@@ -1,6 +1,6 @@
 {#- Salesforce field lengths the messages area cuts to, in UTF-16 code units (Salesforce counts
     textarea and string length in characters as Java does; see utf16_length). Source: the
-    contract's object facts (EmailMessage §4.1, Task §4.6; CaseComment's 4000 is [recall]). TextBody is taken as 131072 like
+    contract's object facts (EmailMessage §4.1, Case §4.2, Task §4.6; CaseComment's 4000 is [recall]). TextBody is taken as 131072 like
     HtmlBody: the current field reference lists it so, and the local org enforces that.
     The var `salesforce_limits` overrides single entries (unit tests use small limits). -#}
 {% macro salesforce_limit(field) -%}
@@ -12,6 +12,10 @@
         'EmailMessage.FromAddress': 1000,
         'EmailMessage.FromName': 1000,
         'Task.Subject': 255,
+        'Case.Subject': 255,
+        'Case.Description': 32000,
+        'ContentVersion.Title': 255,
+        'ContentVersion.PathOnClient': 500,
         'Task.Description': 32000,
         'CaseComment.CommentBody': 4000,
     } -%}

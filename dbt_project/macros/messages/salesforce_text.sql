@@ -35,3 +35,14 @@
         )
     end
 {%- endmacro %}
+
+
+{#- A file name cut to `limit` UTF-16 units with its extension (`extension_expr`, `.pdf` or '')
+    kept at the end; a name that fits is returned unchanged. -#}
+{% macro file_name_within(name_expr, extension_expr, limit) -%}
+    case
+        when {{ utf16_length(name_expr) }} <= {{ limit }} then {{ name_expr }}
+        else {{ salesforce_prefix('left(' ~ name_expr ~ ', length(' ~ name_expr ~ ') - length(' ~ extension_expr ~ '))', '(' ~ limit ~ ' - length(' ~ extension_expr ~ '))') }}
+            || {{ extension_expr }}
+    end
+{%- endmacro %}

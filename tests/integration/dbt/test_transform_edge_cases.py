@@ -324,11 +324,6 @@ def test_legacy_timestamps_are_read_in_the_account_timezone(query):
     ) == (datetime(2019, 3, 2, 12, 40, tzinfo=UTC),)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transform bug: macros/messages/stames_timestamp_in_zone.sql reads an ambiguous legacy "
-    "wall time as its second occurrence (fold=1), unlike the fold=0 policy staging applies to tickets",
-)
 def test_an_ambiguous_legacy_message_time_takes_its_first_occurrence(query):
     assert _one(
         query,
@@ -428,11 +423,6 @@ def test_status_history_keeps_its_gaps_and_import_rows(query):
     assert history["550020"][0] == "import"  # the synthetic first row (§3 #19)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transform bug: sync_salesforce__cases passes ticket.subject through uncut; "
-    "Case.Subject holds 255 characters (API.md §3 #12)",
-)
 def test_a_long_subject_fits_case_subject(query):
     [(subject,)] = query(
         'select "Subject" from salesforce.sync_salesforce__cases where "Stames_Id__c" = ?', "20002"
@@ -441,11 +431,6 @@ def test_a_long_subject_fits_case_subject(query):
     assert len(subject) <= 255 and full.startswith(subject)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transform bug: customer names reach Contact FirstName/LastName without NFC "
-    "normalisation (API.md §3 #14); int_customers_survivors only trims them",
-)
 def test_contact_names_are_nfc(query):
     first, last = _one(
         query,
@@ -455,11 +440,6 @@ def test_contact_names_are_nfc(query):
     assert (first, last) == (unicodedata.normalize("NFC", "José"), unicodedata.normalize("NFC", "Núñez"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transform bug: sync_salesforce__content_versions uses the raw file name as Title and "
-    "PathOnClient (API.md §3 #21: sanitise file names; ContentVersion.Title holds 255 characters)",
-)
 def test_file_names_are_sanitised(query):
     title, path_on_client = _one(
         query,
@@ -472,12 +452,6 @@ def test_file_names_are_sanitised(query):
         assert "../" not in name and "\u202e" not in name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="transform bug: EmailMessage FromAddress/ToAddress use the requester email untrimmed and "
-    "not NFKC-folded (a trailing space or a full-width @ drops or keeps it broken), unlike "
-    "Case.SuppliedEmail (API.md §3 #2)",
-)
 def test_message_addresses_are_normalised_like_the_case_email(query):
     addresses = {
         row[0]: row[1:]

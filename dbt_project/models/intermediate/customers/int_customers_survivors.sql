@@ -21,8 +21,8 @@ members as (
 select
     survivor_id as customer_id,
     coalesce(
-        max(nullif(trim(name), '')) filter (where is_survivor),
-        arg_max(nullif(trim(name), ''), updated_at) filter (where nullif(trim(name), '') is not null)
+        max(nullif(nfc_normalize(trim(name)), '')) filter (where is_survivor),
+        arg_max(nullif(nfc_normalize(trim(name)), ''), updated_at) filter (where nullif(nfc_normalize(trim(name)), '') is not null)
     ) as name,
     coalesce(
         max({{ normalised_email('email') }}) filter (where is_survivor),
@@ -33,8 +33,8 @@ select
         arg_max(phone, updated_at) filter (where phone is not null)
     ) as phone,
     coalesce(
-        max(nullif(trim(company), '')) filter (where is_survivor),
-        arg_max(nullif(trim(company), ''), updated_at) filter (where nullif(trim(company), '') is not null)
+        max(nullif(nfc_normalize(trim(company)), '')) filter (where is_survivor),
+        arg_max(nullif(nfc_normalize(trim(company)), ''), updated_at) filter (where nullif(nfc_normalize(trim(company)), '') is not null)
     ) as company,
     max(created_at) filter (where is_survivor) as created_at,
     max(updated_at) as updated_at,

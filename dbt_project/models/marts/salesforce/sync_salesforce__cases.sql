@@ -8,8 +8,8 @@ with cases as (
 
 select
     cast(id as varchar) as "Stames_Id__c",
-    cast({{ mapped('Case.Subject', 'cases') }} as varchar) as "Subject",
-    cast({{ mapped('Case.Description', 'cases') }} as varchar) as "Description",
+    {{ cut_text("cast(" ~ mapped('Case.Subject', 'cases') ~ " as varchar)", salesforce_limit('Case.Subject')) }} as "Subject",
+    {{ cut_text("cast(" ~ mapped('Case.Description', 'cases') ~ " as varchar)", salesforce_limit('Case.Description')) }} as "Description",
     cast({{ mapped('Case.Status', 'cases') }} as varchar) as "Status",
     cast({{ mapped('Case.Priority', 'cases') }} as varchar) as "Priority",
     cast({{ mapped('Case.Origin', 'cases') }} as varchar) as "Origin",

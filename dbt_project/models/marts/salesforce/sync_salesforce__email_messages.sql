@@ -10,7 +10,12 @@ bodies as (
 
 tickets as (
 
-    select id as ticket_id, subject, requester__email as requester_email from {{ ref('stg_stames__tickets') }}
+    {#- the requester email as Case.SuppliedEmail holds it: trimmed, full-width forms folded #}
+    select
+        id as ticket_id,
+        subject,
+        nullif(trim({{ fold_fullwidth('requester__email') }}), '') as requester_email
+    from {{ ref('stg_stames__tickets') }}
 
 ),
 

@@ -77,9 +77,9 @@ def test_the_estimate_names_the_status_history_object_as_the_mapping_does(work):
     path.parent.mkdir(parents=True, exist_ok=True)
     text = FIXTURE_MAPPING.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("status_history_object: Stames_Status_Change__c", "status_history_object: Ticket_Step__c"),
+        text.replace("status_history_object: Stames_Status_Change__c", "status_history_object: Step__c"),
         encoding="utf-8",
     )
     volumes = _volumes(work)
-    assert "Ticket_Step__c" in volumes
+    assert "Step__c" in volumes
     assert "Stames_Status_Change__c" not in volumes
