@@ -84,7 +84,7 @@ def child_dbt(work_dir: str, connection_file: str) -> None:
 
     work = WorkDir.at(Path(work_dir))
     started = time.perf_counter()
-    transformed = run_transform(work)
+    transformed = run_transform(work, Path(connection_file))
     transform_s = time.perf_counter() - started
     started = time.perf_counter()
     validated = run_validation(work, Path(connection_file), datetime.now(UTC))

@@ -173,7 +173,7 @@ def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) 
     console.print(f"schema check {verdict}: {checked.report}", markup=False)
 
 
-def run_demo_transform(work: WorkDir, console: Console) -> None:
+def run_demo_transform(work: WorkDir, connection_file: Path, console: Console) -> None:
     """The transform step, when a confirmed mapping is there to run it on (the map step makes one)."""
     from mapping.document import MappingError, mapping_path, require_confirmed
     from stames_sf.transform_service import TransformFailedError, run_transform
@@ -184,7 +184,8 @@ def run_demo_transform(work: WorkDir, console: Console) -> None:
     except MappingError as missing:
         console.print(f"Skipped: {missing}")
         return
-    result = run_transform(work)
+    result = run_transform(work, connection_file)
+    console.print(result.account_matching, markup=False)
     console.print(result.summary())
     for line in result.reconciliation:
         console.print(line.line())
@@ -247,7 +248,7 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
         console.rule("6. schema")
         plan_and_deploy_schema(work, org, console)
 
-        run_demo_transform(work, console)
+        run_demo_transform(work, connection_path(org.state_dir), console)
         validate_step(work, connection_path(org.state_dir), console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

@@ -11,12 +11,13 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
 from mapping.document import MappingError, mapping_path, require_confirmed
+from mapping.model import Mapping
 from stames_sf.workdir import WorkDir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -62,6 +63,8 @@ class TransformResult:
     """One line per node that errored or failed: its name and dbt's first message line."""
     reconciliation: list[Reconciliation] = field(default_factory=list)
     log_file: Path | None = None
+    account_matching: str = ""
+    """One line: what the org's Accounts were for this build (read, not reachable, not asked for)."""
 
     def summary(self) -> str:
         kinds = ", ".join(f"{count} {name}" for name, count in sorted(self.counts.items()))
@@ -72,8 +75,9 @@ def dbt_target_dir(work: WorkDir) -> Path:
     return work.state / "dbt" / "target"
 
 
-def check_mapping(work: WorkDir) -> None:
-    """Refuse unless the mapping file is confirmed, unchanged, and the warehouse holds that copy."""
+def check_mapping(work: WorkDir) -> Mapping:
+    """The confirmed mapping; refuse unless the file is confirmed, unchanged, and the warehouse
+    holds that copy."""
     try:
         mapping = require_confirmed(mapping_path(work.root))
     except MappingError as error:
@@ -92,6 +96,7 @@ def check_mapping(work: WorkDir) -> None:
             f"The warehouse {work.warehouse} does not hold the confirmed mapping of "
             f"{mapping_path(work.root)}: run `stames-sf map confirm` to copy it in."
         )
+    return mapping
 
 
 @contextmanager
@@ -177,7 +182,52 @@ def read_reconciliation(warehouse: Path) -> list[Reconciliation]:
     return [Reconciliation(*row) for row in rows]
 
 
-def run_transform(work: WorkDir) -> TransformResult:
-    """Check the mapping gate, then build; raises `TransformRefusedError` when it cannot start."""
-    check_mapping(work)
-    return run_dbt_build(work)
+def copy_org_accounts(work: WorkDir, mapping: Mapping, connection_file: Path | None) -> str:
+    """Copy the org's Accounts into the warehouse for the company match, when the mapping asks for
+    it and the org can be reached; otherwise leave none to match. Returns the line to show."""
+    from loaders.org_accounts import write_org_accounts
+
+    if not mapping.strategies.match_existing_accounts:
+        write_org_accounts(work.warehouse, [])
+        return "Accounts: the mapping does not match companies to the org's Accounts."
+    if connection_file is None or not connection_file.is_file():
+        write_org_accounts(work.warehouse, [])
+        return (
+            f"Accounts: not matched to the org's (no connection file at {connection_file}); "
+            "every company becomes a new Account."
+        )
+    accounts = _read_org_accounts(connection_file)
+    write_org_accounts(work.warehouse, accounts)
+    return f"Accounts: {len(accounts):,} in the org, matched to companies by normalised name."
+
+
+def _read_org_accounts(connection_file: Path) -> list[tuple[str, str]]:
+    import requests
+    from simple_salesforce.exceptions import SalesforceError
+
+    from loaders.connection import SalesforceConnection, connect
+    from loaders.org_accounts import fetch_org_accounts
+
+    try:
+        connection = SalesforceConnection.from_file(connection_file)
+    except (OSError, ValueError, KeyError) as error:
+        raise TransformRefusedError(f"{connection_file} is not a connection file ({error!r}).") from error
+    client = connect(connection)
+    try:
+        return fetch_org_accounts(client)
+    except (requests.RequestException, SalesforceError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise TransformRefusedError(
+            f"Cannot read the org's Accounts at {connection.instance_url} to match companies: {first_line}"
+        ) from error
+    finally:
+        client.session.close()
+
+
+def run_transform(work: WorkDir, connection_file: Path | None = None) -> TransformResult:
+    """Check the mapping gate, copy the org's Accounts to match (when `connection_file` reaches
+    one), then build; raises `TransformRefusedError` when it cannot start."""
+    mapping = check_mapping(work)
+    account_matching = copy_org_accounts(work, mapping, connection_file)
+    result = run_dbt_build(work)
+    return replace(result, account_matching=account_matching)

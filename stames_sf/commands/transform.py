@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import typer
 
-from stames_sf.options import DEFAULT_WORK, WorkOption
+from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption, connection_file
 
 
-def transform(work: WorkOption = DEFAULT_WORK) -> None:
-    """Build staging, intermediate and the salesforce sync tables (dbt) in the work folder's warehouse."""
+def transform(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None) -> None:
+    """Build staging, intermediate and the salesforce sync tables (dbt) in the work folder's warehouse;
+    companies are matched to the org's Accounts when the org can be reached."""
     from stames_sf.transform_service import TransformRefusedError, run_transform
     from stames_sf.workdir import WorkDir, WorkDirBusyError, exclusive_run
 
     work_dir = WorkDir.at(work)
     try:
         with exclusive_run(work_dir):
-            result = run_transform(work_dir)
+            result = run_transform(work_dir, connection_file(connection, work_dir))
     except (TransformRefusedError, WorkDirBusyError) as refused:
         typer.echo(str(refused), err=True)
         raise typer.Exit(1) from refused
+    typer.echo(result.account_matching)
     typer.echo(result.summary())
     for line in result.reconciliation:
         typer.echo(line.line())

@@ -8,7 +8,8 @@ select
     survivors.*,
     accounts.account_stames_id,
     accounts.account_name,
-    accounts.is_business
+    accounts.is_business,
+    accounts.existing_account_id
 from classified
 inner join {{ ref('int_customers_survivors') }} as survivors on survivors.customer_id = classified.customer_id
 inner join {{ ref('int_customers_accounts_assigned') }} as accounts on accounts.customer_id = classified.customer_id
