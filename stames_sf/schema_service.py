@@ -19,6 +19,7 @@ from loaders.schema.plan import SchemaPlan, plan_schema, write_project
 from mapping.document import content_hash, mapping_path, require_confirmed
 from mapping.model import Mapping
 from mapping.org import OrgSnapshot
+from stames_sf.options import connection_file as org_connection_file
 from stames_sf.workdir import WorkDir
 
 METADATA_FOLDER = "salesforce-metadata"
@@ -46,14 +47,10 @@ def metadata_folder(work: WorkDir) -> Path:
     return work.root / METADATA_FOLDER
 
 
-def default_connection_file(work: WorkDir) -> Path:
-    return work.salesforce_state / "connection.json"
-
-
 def run_plan(work: WorkDir, connection_file: Path | None = None) -> PlanOutcome:
     """Write `<work>/salesforce-metadata/` for the confirmed mapping."""
     mapping = require_confirmed(mapping_path(work.root))
-    client = _client(connection_file or default_connection_file(work))
+    client = _client(org_connection_file(connection_file, work))
     try:
         org = _snapshot(client, mapping)
         org_closed = closed_statuses(client)
@@ -67,7 +64,7 @@ def run_plan(work: WorkDir, connection_file: Path | None = None) -> PlanOutcome:
 def run_check(work: WorkDir, connection_file: Path | None = None) -> CheckOutcome:
     """Compare the confirmed mapping with the org; write `reports/schema-check.md`."""
     mapping = require_confirmed(mapping_path(work.root))
-    client = _client(connection_file or default_connection_file(work))
+    client = _client(org_connection_file(connection_file, work))
     try:
         org = _snapshot(client, mapping)
         automation = observe_case_automation(client)

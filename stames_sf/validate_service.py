@@ -15,12 +15,6 @@ from mapping.org import OrgSnapshot
 from stames_sf.workdir import WorkDir, exclusive_run
 
 
-def default_connection_file(work: WorkDir) -> Path:
-    """The connection the local org writes in the work folder (the demo's); a real org's file is
-    passed with --connection."""
-    return work.salesforce_state / "connection.json"
-
-
 class OrgUnreachableError(Exception):
     """The target org could not be read; the message is one line."""
 

@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from stames_sf.options import DEFAULT_WORK, WorkOption
+from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption
 
 app = typer.Typer(no_args_is_help=True)
-
-ConnectionOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--connection",
-        help="connection.json of the target org (default: <work>/salesforce-org/connection.json).",
-        dir_okay=False,
-    ),
-]
 
 Result = TypeVar("Result")
 

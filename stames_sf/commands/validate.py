@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
-from stames_sf.options import DEFAULT_WORK, WorkOption
-
-ConnectionOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--connection",
-        help="The target org's connection.json (default: the local org's in the work folder).",
-        dir_okay=False,
-    ),
-]
+from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption, connection_file
 
 
 def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None) -> None:
@@ -30,18 +18,17 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
     from mapping.document import MappingError
     from stames_sf.validate_service import (
         OrgUnreachableError,
-        default_connection_file,
         run_validation,
         show_result,
     )
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     work_dir = WorkDir.at(work)
-    connection_file = connection or default_connection_file(work_dir)
+    org_connection = connection_file(connection, work_dir)
     errors = Console(stderr=True)
-    if not connection_file.exists():
+    if not org_connection.exists():
         errors.print(
-            f"No connection file at {connection_file}: pass --connection with the org's connection.json.",
+            f"No connection file at {org_connection}: pass --connection with the org's connection.json.",
             style="red",
             markup=False,
             highlight=False,
@@ -49,7 +36,7 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
         )
         raise typer.Exit(1)
     try:
-        result = run_validation(work_dir, connection_file, datetime.now(UTC))
+        result = run_validation(work_dir, org_connection, datetime.now(UTC))
     except (MappingError, NoSyncTablesError, WorkDirBusyError) as refused:
         errors.print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from refused
