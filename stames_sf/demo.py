@@ -185,8 +185,8 @@ def run_demo_transform(work: WorkDir, connection_file: Path, console: Console) -
         console.print(f"Skipped: {missing}")
         return
     result = run_transform(work, connection_file)
-    console.print(result.account_matching, markup=False)
     console.print(result.summary())
+    console.print(result.account_matching, markup=False)
     for line in result.reconciliation:
         console.print(line.line())
     if not result.succeeded:

@@ -20,8 +20,8 @@ def transform(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = No
     except (TransformRefusedError, WorkDirBusyError) as refused:
         typer.echo(str(refused), err=True)
         raise typer.Exit(1) from refused
-    typer.echo(result.account_matching)
     typer.echo(result.summary())
+    typer.echo(result.account_matching)
     for line in result.reconciliation:
         typer.echo(line.line())
     if not result.succeeded:

@@ -17,8 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
-from tests.fixtures.dbt_messages import TransformedWork
+from tests.fixtures.dbt_messages import GENERATED_MAPPING, TransformedWork
 
 EMAIL_ROUTES = {("customer", "inbound"), ("agent", "outbound"), ("bot", "outbound")}
 TASK_ROUTES = {("agent", "internal")}
@@ -265,23 +266,34 @@ def test_status_history_has_one_record_per_change_of_a_migrated_case(built, kept
 
 
 def test_tags_become_the_mapped_picklist_values(built):
-    tag_values = {
-        "Follow Up": "follow up",
-        "Garantia": "garantia",
-        "garantía": "garantia",
-        "envío": "envio",
-        "devolución": "devolucion",
-        "VIP": "vip",
-        "a,b": "a b",
-        "pantalla,bateria": "pantalla bateria",
-    }
+    # the hand-written map of tests/fixtures/mappings/generated.yml, looked up trimmed; it has no
+    # default, so a tag it does not list adds nothing and is listed against its Case
+    mapping = yaml.safe_load(GENERATED_MAPPING.read_text(encoding="utf-8"))
+    tag_map = next(value_map for value_map in mapping["value_maps"] if value_map["name"] == "tags")
+    targets = {entry["source"].strip(): entry["target"] for entry in tag_map["entries"]}
     expected = {
-        ticket["id"]: ";".join(sorted({tag_values.get(tag, tag.lower()) for tag in ticket["tags"]}))
+        ticket["id"]: ";".join(
+            sorted({targets[tag.strip()] for tag in ticket["tags"] if targets.get(tag.strip())})
+        )
         for ticket in built.dataset.tickets
-        if ticket["tags"]
+        if any(targets.get(tag.strip()) for tag in ticket["tags"] or [])
     }
     rows = built.rows("select ticket_id, tag_values from intermediate.int_tags_by_ticket")
     assert {row["ticket_id"]: row["tag_values"] for row in rows} == expected
+    unmapped = {
+        (ticket["id"], tag)
+        for ticket in built.dataset.tickets
+        for tag in ticket["tags"] or []
+        if tag.strip() not in targets
+    }
+    listed = built.rows("select stames_id, detail from intermediate.int_quarantine__case_tags")
+    synced = {
+        int(row["Stames_Id__c"])
+        for row in built.rows('select "Stames_Id__c" from salesforce.sync_salesforce__cases')
+    }
+    assert {int(row["stames_id"]) for row in listed} == {
+        ticket_id for ticket_id, _ in unmapped if ticket_id in synced
+    }
 
 
 def test_custom_object_records_with_mapped_fields_and_case_links(built, kept_ticket_ids):

@@ -3,6 +3,7 @@
 select
     ticket_id,
     string_agg(distinct tag_value, ';' order by tag_value) as tag_values
-from {{ ref('int_tags_normalised') }}
+from {{ ref('int_tags_mapped') }}
 where {{ mapping_setting('tags') }} = 'multipicklist'
+    and nullif(tag_value, '') is not null
 group by ticket_id

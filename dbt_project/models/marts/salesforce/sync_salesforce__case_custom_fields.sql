@@ -35,7 +35,7 @@ lookups as (
 ),
 
 tags as (
-    select * from {{ ref('int_cases_tags_mapped') }}
+    select * from {{ ref('int_tags_by_ticket') }}
 )
 
 select
@@ -47,7 +47,7 @@ select
     {%- elif custom_key %}
     {{ typed_value('custom_values."' ~ entry.target_field ~ '"', entry.source_type) }} as "{{ entry.target_field }}"
     {%- elif entry.source_type == 'tags' %}
-    tags.tags as "{{ entry.target_field }}"
+    tags.tag_values as "{{ entry.target_field }}"
     {%- else %}
     {{ typed_value(value_mapped(source_column(entry.source, 'cases'), entry.value_map), entry.source_type) }} as "{{ 'ref__' if entry.source_type == 'lookup' else '' }}{{ entry.target_field }}"
     {%- endif %}

@@ -1,7 +1,7 @@
 {# Every record that cannot be loaded, with a reason and what to do about it. Each area adds its
    int_quarantine__<area> model here. #}
 {%- set areas = [
-    'int_quarantine__customers', 'int_quarantine__cases', 'int_quarantine__case_lookups', 'int_quarantine__messages',
+    'int_quarantine__customers', 'int_quarantine__cases', 'int_quarantine__case_lookups', 'int_quarantine__case_tags', 'int_quarantine__messages',
     'int_quarantine__files', 'int_quarantine__history', 'int_quarantine__custom_objects',
 ] %}
 {% for area in areas %}
