@@ -18,10 +18,11 @@ INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
 PIPELINE_NAME: Final = "stames"
 DATASET_NAME: Final = "raw_stames"
 NOTES_TABLE: Final = "_extraction_notes"
-DUCKDB_MEMORY_LIMIT: Final = "64MB"
-"""DuckDB spills merges to disk past this, so loading 30,000 tickets needs no more than 1,000.
-At 10,000 tickets the load step adds 145 MB to the process with 64 MB, 340 MB with 256 MB (and
-takes 28 s instead of 19 s)."""
+DUCKDB_MEMORY_LIMIT: Final = "256MB"
+"""DuckDB spills merges to disk past this. 64 MB kept the load of 30,000 tickets small (it adds
+145 MB to the process at 10,000 tickets, against 340 MB with 256 MB) but failed at 100,000
+tickets: the merge of 650,000 messages could not pin a block ("Out of Memory Error: failed to pin
+block of size 256.0 KiB"), so the load stopped half done."""
 DUCKDB_THREADS: Final = 1
 """Each DuckDB thread keeps some buffers outside the limit; a second thread did not make the load faster."""
 MALLOC_MMAP_THRESHOLD_BYTES: Final = 128 * 1024
