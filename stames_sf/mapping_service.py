@@ -49,44 +49,19 @@ class Proposal:
 
 def read_org(connection_file: Path) -> OrgSnapshot:
     """The target org's describes, users and queues, read over the connection in `connection_file`."""
-    import requests
-    from simple_salesforce.exceptions import SalesforceError, SalesforceExpiredSession
+    from simple_salesforce import Salesforce
 
-    from loaders.connection import SalesforceConnection, connect
     from loaders.org_snapshot import fetch_org_snapshot
+    from stames_sf.org_access import OrgUnreachableError, read_from_org
 
-    if not connection_file.is_file():
-        raise MapStepError(
-            f"No Salesforce connection file at {connection_file}: start the local org "
-            "(`stames-sf salesforce serve`) or pass --connection FILE "
-            "(instance_url, access_token, api_version, ca_file)."
-        )
+    def snapshot(client: Salesforce) -> OrgSnapshot:
+        custom_objects = [item["name"] for item in client.describe()["sobjects"] if item.get("custom")]
+        return fetch_org_snapshot(client, extra_objects=custom_objects)
+
     try:
-        connection = SalesforceConnection.from_file(connection_file)
-    except (ValueError, KeyError, TypeError) as error:
-        raise MapStepError(
-            f"{connection_file} is not a connection file (needs instance_url and access_token; "
-            f"optional api_version, ca_file): {type(error).__name__}: {error}"
-        ) from None
-    try:
-        client = connect(connection)
-        try:
-            custom_objects = [item["name"] for item in client.describe()["sobjects"] if item.get("custom")]
-            return fetch_org_snapshot(client, extra_objects=custom_objects)
-        finally:
-            client.session.close()
-    except SalesforceExpiredSession:
-        reason = f"the session in {connection_file} is expired or invalid: renew its access_token"
-        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}.") from None
-    except requests.exceptions.SSLError:
-        reason = f"its certificate is not trusted: check ca_file in {connection_file}"
-        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}.") from None
-    except requests.ConnectionError:
-        reason = "nothing answers there: is the org running (`stames-sf salesforce serve`)?"
-        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}") from None
-    except (requests.RequestException, SalesforceError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise MapStepError(f"Cannot read the org at {connection.instance_url}: {reason}") from None
+        return read_from_org(connection_file, snapshot)
+    except OrgUnreachableError as error:
+        raise MapStepError(str(error)) from None
 
 
 def propose(

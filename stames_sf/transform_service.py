@@ -202,26 +202,13 @@ def copy_org_accounts(work: WorkDir, mapping: Mapping, connection_file: Path | N
 
 
 def _read_org_accounts(connection_file: Path) -> list[tuple[str, str]]:
-    import requests
-    from simple_salesforce.exceptions import SalesforceError
-
-    from loaders.connection import SalesforceConnection, connect
     from loaders.org_accounts import fetch_org_accounts
+    from stames_sf.org_access import OrgUnreachableError, read_from_org
 
     try:
-        connection = SalesforceConnection.from_file(connection_file)
-    except (OSError, ValueError, KeyError) as error:
-        raise TransformRefusedError(f"{connection_file} is not a connection file ({error!r}).") from error
-    client = connect(connection)
-    try:
-        return fetch_org_accounts(client)
-    except (requests.RequestException, SalesforceError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise TransformRefusedError(
-            f"Cannot read the org's Accounts at {connection.instance_url} to match companies: {first_line}"
-        ) from error
-    finally:
-        client.session.close()
+        return read_from_org(connection_file, fetch_org_accounts)
+    except OrgUnreachableError as error:
+        raise TransformRefusedError(str(error)) from error
 
 
 def run_transform(work: WorkDir, connection_file: Path | None = None) -> TransformResult:

@@ -12,35 +12,15 @@ from expectations.sync_tables import sync_models
 from expectations.validation import ReportPaths, ValidationResult, validate_warehouse
 from mapping.document import mapping_path, require_confirmed
 from mapping.org import OrgSnapshot
+from stames_sf.org_access import read_from_org
 from stames_sf.workdir import WorkDir, exclusive_run
-
-
-class OrgUnreachableError(Exception):
-    """The target org could not be read; the message is one line."""
 
 
 def read_org(connection_file: Path, sobjects: list[str]) -> OrgSnapshot:
     """Describes, users and queues of the org in `connection_file` (standard objects plus `sobjects`)."""
-    import requests
-    from simple_salesforce.exceptions import SalesforceError
-
-    from loaders.connection import SalesforceConnection, connect
     from loaders.org_snapshot import fetch_org_snapshot
 
-    try:
-        connection = SalesforceConnection.from_file(connection_file)
-    except (OSError, ValueError, KeyError) as error:
-        raise OrgUnreachableError(f"{connection_file} is not a connection file ({error!r}).") from error
-    client = connect(connection)
-    try:
-        return fetch_org_snapshot(client, extra_objects=sobjects)
-    except (requests.RequestException, SalesforceError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise OrgUnreachableError(
-            f"Cannot read the org at {connection.instance_url}: {first_line}"
-        ) from error
-    finally:
-        client.session.close()
+    return read_from_org(connection_file, lambda client: fetch_org_snapshot(client, extra_objects=sobjects))
 
 
 def run_validation(work: WorkDir, connection_file: Path, now: datetime) -> ValidationResult:

@@ -107,3 +107,10 @@
     {% endfor %}
     {{ return(targets) }}
 {% endmacro %}
+
+{# Whether a relation (a `source()` or `ref()`) exists in the warehouse yet: a table an optional
+   step writes (the attachment ledger, the org's Accounts) is read as empty until it does. #}
+{% macro relation_exists(relation) %}
+    {% if not execute %}{{ return(true) }}{% endif %}
+    {{ return(adapter.get_relation(relation.database, relation.schema, relation.identifier) is not none) }}
+{% endmacro %}

@@ -19,8 +19,8 @@ def demo(
 
     from mapping.document import MappingError
     from stames_sf.demo import DemoSettings, DemoValidationFailedError, run_demo
+    from stames_sf.org_access import OrgUnreachableError
     from stames_sf.transform_service import TransformFailedError, TransformRefusedError
-    from stames_sf.validate_service import OrgUnreachableError
     from stames_sf.workdir import WorkDir, WorkDirBusyError
 
     try:

@@ -16,8 +16,8 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
 
     from expectations.validation import NoSyncTablesError
     from mapping.document import MappingError
+    from stames_sf.org_access import OrgUnreachableError
     from stames_sf.validate_service import (
-        OrgUnreachableError,
         run_validation,
         show_result,
     )

@@ -1,16 +1,12 @@
 {# The org's Accounts with their company key (the same normalisation as Stames companies). No
    copy in the warehouse (a bare `dbt build` before any `stames-sf transform`): no Accounts. #}
 {% set accounts = source('org', 'accounts') %}
-{% set accounts_exist = true %}
-{% if execute %}
-    {% set accounts_exist = (adapter.get_relation(accounts.database, accounts.schema, accounts.identifier) is not none) %}
-{% endif %}
 
 with
 
 source as (
 
-    {% if accounts_exist -%}
+    {% if relation_exists(accounts) -%}
     select id, name from {{ accounts }}
     {%- else -%}
     select null::varchar as id, null::varchar as name where false

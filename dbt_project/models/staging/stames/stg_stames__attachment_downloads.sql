@@ -1,16 +1,12 @@
 {# `stames-sf extract --no-attachments` writes no ledger: read it as empty, and every file is
     then quarantined as "not downloaded" downstream instead of the build failing. #}
 {% set ledger = source('raw_stames', 'attachment_downloads') %}
-{% set ledger_exists = true %}
-{% if execute %}
-    {% set ledger_exists = (adapter.get_relation(ledger.database, ledger.schema, ledger.identifier) is not none) %}
-{% endif %}
 
 with
 
 source as (
 
-    {% if ledger_exists -%}
+    {% if relation_exists(ledger) -%}
     select * from {{ ledger }}
     {%- else -%}
     select
