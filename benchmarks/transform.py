@@ -135,13 +135,12 @@ def child_sql(warehouse: str, manifest_file: str) -> None:
 
 
 def _run_child(*arguments: str) -> dict[str, Any]:
-    output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.transform", *arguments],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.transform", *arguments], capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{arguments[0]} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
