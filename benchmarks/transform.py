@@ -136,7 +136,10 @@ def child_sql(warehouse: str, manifest_file: str) -> None:
 
 def _run_child(*arguments: str) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.transform", *arguments], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "benchmarks.transform", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"{arguments[0]} failed:\n{completed.stderr[-4000:]}")
