@@ -18,11 +18,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import peak_rss_mb, write_results
+from benchmarks.measure import cached_dataset, peak_rss_mb, write_results
 
 THROUGHPUT_TICKETS = 3_000
 MEMORY_SIZES = (1_000, 30_000)
@@ -181,18 +180,6 @@ def _throughput(dataset_dir: Path, work_dir: Path) -> dict[str, Any]:
     return speed
 
 
-def _dataset(root: Path, tickets: int) -> Path:
-    """The generated dataset of this size, generated once per folder."""
-    from emulators.stames_api.generator.build import generate_dataset
-
-    folder = root / f"ds{tickets}-seed{SEED}"
-    if not (folder / "manifest.json").is_file():
-        started = time.perf_counter()
-        generate_dataset(folder, tickets, SEED)
-        print(f"generated {tickets} tickets in {time.perf_counter() - started:.1f} s", flush=True)
-    return folder
-
-
 def _memory(dataset_dir: Path, work_dir: Path) -> dict[str, Any]:
     load_at_start = os.getloadavg()[0]  # other work on the machine slows wall time; record it
     measured = _measure(dataset_dir, work_dir, with_attachments=True, rate_limit_rps=0.0, download_rps=0.0)
@@ -200,7 +187,8 @@ def _memory(dataset_dir: Path, work_dir: Path) -> dict[str, Any]:
 
 
 def run(datasets_root: Path, scratch: Path) -> None:
-    datasets = {tickets: _dataset(datasets_root, tickets) for tickets in (THROUGHPUT_TICKETS, *MEMORY_SIZES)}
+    sizes = (THROUGHPUT_TICKETS, *MEMORY_SIZES)
+    datasets = {tickets: cached_dataset(datasets_root, tickets, SEED) for tickets in sizes}
     speed = _throughput(datasets[THROUGHPUT_TICKETS], scratch / "work-speed")
     print(json.dumps(speed), flush=True)
     memory = {tickets: _memory(datasets[tickets], scratch / f"work-mem{tickets}") for tickets in MEMORY_SIZES}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import resource
+import time
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,15 @@ def write_results(name: str, results: dict[str, Any], markdown: str) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     (RESULTS_DIR / f"{name}.md").write_text(markdown.rstrip() + "\n")
+
+
+def cached_dataset(root: Path, tickets: int, seed: int) -> Path:
+    """The generated dataset of this size and seed in `root`, generated on first use only."""
+    from emulators.stames_api.generator.build import generate_dataset
+
+    folder = root / f"ds{tickets}-seed{seed}"
+    if not (folder / "manifest.json").is_file():
+        started = time.perf_counter()
+        generate_dataset(folder, tickets, seed)
+        print(f"generated {tickets:,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
+    return folder

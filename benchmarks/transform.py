@@ -32,23 +32,12 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.measure import measure_table, peak_rss_mb, write_results
+from benchmarks.measure import cached_dataset, measure_table, peak_rss_mb, write_results
 
 TICKETS = int(os.environ.get("BENCH_TRANSFORM_TICKETS", "100000"))
 SEED = 42
 TARGET_RATIO = 2.0
 TARGET_SECONDS = 180.0
-
-
-def _dataset(root: Path) -> Path:
-    from emulators.stames_api.generator.build import generate_dataset
-
-    folder = root / f"ds{TICKETS}-seed{SEED}"
-    if not (folder / "manifest.json").is_file():
-        started = time.perf_counter()
-        generate_dataset(folder, TICKETS, SEED)
-        print(f"generated {TICKETS:,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
-    return folder
 
 
 def _extracted(root: Path, dataset: Path) -> Path:
@@ -161,7 +150,7 @@ def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
     from stames_sf.demo import agent_emails, plan_and_deploy_schema, propose_and_auto_confirm
     from stames_sf.workdir import WorkDir
 
-    dataset = _dataset(datasets_root)
+    dataset = cached_dataset(datasets_root, TICKETS, SEED)
     raw = _extracted(datasets_root, dataset)
     work = WorkDir.at(scratch / "work")
     shutil.copy(raw, work.warehouse)
