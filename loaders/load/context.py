@@ -1,0 +1,137 @@
+"""What every phase of a run shares: the org channel, the ledger, the plan, settings, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+
+from loaders.load.bulk import BulkSettings, BulkTransport
+from loaders.load.collections import CollectionsTransport
+from loaders.load.dml import DmlStep, StepResult
+from loaders.load.http import Clock, OrgHttp
+from loaders.load.ledger import Ledger, LedgerRow
+from loaders.load.plan import LoadPlan
+from loaders.load.records import RecordResult
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    bulk_threshold: int = 1_000
+    rows_per_job: int = 10_000
+    jobs_in_flight: int = 4
+    files_in_flight: int = 4
+    read_batch_rows: int = 20_000
+    max_attempts: int = 3
+    failure_threshold: float = 0.10
+    """A phase whose failed share passes this stops the run before its children."""
+    budget_share: float = 0.8
+    """The share of the org's remaining daily API calls this run may use."""
+    first_poll_s: float = 0.5
+    max_poll_s: float = 5.0
+    retry_backoff_s: float = 2.0
+
+    def bulk(self) -> BulkSettings:
+        return BulkSettings(
+            max_rows_per_job=self.rows_per_job,
+            jobs_in_flight=self.jobs_in_flight,
+            first_poll_s=self.first_poll_s,
+            max_poll_s=self.max_poll_s,
+        )
+
+
+class LoadProgress(Protocol):
+    def start(self, phase: str, total: int) -> None: ...
+    def advance(self, phase: str, count: int) -> None: ...
+    def finish(self, phase: str) -> None: ...
+    def note(self, message: str) -> None: ...
+
+
+class SilentProgress:
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, phase: str, count: int) -> None:
+        pass
+
+    def finish(self, phase: str) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class RunContext:
+    http: OrgHttp
+    con: duckdb.DuckDBPyConnection
+    ledger: Ledger
+    run_id: str
+    plan: LoadPlan
+    settings: LoadSettings
+    work_root: Path
+    clock: Clock
+    progress: LoadProgress
+    interrupted_phases: frozenset[str] = frozenset()
+    """Phases a stopped or killed attempt of this run left unfinished: the org may hold records
+    of theirs the ledger has not heard of."""
+    step: DmlStep = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.step = DmlStep(
+            bulk=BulkTransport(self.http, self.settings.bulk()),
+            collections=CollectionsTransport(self.http),
+            clock=self.clock,
+            bulk_threshold=self.settings.bulk_threshold,
+            max_attempts=self.settings.max_attempts,
+            retry_backoff_s=self.settings.retry_backoff_s,
+        )
+
+    def write(self, rows: list[LedgerRow]) -> None:
+        self.ledger.record(self.run_id, rows, self.clock.now())
+
+    def ids(self, sobject: str) -> dict[str, str]:
+        """Stames id → Salesforce id of `sobject`: what existed before the run, then what it loaded."""
+        known = {key: sf_id for key, (sf_id, _) in self.ledger.snapshot(self.run_id, sobject).items()}
+        known.update(self.ledger.loaded_ids(self.run_id, sobject))
+        return known
+
+
+def ledger_rows(
+    phase: str,
+    sobject: str,
+    results: list[StepResult],
+    prior: dict[str, dict] | None = None,
+    key_of: dict[str, str] | None = None,
+) -> list[LedgerRow]:
+    """Ledger rows for DML results; `key_of` maps a result key (an Id) back to the Stames id."""
+    rows = []
+    for step_result in results:
+        result: RecordResult = step_result.result
+        key = (key_of or {}).get(result.key, result.key)
+        if result.success:
+            action = "created" if result.created else "updated"
+            prior_values = (
+                ((prior or {}).get(key) or (prior or {}).get(result.key)) if action == "updated" else None
+            )
+            rows.append(
+                LedgerRow(
+                    phase, sobject, key, result.salesforce_id, action, step_result.attempts, prior_values
+                )
+            )
+        else:
+            rows.append(
+                LedgerRow(
+                    phase,
+                    sobject,
+                    key,
+                    result.salesforce_id,
+                    "failed",
+                    step_result.attempts,
+                    error_code=result.error_code,
+                    error_message=result.error_message,
+                )
+            )
+    return rows

@@ -1,0 +1,255 @@
+"""The ContentVersion phase: distinct files uploaded, checked, and linked to every Case that had them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from loaders.load.context import RunContext
+from loaders.load.dml import StepResult
+from loaders.load.files import FileRow, Uploaded, file_row, materialise, stored_versions, upload_all
+from loaders.load.ledger import LedgerRow
+from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
+from loaders.load.record_phase import find_existing
+from loaders.load.records import DmlSpec, LoadRecord, Operation, Value
+from loaders.load.source import read_batches
+from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
+
+LINK = "ContentDocumentLink"
+
+
+def run_file_phase(context: RunContext, phase: Phase) -> None:
+    done = context.ledger.done_keys(context.run_id, phase.name)
+    existing = find_existing(context, phase, done)
+    if existing.from_this_run:
+        context.write(
+            [
+                LedgerRow(phase.name, phase.sobject, key, sf_id, "created", 1)
+                for key, sf_id in existing.from_this_run.items()
+            ]
+        )
+        done |= set(existing.from_this_run)
+    versions = {key: sf_id for key, (sf_id, _) in existing.before_run.items()}
+    versions.update(context.ledger.loaded_ids(context.run_id, phase.sobject))
+    rows: list[FileRow] = []
+    for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
+        for record, helpers in batch:
+            row = file_row(record, helpers, context.work_root)
+            if record.key not in done:
+                materialise(row)
+            rows.append(FileRow(row.record, row.case_key, row.sha256, row.size, row.path, row.kind, None))
+    context.progress.advance(phase.name, sum(1 for row in rows if row.record.key in done))
+    groups: dict[str, list[FileRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.sha256].append(row)
+    representatives = {sha: _representative(group, versions) for sha, group in groups.items()}
+    case_ids = context.ids("Case")
+    failed_cases = context.ledger.failed_keys(context.run_id, "Case")
+    _upload_representatives(context, phase, representatives, done, versions, case_ids, failed_cases)
+    _link_duplicates(context, phase, groups, representatives, done, versions, case_ids)
+
+
+def _representative(group: list[FileRow], versions: dict[str, str]) -> FileRow:
+    """The row whose upload stands for the file: one already in the org, else the first."""
+    return next((row for row in group if row.record.key in versions), group[0])
+
+
+def _entity(phase: Phase, row: FileRow, case_id: str) -> dict[str, Value]:
+    values = {name: value for name, value in row.record.values.items() if name in phase.insertable}
+    if phase.audit is not AuditFields.KEPT:
+        values = {name: value for name, value in values.items() if name not in AUDIT_FIELDS}
+    return {**values, STAMES_ID: row.record.key, "FirstPublishLocationId": case_id}
+
+
+def _upload_representatives(
+    context: RunContext,
+    phase: Phase,
+    representatives: dict[str, FileRow],
+    done: set[str],
+    versions: dict[str, str],
+    case_ids: dict[str, str],
+    failed_cases: set[str],
+) -> None:
+    to_upload: list[FileRow] = []
+    skipped: list[LedgerRow] = []
+    for row in representatives.values():
+        key = row.record.key
+        if key in done:
+            continue
+        if key in versions:
+            skipped.append(LedgerRow(phase.name, phase.sobject, key, versions[key], "unchanged", 1))
+        elif row.case_key in failed_cases or row.case_key not in case_ids:
+            reason = "did not load in this run" if row.case_key in failed_cases else "is not in the org"
+            skipped.append(
+                LedgerRow(
+                    phase.name,
+                    phase.sobject,
+                    key,
+                    None,
+                    "failed",
+                    1,
+                    error_code="PARENT_FAILED",
+                    error_message=f"its Case {row.case_key} {reason}",
+                )
+            )
+        else:
+            to_upload.append(row)
+    context.write(skipped)
+    context.progress.advance(phase.name, len(skipped))
+    batch: list[Uploaded] = []
+
+    def confirm() -> None:
+        _confirm(context, phase, batch, versions)
+        batch.clear()
+
+    def on_done(uploaded: Uploaded) -> None:
+        batch.append(uploaded)
+        if len(batch) >= 200:
+            confirm()
+
+    upload_all(
+        context.http,
+        to_upload,
+        lambda row: _entity(phase, row, case_ids[row.case_key or ""]),
+        context.settings.files_in_flight,
+        on_done,
+    )
+    confirm()
+
+
+def _confirm(context: RunContext, phase: Phase, batch: list[Uploaded], versions: dict[str, str]) -> None:
+    """Check each upload's Checksum (MD5) and ContentSize as the org stored them."""
+    uploaded_ids = [
+        item.result.salesforce_id for item in batch if item.result.success and item.result.salesforce_id
+    ]
+    stored = stored_versions(context.http, uploaded_ids) if uploaded_ids else {}
+    rows: list[LedgerRow] = []
+    for item in batch:
+        key, result = item.row.record.key, item.result
+        if not result.success:
+            rows.append(
+                LedgerRow(
+                    phase.name,
+                    phase.sobject,
+                    key,
+                    None,
+                    "failed",
+                    1,
+                    error_code=result.error_code,
+                    error_message=result.error_message,
+                )
+            )
+            continue
+        version = stored.get(result.salesforce_id or "", {})
+        stored_size = version.get("ContentSize")
+        if version.get("Checksum") != item.md5 or stored_size is None or int(stored_size) != item.row.size:
+            rows.append(
+                LedgerRow(
+                    phase.name,
+                    phase.sobject,
+                    key,
+                    result.salesforce_id,
+                    "failed",
+                    1,
+                    error_code="CHECKSUM_MISMATCH",
+                    error_message=f"the org stored {stored_size} bytes, checksum "
+                    f"{version.get('Checksum')}; sent {item.row.size} bytes, md5 {item.md5}",
+                )
+            )
+            continue
+        versions[key] = result.salesforce_id or ""
+        rows.append(LedgerRow(phase.name, phase.sobject, key, result.salesforce_id, "created", 1))
+    context.write(rows)
+    context.progress.advance(phase.name, len(rows))
+
+
+def _link_duplicates(
+    context: RunContext,
+    phase: Phase,
+    groups: dict[str, list[FileRow]],
+    representatives: dict[str, FileRow],
+    done: set[str],
+    versions: dict[str, str],
+    case_ids: dict[str, str],
+) -> None:
+    duplicates = [
+        (row, representatives[sha])
+        for sha, group in groups.items()
+        for row in group
+        if row is not representatives[sha] and row.record.key not in done
+    ]
+    if not duplicates:
+        return
+    version_ids = sorted({versions[rep.record.key] for _, rep in duplicates if rep.record.key in versions})
+    documents = {
+        version_id: info.get("ContentDocumentId")
+        for version_id, info in stored_versions(context.http, version_ids).items()
+    }
+    records: list[LoadRecord] = []
+    skipped: list[LedgerRow] = []
+    for row, representative in duplicates:
+        document = documents.get(versions.get(representative.record.key, ""))
+        case_id = case_ids.get(row.case_key or "")
+        if not document or not case_id:
+            missing = (
+                "its file did not load" if not document else f"its Case {row.case_key} is not in the org"
+            )
+            skipped.append(
+                LedgerRow(
+                    phase.name,
+                    LINK,
+                    row.record.key,
+                    None,
+                    "failed",
+                    1,
+                    error_code="PARENT_FAILED",
+                    error_message=missing,
+                )
+            )
+            continue
+        records.append(
+            LoadRecord(
+                row.record.key,
+                {
+                    "ContentDocumentId": document,
+                    "LinkedEntityId": case_id,
+                    "ShareType": "V",
+                    "Visibility": "AllUsers",
+                },
+            )
+        )
+    context.write(skipped)
+    context.progress.advance(phase.name, len(skipped))
+    spec = DmlSpec(
+        LINK,
+        Operation.INSERT,
+        ("ContentDocumentId", "LinkedEntityId", "ShareType", "Visibility"),
+        key_field="Id",
+    )
+
+    def write(results: list[StepResult]) -> None:
+        rows = []
+        for step_result in results:
+            result = step_result.result
+            if result.success or result.error_code == "DUPLICATE_VALUE":
+                rows.append(
+                    LedgerRow(
+                        phase.name, LINK, result.key, result.salesforce_id, "linked", step_result.attempts
+                    )
+                )
+            else:
+                rows.append(
+                    LedgerRow(
+                        phase.name,
+                        LINK,
+                        result.key,
+                        None,
+                        "failed",
+                        step_result.attempts,
+                        error_code=result.error_code,
+                        error_message=result.error_message,
+                    )
+                )
+        context.write(rows)
+        context.progress.advance(phase.name, len(rows))
+
+    context.step.run(spec, records, write, force_collections=True)

@@ -1,0 +1,347 @@
+"""The run ledger in the warehouse, schema `ops`: the only record of what a load did.
+
+- `ops.load_runs`: one row per run (target org, mapping and data fingerprints, status, API calls).
+- `ops.load_phases`: one row per phase of a run, with its reconciliation counts.
+- `ops.load_records`: one row per record and phase: Stames id, Salesforce id, created / updated /
+  linked / failed, the prior values of every field an update changed, the error and attempts.
+- `ops.load_snapshot`: the records the run would update, as they were before it started.
+
+A record's row is replaced as its state moves on (failed, then created on a later attempt), so a
+run's rows are always its current truth; resume and `--retry-failed` read them, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+SCHEMA = "ops"
+SUCCESS_ACTIONS = ("created", "updated", "linked", "unchanged")
+
+DDL = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+CREATE TABLE IF NOT EXISTS {SCHEMA}.load_runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    instance_url VARCHAR,
+    organization_id VARCHAR,
+    user_id VARCHAR,
+    mapping_hash VARCHAR NOT NULL,
+    data_hash VARCHAR NOT NULL,
+    audit_fields VARCHAR,
+    snapshot_at TIMESTAMPTZ,
+    forecast_calls INTEGER,
+    api_calls INTEGER,
+    stop_reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS {SCHEMA}.load_phases (
+    run_id VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    phase_order INTEGER NOT NULL,
+    sobject VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    started_at TIMESTAMPTZ,
+    finished_at TIMESTAMPTZ,
+    source_rows INTEGER,
+    quarantined INTEGER,
+    attempted INTEGER,
+    created INTEGER,
+    updated INTEGER,
+    linked INTEGER,
+    unchanged INTEGER,
+    failed INTEGER,
+    failed_by_error VARCHAR,
+    PRIMARY KEY (run_id, phase)
+);
+CREATE TABLE IF NOT EXISTS {SCHEMA}.load_records (
+    run_id VARCHAR NOT NULL,
+    phase VARCHAR NOT NULL,
+    sobject VARCHAR NOT NULL,
+    stames_id VARCHAR NOT NULL,
+    salesforce_id VARCHAR,
+    action VARCHAR NOT NULL,
+    prior_values VARCHAR,
+    error_code VARCHAR,
+    error_message VARCHAR,
+    attempts INTEGER NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (run_id, phase, stames_id)
+);
+CREATE TABLE IF NOT EXISTS {SCHEMA}.load_snapshot (
+    run_id VARCHAR NOT NULL,
+    sobject VARCHAR NOT NULL,
+    salesforce_id VARCHAR NOT NULL,
+    stames_id VARCHAR,
+    field_values VARCHAR,
+    PRIMARY KEY (run_id, sobject, salesforce_id)
+);
+"""
+
+RECORD_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("phase", pa.string()),
+        ("sobject", pa.string()),
+        ("stames_id", pa.string()),
+        ("salesforce_id", pa.string()),
+        ("action", pa.string()),
+        ("prior_values", pa.string()),
+        ("error_code", pa.string()),
+        ("error_message", pa.string()),
+        ("attempts", pa.int32()),
+        ("recorded_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    phase: str
+    sobject: str
+    stames_id: str
+    salesforce_id: str | None
+    action: str
+    attempts: int
+    prior_values: dict | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: str
+    status: str
+    target: str
+    mapping_hash: str
+    data_hash: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class PhaseCounts:
+    source_rows: int
+    quarantined: int
+    attempted: int
+    created: int
+    updated: int
+    linked: int
+    unchanged: int
+    failed: int
+    failed_by_error: dict[str, int]
+
+
+class Ledger:
+    """Reads and writes the `ops.load_*` tables on one open warehouse connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._run(DDL)
+
+    def _run(self, sql: str, parameters: list | None = None) -> None:
+        """A statement whose result nobody reads, drained so the connection is free again
+        (DuckDB refuses `register` while a result is pending)."""
+        self.con.execute(sql, parameters or []).fetchall()
+
+    # runs
+    def latest_run(self) -> Run | None:
+        row = self.con.execute(
+            f"SELECT run_id, status, target, mapping_hash, data_hash, started_at FROM {SCHEMA}.load_runs "
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1"
+        ).fetchone()
+        return Run(*row) if row else None
+
+    def start_run(
+        self,
+        run_id: str,
+        now: datetime,
+        target: str,
+        instance_url: str,
+        organization_id: str | None,
+        user_id: str | None,
+        mapping_hash: str,
+        data_hash: str,
+    ) -> None:
+        self._run(
+            f"INSERT INTO {SCHEMA}.load_runs (run_id, started_at, status, target, instance_url, "
+            "organization_id, user_id, mapping_hash, data_hash) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+            [run_id, now, target, instance_url, organization_id, user_id, mapping_hash, data_hash],
+        )
+
+    def set_run(self, run_id: str, **columns: object) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        self._run(
+            f"UPDATE {SCHEMA}.load_runs SET {assignments} WHERE run_id = ?", [*columns.values(), run_id]
+        )
+
+    # phases
+    def phase_status(self, run_id: str, phase: str) -> str | None:
+        row = self.con.execute(
+            f"SELECT status FROM {SCHEMA}.load_phases WHERE run_id = ? AND phase = ?", [run_id, phase]
+        ).fetchone()
+        return row[0] if row else None
+
+    def start_phase(self, run_id: str, phase: str, order: int, sobject: str, now: datetime) -> None:
+        self._run(
+            f"INSERT INTO {SCHEMA}.load_phases (run_id, phase, phase_order, sobject, status, started_at) "
+            "VALUES (?, ?, ?, ?, 'running', ?) ON CONFLICT (run_id, phase) DO UPDATE SET status = 'running'",
+            [run_id, phase, order, sobject, now],
+        )
+
+    def finish_phase(self, run_id: str, phase: str, status: str, counts: PhaseCounts, now: datetime) -> None:
+        self._run(
+            f"UPDATE {SCHEMA}.load_phases SET status = ?, finished_at = ?, source_rows = ?, "
+            "quarantined = ?, attempted = ?, created = ?, updated = ?, linked = ?, unchanged = ?, "
+            "failed = ?, failed_by_error = ? WHERE run_id = ? AND phase = ?",
+            [
+                status,
+                now,
+                counts.source_rows,
+                counts.quarantined,
+                counts.attempted,
+                counts.created,
+                counts.updated,
+                counts.linked,
+                counts.unchanged,
+                counts.failed,
+                json.dumps(counts.failed_by_error, sort_keys=True),
+                run_id,
+                phase,
+            ],
+        )
+
+    def close_open_phases(self, run_id: str, status: str) -> None:
+        """Phases a stop interrupted: resumed first thing next time."""
+        self._run(
+            f"UPDATE {SCHEMA}.load_phases SET status = ? WHERE run_id = ? AND status = 'running'",
+            [status, run_id],
+        )
+
+    def counts(self, run_id: str, phase: str) -> dict[str, int]:
+        rows = self.con.execute(
+            f"SELECT action, count(*) FROM {SCHEMA}.load_records WHERE run_id = ? AND phase = ? "
+            "GROUP BY action",
+            [run_id, phase],
+        ).fetchall()
+        return dict(rows)
+
+    def failed_by_error(self, run_id: str, phase: str) -> dict[str, int]:
+        rows = self.con.execute(
+            f"SELECT error_code, count(*) FROM {SCHEMA}.load_records "
+            "WHERE run_id = ? AND phase = ? AND action = 'failed' GROUP BY error_code ORDER BY 1",
+            [run_id, phase],
+        ).fetchall()
+        return {str(code): count for code, count in rows}
+
+    # records
+    def record(self, run_id: str, rows: Sequence[LedgerRow], now: datetime) -> None:
+        if not rows:
+            return
+        table = pa.Table.from_pylist(
+            [
+                {
+                    "run_id": run_id,
+                    "phase": row.phase,
+                    "sobject": row.sobject,
+                    "stames_id": row.stames_id,
+                    "salesforce_id": row.salesforce_id,
+                    "action": row.action,
+                    "prior_values": json.dumps(row.prior_values, sort_keys=True, default=str)
+                    if row.prior_values is not None
+                    else None,
+                    "error_code": row.error_code,
+                    "error_message": row.error_message,
+                    "attempts": row.attempts,
+                    "recorded_at": now,
+                }
+                for row in rows
+            ],
+            schema=RECORD_SCHEMA,
+        )
+        writer = self.con.cursor()  # a cursor of its own: DuckDB refuses `register` beside a pending result
+        writer.register("ledger_batch", table)
+        try:
+            # Attempts add up across resumes: a row failed twice, then loaded, says 3.
+            writer.execute(
+                f"INSERT INTO {SCHEMA}.load_records SELECT * FROM ledger_batch "
+                "ON CONFLICT (run_id, phase, stames_id) DO UPDATE SET "
+                "salesforce_id = excluded.salesforce_id, action = excluded.action, "
+                "prior_values = coalesce(load_records.prior_values, excluded.prior_values), "
+                "error_code = excluded.error_code, error_message = excluded.error_message, "
+                "attempts = load_records.attempts + excluded.attempts, recorded_at = excluded.recorded_at"
+            )
+        finally:
+            writer.close()
+
+    def done_keys(self, run_id: str, phase: str) -> set[str]:
+        rows = self.con.execute(
+            f"SELECT stames_id FROM {SCHEMA}.load_records WHERE run_id = ? AND phase = ? AND action IN "
+            f"{SUCCESS_ACTIONS}",
+            [run_id, phase],
+        ).fetchall()
+        return {key for (key,) in rows}
+
+    def failed_keys(self, run_id: str, phase: str) -> set[str]:
+        rows = self.con.execute(
+            f"SELECT stames_id FROM {SCHEMA}.load_records "
+            "WHERE run_id = ? AND phase = ? AND action = 'failed'",
+            [run_id, phase],
+        ).fetchall()
+        return {key for (key,) in rows}
+
+    def loaded_ids(self, run_id: str, sobject: str) -> dict[str, str]:
+        """Stames id → Salesforce id of every record of `sobject` this run created or updated."""
+        rows = self.con.execute(
+            f"SELECT stames_id, salesforce_id FROM {SCHEMA}.load_records WHERE run_id = ? AND sobject = ? "
+            f"AND salesforce_id IS NOT NULL AND action IN {SUCCESS_ACTIONS}",
+            [run_id, sobject],
+        ).fetchall()
+        return dict(rows)
+
+    # snapshot
+    def has_snapshot(self, run_id: str) -> bool:
+        row = self.con.execute(
+            f"SELECT snapshot_at FROM {SCHEMA}.load_runs WHERE run_id = ?", [run_id]
+        ).fetchone()
+        return bool(row and row[0])
+
+    def save_snapshot(
+        self, run_id: str, sobject: str, records: Iterable[tuple[str, str | None, dict]]
+    ) -> None:
+        rows = [
+            {
+                "run_id": run_id,
+                "sobject": sobject,
+                "salesforce_id": sf_id,
+                "stames_id": key,
+                "field_values": json.dumps(values, sort_keys=True, default=str),
+            }
+            for sf_id, key, values in records
+        ]
+        if not rows:
+            return
+        writer = self.con.cursor()
+        writer.register("snapshot_batch", pa.Table.from_pylist(rows))
+        try:
+            writer.execute(
+                f"INSERT OR REPLACE INTO {SCHEMA}.load_snapshot "
+                "SELECT run_id, sobject, salesforce_id, stames_id, field_values FROM snapshot_batch"
+            )
+        finally:
+            writer.close()
+
+    def snapshot(self, run_id: str, sobject: str) -> dict[str, tuple[str, dict]]:
+        """Key (Stames id, or Id for a record without one) → (Salesforce id, prior field values)."""
+        rows = self.con.execute(
+            f"SELECT salesforce_id, stames_id, field_values FROM {SCHEMA}.load_snapshot "
+            "WHERE run_id = ? AND sobject = ?",
+            [run_id, sobject],
+        ).fetchall()
+        return {(key or sf_id): (sf_id, json.loads(values)) for sf_id, key, values in rows}

@@ -1,0 +1,256 @@
+"""A phase of ordinary records: insert what is new, update what exists (its prior values kept),
+adopt the org's own records the transform matched (update by Id), and leave frozen objects as
+they are. Lookups that wait for a later phase are set in a links pass at the end of the run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from loaders.load.context import RunContext, ledger_rows
+from loaders.load.dml import StepResult
+from loaders.load.ledger import LedgerRow
+from loaders.load.org_reads import records_with_stames_id
+from loaders.load.plan import AUDIT_FIELDS, CREATED_AT_FALLBACK, AuditFields, Lookup, Phase
+from loaders.load.records import DmlSpec, LoadRecord, Operation, ParentRef, RecordResult, failure
+from loaders.load.source import read_batches
+from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
+
+Transform = Callable[[LoadRecord], LoadRecord]
+
+
+@dataclass(frozen=True)
+class Existing:
+    """Records of the phase's object the org already holds, by Stames id."""
+
+    before_run: dict[str, tuple[str, dict]]
+    """Held before this run started (the snapshot): an upsert updates them."""
+    from_this_run: dict[str, str]
+    """Created by an earlier, interrupted attempt of this run that the ledger did not hear of."""
+
+
+def snapshot_fields(phase: Phase) -> list[str]:
+    """The fields a rerun may change on an existing record: what the prior values must hold."""
+    if phase.insert_only:
+        return []
+    fields = [name for name in phase.columns if name in phase.updatable and name not in AUDIT_FIELDS]
+    lookups = [lookup.parent.field for lookup in phase.lookups]
+    return list(dict.fromkeys([*fields, *lookups]))
+
+
+def find_existing(context: RunContext, phase: Phase, done: set[str]) -> Existing:
+    before = context.ledger.snapshot(context.run_id, phase.sobject)
+    from_this_run: dict[str, str] = {}
+    if phase.name in context.interrupted_phases:
+        for sf_id, key, _ in records_with_stames_id(context.http, phase.sobject, []):
+            if key not in before and key not in done:
+                from_this_run[key] = sf_id
+    return Existing(before, from_this_run)
+
+
+def run_record_phase(context: RunContext, phase: Phase, transform: Transform | None = None) -> None:
+    done = context.ledger.done_keys(context.run_id, phase.name)
+    existing = find_existing(context, phase, done)
+    if existing.from_this_run:
+        context.write(
+            [
+                LedgerRow(phase.name, phase.sobject, key, sf_id, "created", 1)
+                for key, sf_id in existing.from_this_run.items()
+            ]
+        )
+        done |= set(existing.from_this_run)
+    failed_parents = _failed_parents(context, phase)
+    for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
+        already = sum(1 for record, _ in batch if record.key in done)
+        if already:
+            context.progress.advance(phase.name, already)
+        pending = [(record, helpers) for record, helpers in batch if record.key not in done]
+        if pending:
+            _load_batch(context, phase, pending, existing, failed_parents, transform)
+
+
+def _failed_parents(context: RunContext, phase: Phase) -> dict[str, set[str]]:
+    """Lookup field → parent keys that failed to load in this run (their children cannot load)."""
+    failed: dict[str, set[str]] = {}
+    for lookup in phase.immediate:
+        failed[lookup.parent.field] = context.ledger.failed_keys(context.run_id, lookup.parent.parent_sobject)
+    return failed
+
+
+def _load_batch(
+    context: RunContext,
+    phase: Phase,
+    pending: list[tuple[LoadRecord, dict]],
+    existing: Existing,
+    failed_parents: dict[str, set[str]],
+    transform: Transform | None,
+) -> None:
+    new: list[LoadRecord] = []
+    update: list[LoadRecord] = []
+    adopt: list[LoadRecord] = []
+    adopt_keys: dict[str, str] = {}
+    skipped: list[LedgerRow] = []
+    for record, helpers in pending:
+        orphaned = _orphaned(record, phase.immediate, failed_parents)
+        if orphaned:
+            skipped.append(
+                LedgerRow(
+                    phase.name,
+                    phase.sobject,
+                    record.key,
+                    None,
+                    "failed",
+                    1,
+                    error_code="PARENT_FAILED",
+                    error_message=f"its {orphaned} did not load in this run",
+                )
+            )
+            continue
+        if transform is not None:
+            record = transform(record)
+        org_id = helpers.get("Id")
+        if org_id:
+            adopt.append(LoadRecord(org_id, {**record.values, STAMES_ID: record.key}, record.parent_keys))
+            adopt_keys[org_id] = record.key
+        elif record.key in existing.before_run:
+            if phase.insert_only:
+                sf_id = existing.before_run[record.key][0]
+                skipped.append(LedgerRow(phase.name, phase.sobject, record.key, sf_id, "unchanged", 1))
+            else:
+                update.append(record)
+        else:
+            new.append(_with_audit(record, phase))
+    context.write(skipped)
+    context.progress.advance(phase.name, len(skipped))
+    prior = {key: values for key, (_, values) in existing.before_run.items()}
+    _send(context, phase, _spec(phase, Operation.UPSERT, _insert_fields(phase), phase.immediate), new)
+    updatable = [name for name in phase.columns if name in phase.updatable and name not in AUDIT_FIELDS]
+    updatable_lookups = tuple(lookup for lookup in phase.immediate if lookup.parent.field in phase.updatable)
+    _send(context, phase, _spec(phase, Operation.UPSERT, updatable, updatable_lookups), update, prior)
+    adopt_spec = DmlSpec(
+        phase.sobject, Operation.UPDATE, (STAMES_ID, *updatable), _parents(updatable_lookups), key_field="Id"
+    )
+    prior_by_id = dict(prior)
+    _send(context, phase, adopt_spec, adopt, prior_by_id, adopt_keys)
+
+
+def _orphaned(record: LoadRecord, lookups: Sequence[Lookup], failed: dict[str, set[str]]) -> str | None:
+    for lookup in lookups:
+        parent_key = record.parent_keys.get(lookup.parent.field)
+        if parent_key and parent_key in failed.get(lookup.parent.field, ()):
+            return f"{lookup.parent.parent_sobject} {parent_key}"
+    return None
+
+
+def _with_audit(record: LoadRecord, phase: Phase) -> LoadRecord:
+    if phase.audit is AuditFields.KEPT:
+        return record
+    values = {name: value for name, value in record.values.items() if name not in AUDIT_FIELDS}
+    if phase.audit is AuditFields.FALLBACK and record.values.get("CreatedDate") is not None:
+        values[CREATED_AT_FALLBACK] = record.values["CreatedDate"]
+    return LoadRecord(record.key, values, record.parent_keys)
+
+
+def _insert_fields(phase: Phase) -> list[str]:
+    fields = [name for name in phase.columns if name in phase.insertable]
+    if phase.audit is AuditFields.KEPT:
+        return fields
+    fields = [name for name in fields if name not in AUDIT_FIELDS]
+    return [*fields, CREATED_AT_FALLBACK] if phase.audit is AuditFields.FALLBACK else fields
+
+
+def _parents(lookups: Sequence[Lookup]) -> tuple[ParentRef, ...]:
+    return tuple(lookup.parent for lookup in lookups)
+
+
+def _spec(phase: Phase, operation: Operation, fields: Sequence[str], lookups: Sequence[Lookup]) -> DmlSpec:
+    return DmlSpec(phase.sobject, operation, tuple(fields), _parents(lookups))
+
+
+def _send(
+    context: RunContext,
+    phase: Phase,
+    spec: DmlSpec,
+    records: list[LoadRecord],
+    prior: dict[str, dict] | None = None,
+    key_of: dict[str, str] | None = None,
+) -> None:
+    if not records:
+        return
+    fields = set(spec.fields)
+    prior_sent = {
+        key: {
+            name: value
+            for name, value in values.items()
+            if name in fields or name in {p.field for p in spec.parents}
+        }
+        for key, values in (prior or {}).items()
+    }
+
+    def record(results: list[StepResult]) -> None:
+        context.write(ledger_rows(phase.name, phase.sobject, results, prior_sent, key_of))
+        context.progress.advance(phase.name, len(results))
+
+    context.step.run(spec, records, record)
+
+
+def run_links_pass(context: RunContext, phase: Phase) -> None:
+    """Set the lookups that had to wait (a Case's parent Case, its custom-object record)."""
+    name = phase.links_name
+    done = context.ledger.done_keys(context.run_id, name)
+    loaded = context.ledger.done_keys(context.run_id, phase.name)
+    failed_parents = {
+        lookup.parent.field: context.ledger.failed_keys(context.run_id, lookup.parent.parent_sobject)
+        for lookup in phase.deferred
+    }
+    before = context.ledger.snapshot(context.run_id, phase.sobject)
+    spec = DmlSpec(phase.sobject, Operation.UPSERT, (), _parents(phase.deferred))
+    for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
+        records: list[LoadRecord] = []
+        skipped: list[LedgerRow] = []
+        for record, _ in batch:
+            keys = {
+                field: key
+                for field, key in record.parent_keys.items()
+                if key and field in {lookup.parent.field for lookup in phase.deferred}
+            }
+            if not keys or record.key in done or record.key not in loaded:
+                continue
+            orphaned = _orphaned(record, phase.deferred, failed_parents)
+            if orphaned:
+                skipped.append(
+                    LedgerRow(
+                        name,
+                        phase.sobject,
+                        record.key,
+                        None,
+                        "failed",
+                        1,
+                        error_code="PARENT_FAILED",
+                        error_message=f"its {orphaned} did not load in this run",
+                    )
+                )
+                continue
+            records.append(LoadRecord(record.key, {}, keys))
+        context.write(skipped)
+        if records:
+            prior = {key: values for key, (_, values) in before.items()}
+
+            def write(results: list[StepResult], prior: dict[str, dict] = prior) -> None:
+                rows = ledger_rows(name, phase.sobject, results, prior)
+                context.write([_as_update(row) for row in rows])
+
+            context.step.run(spec, records, write)
+
+
+def _as_update(row: LedgerRow) -> LedgerRow:
+    """A links-pass row only ever updates: the record itself was created by its phase."""
+    if row.action != "created":
+        return row
+    return LedgerRow(
+        row.phase, row.sobject, row.stames_id, row.salesforce_id, "updated", row.attempts, row.prior_values
+    )
+
+
+def result_failure(key: str, code: str, message: str) -> RecordResult:
+    return failure(key, code, message)
