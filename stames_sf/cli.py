@@ -18,6 +18,7 @@ from stames_sf.commands import (
     schema,
     stames,
     transform,
+    users,
     validate,
 )
 
@@ -36,6 +37,7 @@ app.command(name="discover")(discover.discover)
 app.add_typer(mapping.app, name="map", help="Propose, review and confirm the Stames → Salesforce mapping.")
 app.command(name="transform")(transform.transform)
 app.command(name="validate")(validate.validate)
+app.command(name="users")(users.users)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

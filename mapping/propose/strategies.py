@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapping.agents import StamesAgent, match_agent, users_by_email
 from mapping.model import (
     CHANNEL_SOURCE_FIELD,
     DEFAULT_INTERNAL_NOTES,
-    AgentMatch,
     CustomField,
     CustomObjectMapping,
     Evidence,
@@ -23,7 +23,7 @@ from mapping.model import (
     Strategies,
     TargetInfo,
 )
-from mapping.org import OrgSnapshot, OrgUser
+from mapping.org import OrgSnapshot
 from mapping.propose.raw import RawTables, open_raw
 from mapping.propose.types import custom_object_name
 from mapping.propose.values import count_of, tag_spellings
@@ -191,16 +191,6 @@ def message_routes(warehouse: Path, *, internal_notes: str = DEFAULT_INTERNAL_NO
 # --- owners -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StamesAgent:
-    agent_id: int
-    email: str | None
-    name: str
-    active: bool
-    anonymised: bool
-    listed: bool
-
-
 AGENT_REFERENCES: tuple[tuple[str, str, str | None], ...] = (
     ("tickets", "assignee_id", None),
     ("messages", "author__id", "author__type"),
@@ -242,69 +232,11 @@ def stames_agents(raw: RawTables) -> list[StamesAgent]:
     return [agents[agent_id] for agent_id in sorted(agents)]
 
 
-def _users_by_email(users: tuple[OrgUser, ...]) -> dict[str, list[OrgUser]]:
-    by_email: dict[str, list[OrgUser]] = {}
-    for user in users:
-        if user.email:
-            by_email.setdefault(user.email.strip().lower(), []).append(user)
-    for candidates in by_email.values():
-        candidates.sort(key=lambda user: (not user.is_active, user.username))
-    return by_email
-
-
-def match_agent(agent: StamesAgent, by_email: dict[str, list[OrgUser]]) -> AgentMatch:
-    """The User with the agent's email (case and surrounding spaces ignored), preferring an active one."""
-
-    def unmatched(state: str, reason: str, confidence: float = 1.0) -> AgentMatch:
-        evidence = Evidence(confidence=confidence, reasons=[reason, "their records go to the fallback owner"])
-        return AgentMatch(
-            agent_id=agent.agent_id,
-            email=agent.email,
-            name=agent.name,
-            user_id=None,
-            state=state,
-            evidence=evidence,
-        )
-
-    if not agent.listed:
-        return unmatched("deleted_agent", "referenced by records but not in /agents (hard-deleted)")
-    if not agent.email:
-        return unmatched(
-            "no_user", "anonymised in Stames: no email to match" if agent.anonymised else "no email"
-        )
-    candidates = by_email.get(agent.email.strip().lower(), [])
-    if not candidates:
-        return unmatched("no_user", f"no user has the email {agent.email.strip().lower()}", 0.9)
-    user = candidates[0]
-    reasons = [f"user {user.username} has the email {user.email}"]
-    warnings = []
-    if user.email != agent.email:
-        reasons.append("emails compared without case or surrounding spaces")
-    if len(candidates) > 1:
-        warnings.append(
-            f"{len(candidates)} users share this email; "
-            f"the {'active' if user.is_active else 'first'} one is used"
-        )
-    if not user.is_active:
-        warnings.append("the user is inactive: loading needs 'Update Records with Inactive Owners'")
-    state = "matched" if user.is_active else "inactive_user"
-    evidence = Evidence(confidence=1.0 if not warnings else 0.8, reasons=reasons, warnings=warnings)
-    return AgentMatch(
-        agent_id=agent.agent_id,
-        email=agent.email,
-        name=agent.name,
-        user_id=user.id,
-        username=user.username,
-        state=state,
-        evidence=evidence,
-    )
-
-
 def propose_owners(warehouse: Path, org: OrgSnapshot) -> Owners:
     """Agents → Users by email; the integration user (else the first queue) owns the rest."""
     with open_raw(warehouse) as raw:
         agents = stames_agents(raw)
-    by_email = _users_by_email(org.users)
+    by_email = users_by_email(org.users)
     fallback_id: str | None = None
     fallback_name = "the integration user"
     integration = next((user for user in org.users if user.id == org.integration_user_id), None)
