@@ -13,6 +13,7 @@ from stames_sf.commands import (
     demo,
     discover,
     extract,
+    load,
     mapping,
     salesforce,
     schema,
@@ -38,6 +39,7 @@ app.add_typer(mapping.app, name="map", help="Propose, review and confirm the Sta
 app.command(name="transform")(transform.transform)
 app.command(name="validate")(validate.validate)
 app.command(name="users")(users.users)
+app.command(name="load")(load.load)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

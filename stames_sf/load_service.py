@@ -65,8 +65,8 @@ def run_load_stage(
     progress: LoadProgress,
 ) -> LoadOutcome:
     """Check every gate, then load (or resume) a run; raises one-line errors for refusals."""
-    from loaders.connection import SalesforceConnection, http_session
-    from stames_sf.org_access import read_from_org
+    from loaders.connection import http_session
+    from stames_sf.org_access import org_connection
 
     mapping = require_mapping(work)
     mapping_hash = content_hash(mapping)
@@ -75,11 +75,9 @@ def run_load_stage(
         raise LoadRefusedError(f"--target must be one of {', '.join(TARGETS)}")
     if options.target == "production":
         require_production_allowed(work.warehouse, mapping_hash)
-    _require_agents(work, connection_file, mapping_hash)
+    _require_agents(work, mapping_hash)
     _require_automation_safe(connection_file, options.accept_automation)
-    connection = read_from_org(
-        connection_file, lambda _client: SalesforceConnection.from_file(connection_file)
-    )
+    connection = org_connection(connection_file)
     session = http_session(connection.ca_file)
     http = OrgHttp(
         session,
@@ -109,9 +107,17 @@ def run_load_stage(
             session.close()
 
 
-def _require_agents(work: WorkDir, connection_file: Path, mapping_hash: str) -> None:
-    """Placeholder until the agent gate lands."""
+def _require_agents(work: WorkDir, mapping_hash: str) -> None:
+    """Every agent the records name has a decision for this mapping (`stames-sf users`)."""
+    from loaders.agents import decisions_path, referenced_agent_ids, require_agents_resolved
+
+    require_agents_resolved(decisions_path(work.root), mapping_hash, referenced_agent_ids(work.warehouse))
 
 
 def _require_automation_safe(connection_file: Path, accept_automation: bool) -> None:
-    """Placeholder until the automation check lands."""
+    """Case automation (triggers, assignment rules) would rewrite owners and add Tasks unless the
+    loading user bypasses it: refuse unless it is bypassed or explicitly accepted."""
+    from loaders.automation import check_case_automation, require_automation_safe
+    from stames_sf.org_access import read_from_org
+
+    require_automation_safe(read_from_org(connection_file, check_case_automation), accept_automation)

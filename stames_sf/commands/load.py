@@ -1,0 +1,100 @@
+"""`stames-sf load`: the sync tables into Salesforce, in dependency order, every record in the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption, connection_file
+
+EXIT_PAUSED = 3
+"""The run stopped at its API budget (or the org's daily limit): load again later to resume."""
+
+
+def load(
+    work: WorkOption = DEFAULT_WORK,
+    connection: ConnectionOption = None,
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target", help="sandbox (default) or production (only after a signed-off sandbox run)."
+        ),
+    ] = "sandbox",
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Reload only what failed in the last run, after a fix.")
+    ] = False,
+    new_run: Annotated[
+        bool, typer.Option("--new-run", help="Start a new run instead of resuming a stopped one.")
+    ] = False,
+    accept_automation: Annotated[
+        bool,
+        typer.Option(
+            "--accept-automation", help="Load even though Case automation would fire for the loading user."
+        ),
+    ] = False,
+    jobs_in_flight: Annotated[int, typer.Option(help="Bulk API 2.0 jobs in flight at once.")] = 4,
+    files_in_flight: Annotated[int, typer.Option(help="File uploads in flight at once.")] = 4,
+    budget_share: Annotated[
+        float, typer.Option(help="Share of the org's remaining daily API calls this run may use.")
+    ] = 0.8,
+    failure_threshold: Annotated[
+        float, typer.Option(help="Share of failed records in a phase that stops the run before its children.")
+    ] = 0.10,
+) -> None:
+    """Load (or resume) a run: Accounts → Contacts → Cases → history → files → messages → the rest."""
+    from rich.console import Console
+
+    from expectations.gate import ValidationGateError
+    from loaders.agents import AgentGateError
+    from loaders.load.context import LoadSettings
+    from loaders.load.http import Clock
+    from loaders.load.runner import LoadRefusedError
+    from mapping.document import MappingError
+    from stames_sf.load_service import LoadOptions, run_load_stage
+    from stames_sf.load_view import RichLoadProgress, show_outcome
+    from stames_sf.org_access import OrgUnreachableError
+    from stames_sf.workdir import WorkDir, WorkDirBusyError
+
+    work_dir = WorkDir.at(work)
+    errors = Console(stderr=True)
+    settings = LoadSettings(
+        jobs_in_flight=jobs_in_flight,
+        files_in_flight=files_in_flight,
+        budget_share=budget_share,
+        failure_threshold=failure_threshold,
+    )
+    options = LoadOptions(target, retry_failed, new_run, accept_automation, settings)
+    console = Console()
+    refusals = (
+        MappingError,
+        ValidationGateError,
+        AgentGateError,
+        LoadRefusedError,
+        OrgUnreachableError,
+        WorkDirBusyError,
+        *_automation_errors(),
+    )
+    try:
+        with RichLoadProgress(console) as progress:
+            outcome = run_load_stage(
+                work_dir, connection_file(connection, work_dir), options, Clock(), progress
+            )
+    except refusals as refused:
+        errors.print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    show_outcome(outcome, console)
+    if outcome.status == "paused":
+        raise typer.Exit(EXIT_PAUSED)
+    if outcome.status != "completed":
+        raise typer.Exit(1)
+
+
+def _automation_errors() -> tuple[type[Exception], ...]:
+    from loaders.automation import AutomationWouldFireError
+
+    return (AutomationWouldFireError,)
+
+
+__all__ = ["Path", "load"]
