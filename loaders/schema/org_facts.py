@@ -3,8 +3,9 @@ statuses are closed, and the Case automation a load would set off.
 
 Only what the API lets a client read is reported. Active Case assignment rules and Case triggers
 are ordinary SOQL objects on a real org (`AssignmentRule`, `ApexTrigger`); an org that does not
-answer those queries gets "not readable" with the error code, never a guess. Flows and bypass
-permissions are not readable this way and are left to the admin (the check says so).
+answer those queries gets "not readable" with the error code, never a guess. Flows are not readable
+this way and are left to the admin (the check says so); whether the loading user holds a bypass
+custom permission is read by `loaders.automation`, which reuses these queries.
 """
 
 from __future__ import annotations
@@ -63,11 +64,12 @@ def _names(client: Salesforce, soql: str) -> Observation:
     try:
         records = client.query_all(soql)["records"]
     except SalesforceError as error:
-        return Observation(unreadable=_error_code(error))
+        return Observation(unreadable=error_code(error))
     return Observation(names=tuple(str(row["Name"]) for row in records))
 
 
-def _error_code(error: SalesforceError) -> str:
+def error_code(error: SalesforceError) -> str:
+    """The `errorCode` of a failed call (INVALID_TYPE, INSUFFICIENT_ACCESS…), else the exception's name."""
     content = error.content
     if isinstance(content, list) and content and isinstance(content[0], dict):
         return str(content[0].get("errorCode") or type(error).__name__)

@@ -14,6 +14,10 @@ bypass permission (`bypass_automation`). It then:
 
 A migration therefore either runs as a user with the bypass permission, or turns the toggle off,
 or expects these Tasks and owner changes and corrects them.
+
+A client sees this automation the way it sees a real org's (`setup_objects.py`): as the Apex trigger
+`TRIGGER_NAME` on Case (Status Active while the toggle is on), and the bypass as the custom
+permission `BYPASS_PERMISSION`, held through a permission set by every user with `bypass_automation`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from emulators.salesforce.org.values import Rejected
 
 QUEUE_ORIGINS = frozenset({"Email", "Web"})
 AUTO_RESPONSE_SUBJECT = "Auto-response sent"
+TRIGGER_NAME = "CaseAutoResponse"
+BYPASS_PERMISSION = "Bypass_Automation"
+"""The custom permission the automation checks, as `FeatureManagement.checkPermission` would (§4.8)."""
 
 
 def runs_for(org: OrgRepository, ctx: OpContext) -> bool:
@@ -39,7 +46,7 @@ def before_case_insert(org: OrgRepository, clean: dict[str, Any], ctx: OpContext
     if not clean.get("ContactId") and not clean.get("SuppliedEmail"):
         raise Rejected(
             record_errors.automation_failed(
-                "CaseAutoResponse: execution of AfterInsert caused by: no recipient for the auto-response "
+                f"{TRIGGER_NAME}: execution of AfterInsert caused by: no recipient for the auto-response "
                 "(neither ContactId nor SuppliedEmail is set)"
             )
         )

@@ -31,6 +31,13 @@ KEY_PREFIXES: dict[str, str] = {
     "RecordType": "012",
     "Profile": "00e",
     "CaseHistory": "017",  # [recall]
+    # setup objects read for the automation check (org/setup_objects.py)
+    "ApexTrigger": "01q",  # [code: key prefix tables of several Salesforce tools]
+    "AssignmentRule": "01Q",  # [doc: Apex DmlOptions.AssignmentRuleHeader example '01QD0000000EqAn']
+    "CustomPermission": "0CP",  # [recall]
+    "PermissionSet": "0PS",  # [code: key prefix tables; '0PS...' in permission SOQL references]
+    "SetupEntityAccess": "0J0",  # [recall]
+    "PermissionSetAssignment": "0Pa",  # [code: a permission clean-up script's ID_PREFIXES]
 }
 """Key prefixes of the standard objects in this org; `[recall]` ones are unverified (contract §3)."""
 

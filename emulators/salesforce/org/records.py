@@ -17,6 +17,7 @@ from emulators.salesforce.org.fields import ObjectSchema
 from emulators.salesforce.org.ids import mint, normalise
 from emulators.salesforce.org.rules import DELETED_PREFIX, index_key
 from emulators.salesforce.org.schema import API_VERSION, SchemaRegistry
+from emulators.salesforce.org.setup_objects import SETUP_OBJECTS, SetupState, setup_rows
 from emulators.salesforce.org.types import TOGGLES, OpContext
 from emulators.salesforce.org.users import PERMISSION_KEY, PERMISSIONS, UserInfo, load_user
 from emulators.salesforce.org.values import Rejected, coerce, format_datetime
@@ -130,12 +131,16 @@ class OrgRecords:
 
     def scan(self, sobject: str, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
         schema = self._schema.get(sobject)
+        if schema.name in SETUP_OBJECTS:
+            for data in self._setup_rows(schema.name):
+                yield self._expand(schema, data)
+            return
         for data in self.database.scan(schema.name, include_deleted=include_deleted):
             yield self._expand(schema, json.loads(data))
 
     def get(self, record_id: str, *, include_deleted: bool = False) -> dict[str, Any] | None:
         canonical = normalise(record_id) if isinstance(record_id, str) else None
-        row = self.database.fetch(canonical) if canonical else None
+        row = self._fetch(canonical) if canonical else None
         if row is None or (row[1] and not include_deleted):
             return None
         schema = self._schema.get(row[0])
@@ -158,7 +163,7 @@ class OrgRecords:
         if stored is None:
             return []
         wanted = index_key(stored, case_sensitive=rule.case_sensitive)
-        if rule.indexed:
+        if rule.indexed and schema.name not in SETUP_OBJECTS:
             return self.database.lookup(schema.name, rule.name, wanted)
         return [
             record["Id"]
@@ -173,11 +178,11 @@ class OrgRecords:
         return path.read_bytes() if path and path.is_file() else None
 
     def fetch_row(self, record_id: str) -> tuple[str, bool, dict[str, Any]] | None:
-        row = self.database.fetch(record_id)
+        row = self._fetch(record_id)
         return (row[0], row[1], json.loads(row[2])) if row else None
 
     def live_record(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
-        row = self.database.fetch(record_id)
+        row = self._fetch(record_id)
         if row is None or row[1]:
             return None
         return row[0], json.loads(row[2])
@@ -192,7 +197,7 @@ class OrgRecords:
         return canonical, found[1]
 
     def record_state(self, record_id: str) -> tuple[str, bool] | None:
-        row = self.database.fetch(record_id)
+        row = self._fetch(record_id)
         return (row[0], row[1]) if row else None
 
     def children(self, sobject: str, field_name: str, parent_id: str) -> list[str]:
@@ -266,6 +271,33 @@ class OrgRecords:
         (self.state_dir / FILES_DIR / record_id).write_bytes(content)
 
     # ------------------------------------------------------------------ internals
+
+    def _fetch(self, record_id: str) -> tuple[str, bool, str] | None:
+        """(object name, deleted, stored JSON) of a stored record or of a setup object's row."""
+        row = self.database.fetch(record_id)
+        if row is not None:
+            return row
+        schema = self._schema.for_id(record_id)
+        if schema is None or schema.name not in SETUP_OBJECTS:
+            return None
+        found = next((data for data in self._setup_rows(schema.name) if data["Id"] == record_id), None)
+        return (schema.name, False, json.dumps(found)) if found else None
+
+    def _setup_rows(self, sobject: str) -> list[dict[str, Any]]:
+        """The rows of a setup object, derived from the switches and permissions (setup_objects.py)."""
+        users = (json.loads(data)["Id"] for data in self.database.scan("User", include_deleted=False))
+        bypassing = (
+            tuple(user_id for user_id in users if self.user(user_id).bypass_automation)
+            if sobject == "PermissionSetAssignment"
+            else ()
+        )
+        state = SetupState(
+            automation_enabled=bool(self.toggle("automation_enabled")),
+            admin_user_id=self.admin_user_id,
+            bypass_user_ids=bypassing,
+            stamp=self.database.setting("seeded") or self.now(),
+        )
+        return setup_rows(sobject, state)
 
     def _index_entries(self, schema: ObjectSchema, record: Mapping[str, Any]) -> list[tuple[str, str]]:
         entries = [

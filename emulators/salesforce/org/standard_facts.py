@@ -35,8 +35,44 @@ EXTRA_FLAGS = """
   TrialExpirationDate(datetime,--N), IsReadOnly(boolean,--R), WebToCaseDefaultOrigin(string,-UN),
   CreatedDate(datetime,--R), CreatedById(reference,--R), LastModifiedDate(datetime,--R),
   LastModifiedById(reference,--R), SystemModstamp(datetime,--R)
+== ApexTrigger
+  Id(id,--R), NamespacePrefix(string,--N), Name(string,--R), TableEnumOrId(picklist,--R),
+  UsageBeforeInsert(boolean,--R), UsageAfterInsert(boolean,--R), UsageBeforeUpdate(boolean,--R),
+  UsageAfterUpdate(boolean,--R), UsageBeforeDelete(boolean,--R), UsageAfterDelete(boolean,--R),
+  UsageIsBulk(boolean,--R), UsageAfterUndelete(boolean,--R), ApiVersion(double,--R),
+  Status(picklist,--R), IsValid(boolean,--R), BodyCrc(double,--N), Body(textarea,--N),
+  LengthWithoutComments(int,--R), CreatedDate(datetime,--R), CreatedById(reference,--R),
+  LastModifiedDate(datetime,--R), LastModifiedById(reference,--R), SystemModstamp(datetime,--R)
+== AssignmentRule
+  Id(id,--R), Name(string,--N), SobjectType(picklist,--N), Active(boolean,--R),
+  CreatedById(reference,--R), CreatedDate(datetime,--R), LastModifiedById(reference,--R),
+  LastModifiedDate(datetime,--R), SystemModstamp(datetime,--R)
+== CustomPermission
+  Id(id,--R), IsDeleted(boolean,--R), DeveloperName(string,--R), Language(picklist,--R),
+  MasterLabel(string,--R), NamespacePrefix(string,--N), CreatedDate(datetime,--R),
+  CreatedById(reference,--R), LastModifiedDate(datetime,--R), LastModifiedById(reference,--R),
+  SystemModstamp(datetime,--R), IsProtected(boolean,--R), IsLicensed(boolean,--R),
+  Description(textarea,--N)
+== PermissionSet
+  Id(id,--R), Name(string,--R), Label(string,--R), LicenseId(reference,--N), ProfileId(reference,--N),
+  IsOwnedByProfile(boolean,--R), IsCustom(boolean,--R), PermissionSetGroupId(reference,--N),
+  Type(picklist,--N), NamespacePrefix(string,--N), Description(string,--N),
+  HasActivationRequired(boolean,--R), CreatedDate(datetime,--R), CreatedById(reference,--R),
+  LastModifiedDate(datetime,--R), LastModifiedById(reference,--R), SystemModstamp(datetime,--R)
+== SetupEntityAccess
+  Id(id,--R), ParentId(reference,--R), SetupEntityId(reference,--R), SetupEntityType(picklist,--N),
+  SystemModstamp(datetime,--R)
+== PermissionSetAssignment
+  Id(id,--R), AssigneeId(reference,--R), PermissionSetId(reference,--N),
+  PermissionSetGroupId(reference,--N), ExpirationDate(datetime,--N), IsActive(boolean,--R),
+  IsRevoked(boolean,--R), SystemModstamp(datetime,--R)
 """
-"""Objects the recorded material has no flags for, in the same format [recall]."""
+"""Objects the recorded material has no flags for, in the same format [recall]. The setup objects
+from ApexTrigger on are the ones the automation check reads (`setup_objects.py`); their fields are
+those of the Salesforce field reference [doc:
+https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-<object>.html]
+(PermissionSet: the fields a permission check reads, not its several hundred `Permissions*` flags).
+Here they are read-only: their rows are derived from the org's state (setup_objects.py)."""
 
 FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
     "EmailMessage": {
@@ -216,8 +252,85 @@ FIELD_FACTS: dict[str, dict[str, dict[str, Any]]] = {
     "Profile": {
         "UserLicenseId": {"reference_to": ("UserLicense",)},
     },
+    # [doc: field reference ApexTrigger: Name 255, TableEnumOrId/Status picklists of 40, ApiVersion
+    # double(18,1), Body 1000000; object reference: Name is idLookup; metadata ApexTrigger: status
+    # Active, Inactive, Deleted]
+    "ApexTrigger": {
+        "Name": {"length": 255, "id_lookup": True, "name_field": True},
+        "NamespacePrefix": {"length": 15},
+        "TableEnumOrId": {"length": 40},
+        "Status": {"length": 40, "picklist": ("Active", "Inactive", "Deleted"), "restricted": True},
+        "ApiVersion": {"precision": 18, "scale": 1},
+        "BodyCrc": {"precision": 18, "scale": 0},
+        "Body": {"length": 1000000},
+    },
+    # [doc: field reference AssignmentRule: Name 120; object reference: SobjectType Case or Lead]
+    "AssignmentRule": {
+        "Name": {"length": 120},
+        "SobjectType": {"length": 40, "picklist": ("Case", "Lead"), "restricted": True},
+    },
+    # [doc: field reference CustomPermission: DeveloperName/MasterLabel 80, Description 255]
+    "CustomPermission": {
+        "DeveloperName": {"length": 80},
+        "MasterLabel": {"length": 80},
+        "NamespacePrefix": {"length": 15},
+        "Language": {"length": 40},
+        "Description": {"length": 255},
+    },
+    "PermissionSet": {  # [recall] lengths and Type values
+        "Name": {"length": 80},
+        "Label": {"length": 80},
+        "NamespacePrefix": {"length": 15},
+        "Description": {"length": 255},
+        "Type": {"length": 40, "picklist": ("Regular", "Group", "Profile", "Session", "Standard")},
+        "LicenseId": {
+            "reference_to": ("PermissionSetLicense", "UserLicense"),
+            "relationship_name": "License",
+        },
+        "ProfileId": {"reference_to": ("Profile",), "relationship_name": "Profile"},
+        "PermissionSetGroupId": {"reference_to": ("PermissionSetGroup",)},
+    },
+    # [doc: object reference SetupEntityAccess: ParentId → PermissionSet (Parent); SetupEntityType
+    # values ApexClass, ApexPage, ConnectedApplication, CustomPermission (v31+), ServiceProvider,
+    # TabSet, CustomEntityDefinition (v48+), restricted]
+    "SetupEntityAccess": {
+        "ParentId": {"reference_to": ("PermissionSet",), "relationship_name": "Parent"},
+        "SetupEntityId": {
+            "reference_to": (
+                "ApexClass",
+                "ApexPage",
+                "ConnectedApplication",
+                "CustomEntityDefinition",
+                "CustomPermission",
+                "ServiceProvider",
+                "TabSet",
+            ),
+        },
+        "SetupEntityType": {
+            "length": 40,
+            "picklist": (
+                "ApexClass",
+                "ApexPage",
+                "ConnectedApplication",
+                "CustomPermission",
+                "ServiceProvider",
+                "TabSet",
+                "CustomEntityDefinition",
+            ),
+            "restricted": True,
+        },
+    },
+    # [doc: object reference PermissionSetAssignment: AssigneeId → User (Assignee)]
+    "PermissionSetAssignment": {
+        "AssigneeId": {"reference_to": ("User",), "relationship_name": "Assignee"},
+        "PermissionSetId": {"reference_to": ("PermissionSet",)},
+        "PermissionSetGroupId": {"reference_to": ("PermissionSetGroup",)},
+    },
 }
 """Per-object, per-field overrides of what the flags alone imply."""
+
+_READ_ONLY = {"createable": False, "updateable": False, "deletable": False}
+"""The setup objects: derived from the org's state, never written through the API (setup_objects.py)."""
 
 OBJECT_FACTS: dict[str, dict[str, Any]] = {
     "EmailMessage": {"label": "Email Message", "labelPlural": "Email Messages"},
@@ -244,6 +357,17 @@ OBJECT_FACTS: dict[str, dict[str, Any]] = {
         "labelPlural": "Organizations",
         "createable": False,
         "deletable": False,
+    },
+    **{
+        name: {"label": label, "labelPlural": plural, **_READ_ONLY}
+        for name, label, plural in (
+            ("ApexTrigger", "Apex Trigger", "Apex Triggers"),
+            ("AssignmentRule", "Assignment Rule", "Assignment Rules"),
+            ("CustomPermission", "Custom Permission", "Custom Permissions"),
+            ("PermissionSet", "Permission Set", "Permission Sets"),
+            ("SetupEntityAccess", "Setup Entity Access", "Setup Entity Access"),
+            ("PermissionSetAssignment", "Permission Set Assignment", "Permission Set Assignments"),
+        )
     },
 }
 """Object-level describe flags of the built objects (createable/updateable/deletable default True)."""

@@ -66,8 +66,9 @@ def test_the_planned_folder_deploys_and_the_check_passes(
     assert "Schema check passed" in output
     report = (mapped_work / "reports" / "schema-check.md").read_text(encoding="utf-8")
     assert "targets checked, passed." in report
-    # what the emulator does not let a client read is said, not guessed
-    assert "Case assignment rules (active): not readable through the API (INVALID_TYPE)." in report
+    # the org's Case automation, as its setup objects answer (emulator: one trigger, no assignment rules)
+    assert "Case assignment rules (active): none." in report
+    assert "Case triggers (active): CaseAutoResponse." in report
     # the deploy extended Case Status with closed values the org now treats as closing
     assert "Solved" in sf_server.org.closed_values("Case")
 

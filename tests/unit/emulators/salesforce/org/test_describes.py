@@ -131,6 +131,13 @@ EXPECTED_OBJECTS = {
     "CaseComment",
     "CaseHistory",
     "Organization",
+    # setup objects the automation check reads (org/setup_objects.py)
+    "ApexTrigger",
+    "AssignmentRule",
+    "CustomPermission",
+    "PermissionSet",
+    "SetupEntityAccess",
+    "PermissionSetAssignment",
 }
 
 
