@@ -77,13 +77,30 @@ class SalesforceConnection:
         )
 
 
-def http_session(ca_file: Path | None) -> requests.Session:
+UNAVAILABLE_STATUS = (502, 503, 504)
+
+
+def http_session(ca_file: Path | None, *, retry_unavailable: bool = False) -> requests.Session:
     """A session that trusts `ca_file` when given. `trust_env` is off because REQUESTS_CA_BUNDLE
-    would otherwise override `verify`."""
+    would otherwise override `verify`. With `retry_unavailable`, a 502/503/504 is sent again with
+    backoff (simple-salesforce retries nothing); the loader has its own retries and leaves it off."""
     session = requests.Session()
     if ca_file is not None:
         session.trust_env = False
         session.verify = str(ca_file)
+    if retry_unavailable:
+        from requests.adapters import HTTPAdapter
+        from urllib3.util.retry import Retry
+
+        retry = Retry(
+            total=6,
+            backoff_factor=0.2,
+            status_forcelist=UNAVAILABLE_STATUS,
+            allowed_methods=None,
+            raise_on_status=False,
+        )
+        session.mount("https://", HTTPAdapter(max_retries=retry))
+        session.mount("http://", HTTPAdapter(max_retries=retry))
     return session
 
 
@@ -93,7 +110,7 @@ def connect(connection: SalesforceConnection) -> Salesforce:
         instance_url=connection.instance_url,
         session_id=connection.access_token,
         version=connection.api_version,
-        session=http_session(connection.ca_file),
+        session=http_session(connection.ca_file, retry_unavailable=True),
     )
 
 

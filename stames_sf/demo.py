@@ -37,6 +37,8 @@ class DemoSettings:
 
     tickets: int = DEMO_TICKETS
     seed: int = DEMO_SEED
+    load: bool = True
+    """False stops after the agent gate: a work folder ready to load (the load tests start there)."""
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,34 @@ def validate_step(work: WorkDir, connection_file: Path, console: Console) -> Non
         )
 
 
+class DemoLoadFailedError(Exception):
+    """The demo's load did not complete; the message is one line naming the run."""
+
+
+def users_step(work: WorkDir, connection_file: Path, console: Console) -> None:
+    """The agent gate, resolved the way the demo may: every unresolved agent to the fallback owner."""
+    from datetime import UTC, datetime
+
+    from stames_sf.users_service import run_users, show_result
+
+    console.rule("9. agents (demo: unresolved agents go to the fallback owner, --accept-fallback)")
+    show_result(run_users(work, connection_file, datetime.now(UTC), accept_fallback=True, by="demo"), console)
+
+
+def load_step(work: WorkDir, connection_file: Path, console: Console) -> None:
+    """Load the sync tables into the local org, every record in the run ledger."""
+    from loaders.load.http import Clock
+    from stames_sf.load_service import LoadOptions, run_load_stage
+    from stames_sf.load_view import RichLoadProgress, show_outcome
+
+    console.rule("10. load")
+    with RichLoadProgress(console) as progress:
+        outcome = run_load_stage(work, connection_file, LoadOptions(), Clock(), progress)
+    show_outcome(outcome, console)
+    if outcome.status != "completed":
+        raise DemoLoadFailedError(f"Load run {outcome.run_id} {outcome.status}: {outcome.reason}")
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -250,5 +280,8 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
 
         run_demo_transform(work, connection_path(org.state_dir), console)
         validate_step(work, connection_path(org.state_dir), console)
+        users_step(work, connection_path(org.state_dir), console)
+        if settings.load:
+            load_step(work, connection_path(org.state_dir), console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

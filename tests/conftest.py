@@ -21,4 +21,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.transform",
     "tests.fixtures.dbt_messages",
     "tests.fixtures.expectations",
+    "tests.fixtures.load",
 ]

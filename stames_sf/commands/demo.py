@@ -17,8 +17,12 @@ def demo(
     """Generate a dataset, serve it, and run every stage that exists against the local emulators."""
     from rich.console import Console
 
+    from expectations.gate import ValidationGateError
+    from loaders.agents import AgentGateError
+    from loaders.automation import AutomationWouldFireError
+    from loaders.load.runner import LoadRefusedError
     from mapping.document import MappingError
-    from stames_sf.demo import DemoSettings, DemoValidationFailedError, run_demo
+    from stames_sf.demo import DemoLoadFailedError, DemoSettings, DemoValidationFailedError, run_demo
     from stames_sf.org_access import OrgUnreachableError
     from stames_sf.transform_service import TransformFailedError, TransformRefusedError
     from stames_sf.workdir import WorkDir, WorkDirBusyError
@@ -32,6 +36,11 @@ def demo(
         TransformFailedError,
         OrgUnreachableError,
         DemoValidationFailedError,
+        ValidationGateError,
+        AgentGateError,
+        AutomationWouldFireError,
+        LoadRefusedError,
+        DemoLoadFailedError,
     ) as busy:
         Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from busy

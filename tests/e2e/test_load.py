@@ -1,0 +1,240 @@
+"""`stames-sf load` end to end: a generated dataset through every stage, loaded into the local org
+over HTTPS. Expected contents come from the sync tables (the data), never from the loader."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+
+import pytest
+from typer.testing import CliRunner
+
+from loaders.load.context import LoadSettings, SilentProgress
+from loaders.load.http import Clock
+from stames_sf.cli import app
+from stames_sf.load_service import LoadOptions, run_load_stage
+from tests.fixtures.load import LoadBed, ledger, sync_rows
+from tests.fixtures.salesforce import admin_call, trusting_session
+
+COMPARED_OBJECTS = ("Account", "Contact", "Case", "EmailMessage", "Task", "ContentVersion", "ContentDocument")
+PLAIN_FIELDS = {
+    "sync_salesforce__accounts": ("Account", ("Name",)),
+    "sync_salesforce__contacts": ("Contact", ("LastName", "FirstName", "Email")),
+    "sync_salesforce__cases": (
+        "Case",
+        ("Subject", "Status", "Priority", "Origin", "OwnerId", "SuppliedEmail"),
+    ),
+    "sync_salesforce__email_messages": ("EmailMessage", ("Subject", "Incoming", "Status", "FromAddress")),
+    "sync_salesforce__tasks": ("Task", ("Subject", "Status", "OwnerId")),
+    "sync_salesforce__case_status_history": ("Stames_Status_Change__c", ("From_Status__c", "To_Status__c")),
+}
+PARENTS = {
+    "sync_salesforce__contacts": ("Contact", "AccountId", "Account"),
+    "sync_salesforce__cases": ("Case", "ContactId", "Contact"),
+    "sync_salesforce__email_messages": ("EmailMessage", "ParentId", "Case"),
+    "sync_salesforce__case_status_history": ("Stames_Status_Change__c", "Case__c", "Case"),
+}
+
+
+def load(bed: LoadBed, *extra: str) -> object:
+    return CliRunner().invoke(app, ["load", "--work", str(bed.work.root), *extra])
+
+
+def export(bed: LoadBed) -> dict[str, list[dict]]:
+    return bed.org.org.export()
+
+
+def by_stames_id(records: list[dict]) -> dict[str, dict]:
+    keyed = [record for record in records if record.get("Stames_Id__c") and not record.get("IsDeleted")]
+    counts = Counter(record["Stames_Id__c"] for record in keyed)
+    assert not [key for key, count in counts.items() if count > 1], "a Stames id loaded twice"
+    return {record["Stames_Id__c"]: record for record in keyed}
+
+
+def assert_org_matches_sync_tables(bed: LoadBed, before: dict[str, list[dict]]) -> None:
+    """Every sync row is one org record with its values and parents; what was there before is as it was."""
+    after = export(bed)
+    for table, (sobject, fields) in PLAIN_FIELDS.items():
+        rows = sync_rows(bed.work, table)
+        loaded = by_stames_id(after[sobject])
+        assert set(loaded) == {row["Stames_Id__c"] for row in rows}, f"{sobject}: keys differ from {table}"
+        for row in rows:
+            for field in fields:
+                if row[field] not in (None, ""):  # Salesforce stores an empty string as null
+                    assert loaded[row["Stames_Id__c"]][field] == row[field], (
+                        f"{sobject}.{field} of {row['Stames_Id__c']}"
+                    )
+    for table, (sobject, field, parent) in PARENTS.items():
+        loaded = by_stames_id(after[sobject])
+        parent_keys = {record["Id"]: key for key, record in by_stames_id(after[parent]).items()}
+        for row in sync_rows(bed.work, table):
+            assert parent_keys[loaded[row["Stames_Id__c"]][field]] == row[f"ref__{field}"]
+    files = sync_rows(bed.work, "sync_salesforce__content_versions")
+    versions = [record for record in after["ContentVersion"] if record.get("Stames_Id__c")]
+    assert len(versions) == len({row["stames__sha256"] for row in files}), "each distinct file uploaded once"
+    cases = {record["Stames_Id__c"]: record["Id"] for record in after["Case"] if record.get("Stames_Id__c")}
+    linked = {(link["LinkedEntityId"], link["ContentDocumentId"]) for link in after["ContentDocumentLink"]}
+    document_of = {version["Checksum"]: version["ContentDocumentId"] for version in versions}
+    for row in files:
+        assert any(
+            cases[row["ref__FirstPublishLocationId"]] == entity
+            for entity, _ in linked
+            if _ in document_of.values()
+        ), f"file {row['Stames_Id__c']} is not linked to its Case"
+    for sobject in COMPARED_OBJECTS:
+        untouched = {record["Id"]: record for record in before[sobject]}
+        now = {record["Id"]: record for record in after[sobject]}
+        for record_id, record in untouched.items():
+            assert now[record_id] == record, f"pre-existing {sobject} {record_id} changed"
+
+
+def test_clean_load_matches_the_sync_tables_and_a_rerun_creates_nothing(load_bed: LoadBed) -> None:
+    before = export(load_bed)
+    first = load(load_bed)
+    assert first.exit_code == 0, first.output
+    assert_org_matches_sync_tables(load_bed, before)
+    assert ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action = 'failed'") == [(0,)]
+    counts_after_first = {sobject: len(records) for sobject, records in export(load_bed).items()}
+
+    second = load(load_bed)
+    assert second.exit_code == 0, second.output
+    [(latest,)] = ledger(load_bed.work, "SELECT run_id FROM ops.load_runs ORDER BY started_at DESC LIMIT 1")
+    created = ledger(
+        load_bed.work,
+        f"SELECT count(*) FROM ops.load_records WHERE run_id = '{latest}' AND action = 'created'",
+    )
+    assert created == [(0,)]
+    assert {sobject: len(records) for sobject, records in export(load_bed).items()} == counts_after_first
+
+
+def test_service_faults_and_bulk_faults_end_in_the_same_org(load_bed: LoadBed) -> None:
+    before = export(load_bed)
+    load_bed.org.org.set_toggles(
+        {"fault_503_rate": 0.15, "fault_lock_row_rate": 0.2, "fault_failed_job_rate": 0.3}
+    )
+    settings = LoadSettings(
+        bulk_threshold=40,
+        rows_per_job=150,
+        first_poll_s=0.02,
+        max_poll_s=0.1,
+        retry_backoff_s=0.0,
+        max_attempts=12,
+    )
+    clock = Clock(sleep=lambda seconds: time.sleep(min(seconds, 0.02)))
+    outcome = None
+    for _ in range(
+        3
+    ):  # a phase can stop past its failure threshold under heavy faults: loading again resumes it
+        outcome = run_load_stage(
+            load_bed.work, load_bed.connection_file, LoadOptions(settings=settings), clock, SilentProgress()
+        )
+        if outcome.status == "completed":
+            break
+    assert outcome is not None and outcome.status == "completed", outcome
+    load_bed.org.org.set_toggles(
+        {"fault_503_rate": 0.0, "fault_lock_row_rate": 0.0, "fault_failed_job_rate": 0.0}
+    )
+    assert_org_matches_sync_tables(load_bed, before)
+    [(retried,)] = ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE attempts > 1")
+    assert retried > 0, "the faults never made a row go again"
+
+
+def test_daily_limit_running_out_pauses_and_a_later_load_resumes(load_bed: LoadBed) -> None:
+    before = export(load_bed)
+    daily = 15_000
+    admin_call(load_bed.org, "POST", "/__admin/api-usage", json={"used": daily - 60})
+    paused = load(load_bed)
+    assert paused.exit_code == 3, paused.output
+    assert "API budget" in paused.output or "daily API limit" in paused.output
+    [(run_id, status)] = ledger(load_bed.work, "SELECT run_id, status FROM ops.load_runs")
+    assert status == "paused"
+
+    admin_call(load_bed.org, "POST", "/__admin/api-usage", json={"used": 0})
+    resumed = load(load_bed)
+    assert resumed.exit_code == 0, resumed.output
+    assert ledger(load_bed.work, "SELECT run_id, status FROM ops.load_runs") == [(run_id, "completed")]
+    assert_org_matches_sync_tables(load_bed, before)
+
+
+def test_a_load_killed_mid_run_resumes_to_exactly_one_record_each(load_bed: LoadBed) -> None:
+    before = export(load_bed)
+    command = [
+        sys.executable,
+        "-m",
+        "stames_sf.cli",
+        "load",
+        "--work",
+        str(load_bed.work.root),
+        "--files-in-flight",
+        "1",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            versions = [row for row in export(load_bed)["ContentVersion"] if row.get("Stames_Id__c")]
+            if len(versions) >= 3:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the load finished before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait()
+    resumed = load(load_bed)
+    assert resumed.exit_code == 0, resumed.output
+    assert "Resuming run" in resumed.output
+    assert_org_matches_sync_tables(load_bed, before)
+    rows = sync_rows(load_bed.work, "sync_salesforce__email_messages", '"Stames_Id__c"')
+    recorded = ledger(
+        load_bed.work,
+        "SELECT count(*) FROM ops.load_records WHERE phase = 'EmailMessage' AND action = 'created'",
+    )
+    assert recorded == [(len(rows),)], "the ledger holds every message exactly once"
+
+
+def test_case_automation_without_bypass_is_refused(load_bed: LoadBed, tmp_path) -> None:
+    app_settings = admin_call(load_bed.org, "GET", "/__admin/connected-app").json()
+    token = (
+        trusting_session(load_bed.org)
+        .post(
+            f"{load_bed.org.instance_url}/services/oauth2/token",
+            data={
+                "grant_type": "password",
+                "client_id": app_settings["client_id"],
+                "client_secret": app_settings["client_secret"],
+                "username": "integration@stames-sf.example.org",
+                "password": app_settings["default_password"],
+            },
+            timeout=30,
+        )
+        .json()["access_token"]
+    )
+    connection = tmp_path / "integration.json"
+    connection.write_text(
+        load_bed.connection_file.read_text("utf-8").replace(
+            __import__("json").loads(load_bed.connection_file.read_text("utf-8"))["access_token"], token
+        ),
+        "utf-8",
+    )
+    refused = load(load_bed, "--connection", str(connection))
+    assert refused.exit_code == 1
+    assert "CaseAutoResponse" in refused.output
+    assert ledger(
+        load_bed.work, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_runs'"
+    ) == [(0,)]
+
+
+def test_unresolved_agents_are_refused(load_bed: LoadBed) -> None:
+    (load_bed.work.root / "mapping" / "agent-decisions.yml").unlink()
+    refused = load(load_bed)
+    assert refused.exit_code == 1
+    assert "unresolved" in refused.output
+    assert not [row for row in export(load_bed)["Case"] if row.get("Stames_Id__c")]
+
+
+__all__ = ["pytest", "replace"]
