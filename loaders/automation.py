@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceError
 
-from loaders.org_snapshot import _current_user_id as current_user_id
+from loaders.org_snapshot import current_user_id
 from loaders.schema.org_facts import Observation, error_code, observe_case_automation
 
 BYPASS_PERMISSION = "Bypass_Automation"

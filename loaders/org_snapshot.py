@@ -6,9 +6,8 @@ from collections.abc import Iterable
 
 from simple_salesforce import Salesforce
 
-from mapping.org import TARGET_OBJECTS, OrgQueue, OrgSnapshot, OrgUser
-
-QUEUES_SOQL = "SELECT Id, Name, DeveloperName FROM Group WHERE Type = 'Queue'"
+from loaders.agents import fetch_org_owners
+from mapping.org import TARGET_OBJECTS, OrgSnapshot
 
 
 def fetch_org_snapshot(client: Salesforce, extra_objects: Iterable[str] = ()) -> OrgSnapshot:
@@ -16,33 +15,20 @@ def fetch_org_snapshot(client: Salesforce, extra_objects: Iterable[str] = ()) ->
     available = {item["name"] for item in client.describe()["sobjects"]}
     wanted = [name for name in (*TARGET_OBJECTS, *extra_objects) if name in available]
     describes = {name: getattr(client, name).describe() for name in dict.fromkeys(wanted)}
-    users = tuple(
-        OrgUser(
-            id=row["Id"],
-            username=row["Username"],
-            email=row.get("Email"),
-            name=row.get("Name") or row["Username"],
-            is_active=bool(row.get("IsActive")),
-        )
-        for row in client.query_all("SELECT Id, Username, Email, Name, IsActive FROM User")["records"]
-    )
-    queues = tuple(
-        OrgQueue(id=row["Id"], name=row["Name"], developer_name=row.get("DeveloperName") or row["Name"])
-        for row in client.query_all(QUEUES_SOQL)["records"]
-    )
+    owners = fetch_org_owners(client)
     organization = client.query("SELECT Id FROM Organization")["records"]
     return OrgSnapshot(
         instance_url=client.base_url.split("/services")[0],
         organization_id=organization[0]["Id"] if organization else None,
         api_version=client.sf_version,
         describes=describes,
-        users=users,
-        queues=queues,
-        integration_user_id=_current_user_id(client),
+        users=owners.users,
+        queues=owners.queues,
+        integration_user_id=current_user_id(client),
     )
 
 
-def _current_user_id(client: Salesforce) -> str | None:
+def current_user_id(client: Salesforce) -> str | None:
     """The Id of the user the session belongs to: the last segment of the identity URL
     (`https://<host>/id/<orgId>/<userId>`) that `GET /services/data/vXX.X/` names."""
     response = client.restful("", method="GET")

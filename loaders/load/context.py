@@ -14,7 +14,7 @@ from loaders.load.dml import DmlStep, StepResult
 from loaders.load.http import Clock, OrgHttp
 from loaders.load.ledger import Ledger, LedgerRow
 from loaders.load.plan import LoadPlan
-from loaders.load.records import RecordResult
+from loaders.load.records import DmlSpec, LoadRecord, RecordResult
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,39 @@ class RunContext:
     def write(self, rows: list[LedgerRow]) -> None:
         self.ledger.record(self.run_id, rows, self.clock.now())
 
+    def insert(
+        self,
+        phase: str,
+        sobject: str,
+        spec: DmlSpec,
+        records: list[LoadRecord],
+        *,
+        success: str = "created",
+        duplicate: str = "unchanged",
+    ) -> None:
+        """Insert records of an object without an upsert key (a link, a Topic, an assignment) by
+        Collections; DUPLICATE_VALUE means the record is already there."""
+        if not records:
+            return
+
+        def write(results: list[StepResult]) -> None:
+            rows = []
+            for step_result in results:
+                result = step_result.result
+                if result.success or result.error_code == "DUPLICATE_VALUE":
+                    action = success if result.success else duplicate
+                    rows.append(
+                        LedgerRow(
+                            phase, sobject, result.key, result.salesforce_id, action, step_result.attempts
+                        )
+                    )
+                else:
+                    rows.append(_failed_row(phase, sobject, step_result))
+            self.write(rows)
+            self.progress.advance(phase, len(rows))
+
+        self.step.run(spec, records, write, force_collections=True)
+
     def ids(self, sobject: str) -> dict[str, str]:
         """Stames id → Salesforce id of `sobject`: what existed before the run, then what it loaded."""
         known = {key: sf_id for key, (sf_id, _) in self.ledger.snapshot(self.run_id, sobject).items()}
@@ -122,16 +155,19 @@ def ledger_rows(
                 )
             )
         else:
-            rows.append(
-                LedgerRow(
-                    phase,
-                    sobject,
-                    key,
-                    result.salesforce_id,
-                    "failed",
-                    step_result.attempts,
-                    error_code=result.error_code,
-                    error_message=result.error_message,
-                )
-            )
+            rows.append(_failed_row(phase, sobject, step_result, key))
     return rows
+
+
+def _failed_row(phase: str, sobject: str, step_result: StepResult, key: str | None = None) -> LedgerRow:
+    result = step_result.result
+    return LedgerRow(
+        phase,
+        sobject,
+        key or result.key,
+        result.salesforce_id,
+        "failed",
+        step_result.attempts,
+        error_code=result.error_code,
+        error_message=result.error_message,
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from loaders.load.context import RunContext
-from loaders.load.dml import StepResult
 from loaders.load.files import FileRow, Uploaded, file_row, materialise, stored_versions, upload_all
 from loaders.load.ledger import LedgerRow
 from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
-from loaders.load.record_phase import find_existing
+from loaders.load.record_phase import find_existing, parent_failed
 from loaders.load.records import DmlSpec, LoadRecord, Operation, Value
 from loaders.load.source import read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
@@ -20,14 +19,6 @@ LINK = "ContentDocumentLink"
 def run_file_phase(context: RunContext, phase: Phase) -> None:
     done = context.ledger.done_keys(context.run_id, phase.name)
     existing = find_existing(context, phase, done)
-    if existing.from_this_run:
-        context.write(
-            [
-                LedgerRow(phase.name, phase.sobject, key, sf_id, "created", 1)
-                for key, sf_id in existing.from_this_run.items()
-            ]
-        )
-        done |= set(existing.from_this_run)
     versions = {key: sf_id for key, (sf_id, _) in existing.before_run.items()}
     versions.update(context.ledger.loaded_ids(context.run_id, phase.sobject))
     rows: list[FileRow] = []
@@ -79,18 +70,7 @@ def _upload_representatives(
             skipped.append(LedgerRow(phase.name, phase.sobject, key, versions[key], "unchanged", 1))
         elif row.case_key in failed_cases or row.case_key not in case_ids:
             reason = "did not load in this run" if row.case_key in failed_cases else "is not in the org"
-            skipped.append(
-                LedgerRow(
-                    phase.name,
-                    phase.sobject,
-                    key,
-                    None,
-                    "failed",
-                    1,
-                    error_code="PARENT_FAILED",
-                    error_message=f"its Case {row.case_key} {reason}",
-                )
-            )
+            skipped.append(parent_failed(phase.name, phase.sobject, key, f"its Case {row.case_key} {reason}"))
         else:
             to_upload.append(row)
     context.write(skipped)
@@ -193,18 +173,7 @@ def _link_duplicates(
             missing = (
                 "its file did not load" if not document else f"its Case {row.case_key} is not in the org"
             )
-            skipped.append(
-                LedgerRow(
-                    phase.name,
-                    LINK,
-                    row.record.key,
-                    None,
-                    "failed",
-                    1,
-                    error_code="PARENT_FAILED",
-                    error_message=missing,
-                )
-            )
+            skipped.append(parent_failed(phase.name, LINK, row.record.key, missing))
             continue
         records.append(
             LoadRecord(
@@ -226,30 +195,4 @@ def _link_duplicates(
         key_field="Id",
     )
 
-    def write(results: list[StepResult]) -> None:
-        rows = []
-        for step_result in results:
-            result = step_result.result
-            if result.success or result.error_code == "DUPLICATE_VALUE":
-                rows.append(
-                    LedgerRow(
-                        phase.name, LINK, result.key, result.salesforce_id, "linked", step_result.attempts
-                    )
-                )
-            else:
-                rows.append(
-                    LedgerRow(
-                        phase.name,
-                        LINK,
-                        result.key,
-                        None,
-                        "failed",
-                        step_result.attempts,
-                        error_code=result.error_code,
-                        error_message=result.error_message,
-                    )
-                )
-        context.write(rows)
-        context.progress.advance(phase.name, len(rows))
-
-    context.step.run(spec, records, write, force_collections=True)
+    context.insert(phase.name, LINK, spec, records, success="linked", duplicate="linked")

@@ -39,26 +39,32 @@ def snapshot_fields(phase: Phase) -> list[str]:
 
 
 def find_existing(context: RunContext, phase: Phase, done: set[str]) -> Existing:
+    """What the org holds of the phase's object; records an interrupted attempt of this run
+    created without the ledger hearing of it are written to the ledger now and added to `done`."""
     before = context.ledger.snapshot(context.run_id, phase.sobject)
     from_this_run: dict[str, str] = {}
     if phase.name in context.interrupted_phases:
         for sf_id, key, _ in records_with_stames_id(context.http, phase.sobject, []):
             if key not in before and key not in done:
                 from_this_run[key] = sf_id
+    context.write(
+        [
+            LedgerRow(phase.name, phase.sobject, key, sf_id, "created", 1)
+            for key, sf_id in from_this_run.items()
+        ]
+    )
+    done |= set(from_this_run)
     return Existing(before, from_this_run)
+
+
+def parent_failed(phase: str, sobject: str, key: str, why: str) -> LedgerRow:
+    """The ledger row of a record that was not sent because a parent it needs is missing."""
+    return LedgerRow(phase, sobject, key, None, "failed", 1, error_code="PARENT_FAILED", error_message=why)
 
 
 def run_record_phase(context: RunContext, phase: Phase, transform: Transform | None = None) -> None:
     done = context.ledger.done_keys(context.run_id, phase.name)
     existing = find_existing(context, phase, done)
-    if existing.from_this_run:
-        context.write(
-            [
-                LedgerRow(phase.name, phase.sobject, key, sf_id, "created", 1)
-                for key, sf_id in existing.from_this_run.items()
-            ]
-        )
-        done |= set(existing.from_this_run)
     failed_parents = _failed_parents(context, phase)
     for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
         already = sum(1 for record, _ in batch if record.key in done)
@@ -94,15 +100,8 @@ def _load_batch(
         orphaned = _orphaned(record, phase.immediate, failed_parents)
         if orphaned:
             skipped.append(
-                LedgerRow(
-                    phase.name,
-                    phase.sobject,
-                    record.key,
-                    None,
-                    "failed",
-                    1,
-                    error_code="PARENT_FAILED",
-                    error_message=f"its {orphaned} did not load in this run",
+                parent_failed(
+                    phase.name, phase.sobject, record.key, f"its {orphaned} did not load in this run"
                 )
             )
             continue
@@ -219,16 +218,7 @@ def run_links_pass(context: RunContext, phase: Phase) -> None:
             orphaned = _orphaned(record, phase.deferred, failed_parents)
             if orphaned:
                 skipped.append(
-                    LedgerRow(
-                        name,
-                        phase.sobject,
-                        record.key,
-                        None,
-                        "failed",
-                        1,
-                        error_code="PARENT_FAILED",
-                        error_message=f"its {orphaned} did not load in this run",
-                    )
+                    parent_failed(name, phase.sobject, record.key, f"its {orphaned} did not load in this run")
                 )
                 continue
             records.append(LoadRecord(record.key, {}, keys))

@@ -4,10 +4,10 @@ TopicAssignment per tag on a Case. Neither object has `Stames_Id__c` nor an upda
 from __future__ import annotations
 
 from loaders.load.context import RunContext
-from loaders.load.dml import StepResult
 from loaders.load.ledger import LedgerRow
 from loaders.load.org_reads import query_all
 from loaders.load.plan import Phase
+from loaders.load.record_phase import parent_failed
 from loaders.load.records import DmlSpec, LoadRecord, Operation
 from loaders.load.source import read_batches
 
@@ -38,7 +38,9 @@ def run_topic_phase(context: RunContext, phase: Phase) -> None:
                 new.append(LoadRecord(record.key, {}))
     context.write(rows)
     context.progress.advance(phase.name, len(rows))
-    _insert(context, phase, DmlSpec("Topic", Operation.INSERT, ("Name",), key_field="Name"), new)
+    context.insert(
+        phase.name, phase.sobject, DmlSpec("Topic", Operation.INSERT, ("Name",), key_field="Name"), new
+    )
 
 
 def run_topic_assignment_phase(context: RunContext, phase: Phase) -> None:
@@ -58,64 +60,9 @@ def run_topic_assignment_phase(context: RunContext, phase: Phase) -> None:
             else:
                 missing = "Topic" if not topic else "Case"
                 rows.append(
-                    LedgerRow(
-                        phase.name,
-                        phase.sobject,
-                        record.key,
-                        None,
-                        "failed",
-                        1,
-                        error_code="PARENT_FAILED",
-                        error_message=f"its {missing} is not in the org",
-                    )
+                    parent_failed(phase.name, phase.sobject, record.key, f"its {missing} is not in the org")
                 )
     context.write(rows)
     context.progress.advance(phase.name, len(rows))
-    _insert(
-        context,
-        phase,
-        DmlSpec("TopicAssignment", Operation.INSERT, ("TopicId", "EntityId"), key_field="Id"),
-        new,
-    )
-
-
-def _insert(context: RunContext, phase: Phase, spec: DmlSpec, records: list[LoadRecord]) -> None:
-    if not records:
-        return
-
-    def write(results: list[StepResult]) -> None:
-        rows = []
-        for step_result in results:
-            result = step_result.result
-            if result.success:
-                rows.append(
-                    LedgerRow(
-                        phase.name,
-                        phase.sobject,
-                        result.key,
-                        result.salesforce_id,
-                        "created",
-                        step_result.attempts,
-                    )
-                )
-            elif result.error_code == "DUPLICATE_VALUE":
-                rows.append(
-                    LedgerRow(phase.name, phase.sobject, result.key, None, "unchanged", step_result.attempts)
-                )
-            else:
-                rows.append(
-                    LedgerRow(
-                        phase.name,
-                        phase.sobject,
-                        result.key,
-                        None,
-                        "failed",
-                        step_result.attempts,
-                        error_code=result.error_code,
-                        error_message=result.error_message,
-                    )
-                )
-        context.write(rows)
-        context.progress.advance(phase.name, len(rows))
-
-    context.step.run(spec, records, write, force_collections=True)
+    spec = DmlSpec("TopicAssignment", Operation.INSERT, ("TopicId", "EntityId"), key_field="Id")
+    context.insert(phase.name, phase.sobject, spec, new)
