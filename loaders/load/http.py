@@ -87,7 +87,9 @@ class OrgHttp:
         self.instance_url = instance_url.rstrip("/")
         self.api_version = api_version
         self.base = f"{self.instance_url}/services/data/v{api_version}"
-        self.headers = {"Authorization": headers["Authorization"]}
+        # Case assignment rules run on a REST insert unless the call says otherwise [doc: REST API
+        # guide, Sforce-Auto-Assign header]; a migration keeps the owners it was given.
+        self.headers = {"Authorization": headers["Authorization"], "Sforce-Auto-Assign": "FALSE"}
         self.clock = clock
         self.usage = ApiUsage()
         self._lock = threading.Lock()
