@@ -407,3 +407,16 @@ STAMES_ID = CustomField(
     description="The record's id in Stames; the loader upserts on it and children name parents by it.",
 )
 """`Stames_Id__c` on every target object: the schema plan renders it, loader and tests use it."""
+
+STAMES_CREATED_AT = CustomField(
+    api_name="Stames_Created_At__c",
+    label="Stames Created At",
+    type="DateTime",
+    description="When the record was created in Stames. The loader fills it only when the loading "
+    "user may not set CreatedDate (no 'Set Audit Fields upon Record Creation').",
+)
+"""Where the original creation time goes when audit fields cannot be set: on every target object
+whose records carry a CreatedDate (the mapping maps one, or the transform writes one)."""
+
+CREATED_AT_CARRIERS = frozenset({"Contact", "Case", "EmailMessage", "Task", "CaseComment"})
+"""Standard objects whose sync rows carry CreatedDate; custom objects (status history) carry it too."""

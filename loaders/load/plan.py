@@ -19,10 +19,10 @@ from expectations.sync_tables import (
 )
 from loaders.load.records import ParentRef
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
-from mapping.model import Mapping
+from mapping.model import STAMES_CREATED_AT, Mapping
 
 AUDIT_FIELDS = ("CreatedDate", "LastModifiedDate")
-CREATED_AT_FALLBACK = "Stames_Created_At__c"
+CREATED_AT_FALLBACK = STAMES_CREATED_AT.api_name
 """Where the original creation time goes when the loading user may not set audit fields."""
 POLYMORPHIC_PARENTS: dict[str, str] = {
     "WhatId": "Case",

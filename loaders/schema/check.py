@@ -275,8 +275,9 @@ def _automation_notes(automation: CaseAutomation | None) -> Iterator[str]:
     yield f"Case assignment rules (active): {_observed(automation.assignment_rules)}."
     yield f"Case triggers (active): {_observed(automation.triggers)}."
     yield (
-        "Flows, validation rules and bypass permissions are not readable through the data API: "
-        "the admin confirms they are off or bypassed for the integration user."
+        "Flows and validation rules are not readable through the data API: the admin confirms they "
+        "are off or bypassed for the loading user. `stames-sf load` checks the triggers and the "
+        "user's Bypass_Automation custom permission itself and refuses while they would fire."
     )
 
 

@@ -24,7 +24,7 @@ from loaders.schema.metadata import (
     permission_set_xml,
     standard_value_set_xml,
 )
-from mapping.model import STAMES_ID, CustomField, Mapping, ValueMap
+from mapping.model import CREATED_AT_CARRIERS, STAMES_CREATED_AT, STAMES_ID, CustomField, Mapping, ValueMap
 from mapping.org import OrgSnapshot
 
 PACKAGE_DIR = Path("force-app") / "main" / "default"
@@ -135,6 +135,11 @@ def planned_fields(mapping: Mapping) -> list[PlannedField]:
     map feeds also gets the map's target values."""
     by_target: dict[str, PlannedField] = {}
     candidates = [PlannedField(item.target, STAMES_ID) for item in mapping.objects]
+    candidates += [
+        PlannedField(item.target, STAMES_CREATED_AT)
+        for item in mapping.objects
+        if item.target in CREATED_AT_CARRIERS or item.target == mapping.strategies.status_history_object
+    ]
     candidates += [
         PlannedField(str(entry.target_object), entry.create) for entry in mapping.fields if entry.create
     ]

@@ -136,6 +136,7 @@ def _case_fields() -> dict[str, dict[str, Any]]:
             ],
         ),
         "CreatedDate": _field("CreatedDate", "datetime"),
+        "Stames_Created_At__c": _field("Stames_Created_At__c", "datetime"),
     }
 
 
@@ -146,7 +147,11 @@ def _org(case: dict[str, dict[str, Any]] | None = None, with_history: bool = Tru
     if with_history:
         describes["Stames_Status_Change__c"] = {
             "name": "Stames_Status_Change__c",
-            "fields": [_stames_id(), _field("To_Status__c", "string", length=255)],
+            "fields": [
+                _stames_id(),
+                _field("To_Status__c", "string", length=255),
+                _field("Stames_Created_At__c", "datetime"),
+            ],
         }
     return OrgSnapshot(
         instance_url="https://org.example", organization_id=None, api_version="62.0", describes=describes
@@ -160,7 +165,7 @@ def _gaps(org: OrgSnapshot) -> list[str]:
 def test_an_org_with_everything_passes() -> None:
     result = check_schema(MAPPING, _org())
     assert result.passed
-    assert result.checked == 8
+    assert result.checked == 10
 
 
 def test_a_missing_field_and_a_short_field_are_the_gaps() -> None:
@@ -230,7 +235,7 @@ def test_the_report_lists_gaps_and_what_was_observed_of_the_automation() -> None
         triggers=Observation(unreadable="INVALID_TYPE"),
     )
     markdown = render_markdown(check_schema(MAPPING, _org(case), automation), "sha256:abc")
-    assert "Mapping sha256:abc: 8 targets checked, 1 gap(s)." in markdown
+    assert "Mapping sha256:abc: 10 targets checked, 1 gap(s)." in markdown
     assert "| `Case.Stames_Units__c` | field missing |" in markdown
     assert "- Case assignment rules (active): Standard | Support." in markdown
     assert "- Case triggers (active): not readable through the API (INVALID_TYPE)." in markdown

@@ -73,8 +73,11 @@ def test_every_created_field_and_lookup_is_planned_once(generated_mapping: Mappi
     ):
         assert target in targets
     # 9 Stames_Id__c + 36 created fields (19 Case, 4 Contact, 1 EmailMessage, 6 status history,
-    # 3 warranty, 3 subscription) + 4 custom-object lookups
-    assert len(targets) == 9 + 36 + 4
+    # 3 warranty, 3 subscription) + 4 custom-object lookups + 5 Stames_Created_At__c (Contact,
+    # Case, status history, EmailMessage, Task: the objects whose records carry a CreatedDate)
+    assert len(targets) == 9 + 36 + 4 + 5
+    assert "Task.Stames_Created_At__c" in targets
+    assert "Account.Stames_Created_At__c" not in targets
 
 
 def test_the_custom_objects_get_a_text_name_only_when_the_mapping_fills_it(
@@ -253,7 +256,7 @@ def test_the_project_has_the_sfdx_layout(generated_mapping: Mapping, tmp_path: P
         f"{default}/permissionsets/Stames_Migration.permissionset-meta.xml",
     ):
         assert expected in relative
-    assert len(relative) == 1 + 3 + 49 + 2 + 1
+    assert len(relative) == 1 + 3 + 49 + 5 + 2 + 1
     assert not stale.exists()
     assert not (folder / default / "objects" / "Task").exists()
     permission_set = folder / default / "permissionsets" / "Stames_Migration.permissionset-meta.xml"
