@@ -96,6 +96,7 @@ def run_load_stage(
             mapping_hash=mapping_hash,
             data_hash=fingerprint,
             http=http,
+            spill_dir=work.duckdb_spill,
             target=options.target,
             settings=options.settings,
             retry_failed=options.retry_failed,

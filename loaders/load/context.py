@@ -32,6 +32,7 @@ class LoadSettings:
     first_poll_s: float = 0.5
     max_poll_s: float = 5.0
     retry_backoff_s: float = 2.0
+    duckdb_memory_limit: str = "256MB"
 
     def bulk(self) -> BulkSettings:
         return BulkSettings(

@@ -48,6 +48,8 @@ class LoadRequest:
     mapping_hash: str
     data_hash: str
     http: OrgHttp
+    spill_dir: Path | None = None
+    """Where DuckDB spills what passes its memory limit (the work folder's state)."""
     target: str = "sandbox"
     settings: LoadSettings = LoadSettings()  # noqa: RUF009 - frozen: one shared default is safe
     retry_failed: bool = False
@@ -75,7 +77,7 @@ class LoadOutcome:
 
 
 def run_load(request: LoadRequest, clock: Clock, progress: LoadProgress) -> LoadOutcome:
-    with duckdb.connect(str(request.warehouse)) as con:
+    with duckdb.connect(str(request.warehouse), config=_duckdb_config(request)) as con:
         ledger = Ledger(con)
         run_id, resumed = _choose_run(ledger, request, clock)
         plan = _plan(con, request)
@@ -165,6 +167,15 @@ def run_load(request: LoadRequest, clock: Clock, progress: LoadProgress) -> Load
         return LoadOutcome(
             run_id, status, reason, resumed, tuple(summaries), forecast, request.http.usage.calls, audit
         )
+
+
+def _duckdb_config(request: LoadRequest) -> dict[str, str]:
+    """A bounded DuckDB: the loader reads sync tables in batches, so memory need not grow with them."""
+    config = {"memory_limit": request.settings.duckdb_memory_limit, "threads": "2"}
+    if request.spill_dir is not None:
+        request.spill_dir.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(request.spill_dir)
+    return config
 
 
 def _choose_run(ledger: Ledger, request: LoadRequest, clock: Clock) -> tuple[str, bool]:
