@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -320,7 +321,7 @@ def _quarantined(context: RunContext, phase: Phase, mapping: Mapping) -> int:
     return int(count)
 
 
-def _inline_images(context: RunContext):  # noqa: ANN202 - a closure over the run's file ids
+def _inline_images(context: RunContext) -> Callable[[LoadRecord], LoadRecord]:
     """EmailMessage bodies name their inline images `stames-file:<ContentVersion Stames id>`;
     they become the version's download URL (a file uploaded once for several rows serves all)."""
     by_sha = (
