@@ -84,7 +84,26 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
     assert "<svg" in signoff and "<script" not in signoff
     assert "signoff.html" in first.stdout
 
+    # users, load: every agent decided, one completed run that created a Case per synced ticket
+    assert (work / "reports" / "agent-reconciliation.csv").is_file()
+    assert (work / "mapping" / "agent-decisions.yml").is_file()
+    loaded_cases = (
+        "select count(*) from ops.load_records r join ops.load_runs l using (run_id) "
+        "where l.status = 'completed' and r.phase = 'Case' and r.action = 'created'"
+    )
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select status from ops.load_runs").fetchall() == [("completed",)]
+        assert con.execute(loaded_cases).fetchone() == (synced,)
+
     second = _run_demo(work)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "reusing dataset" in second.stdout
     assert _warehouse_counts(work) == counts
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        runs = con.execute("select status from ops.load_runs").fetchall()
+        created_again = con.execute(
+            "select count(*) from ops.load_records where action = 'created' and run_id = "
+            "(select run_id from ops.load_runs order by started_at desc limit 1)"
+        ).fetchone()
+    assert runs == [("completed",), ("completed",)]
+    assert created_again == (0,)

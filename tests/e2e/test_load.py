@@ -144,6 +144,35 @@ def test_service_faults_and_bulk_faults_end_in_the_same_org(load_bed: LoadBed) -
     assert retried > 0, "the faults never made a row go again"
 
 
+def test_retry_failed_reloads_only_what_failed_in_the_same_run(load_bed: LoadBed) -> None:
+    before = export(load_bed)
+    load_bed.org.org.set_toggles({"fault_lock_row_rate": 0.3})
+    settings = LoadSettings(
+        bulk_threshold=10, first_poll_s=0.02, max_poll_s=0.1, max_attempts=1, failure_threshold=1.0
+    )
+    clock = Clock(sleep=lambda seconds: time.sleep(min(seconds, 0.02)))
+    first = run_load_stage(
+        load_bed.work, load_bed.connection_file, LoadOptions(settings=settings), clock, SilentProgress()
+    )
+    assert first.status == "completed"
+    failed = ledger(load_bed.work, "SELECT phase, stames_id FROM ops.load_records WHERE action = 'failed'")
+    assert failed, "the lock faults failed no row"
+    loaded_before = ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action <> 'failed'")
+
+    load_bed.org.org.set_toggles({"fault_lock_row_rate": 0.0})
+    retried = load(load_bed, "--retry-failed")
+    assert retried.exit_code == 0, retried.output
+    assert ledger(load_bed.work, "SELECT run_id FROM ops.load_runs") == [(first.run_id,)]
+    assert ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action = 'failed'") == [(0,)]
+    now_loaded = set(
+        ledger(load_bed.work, "SELECT phase, stames_id FROM ops.load_records WHERE action <> 'failed'")
+    )
+    assert set(failed) <= now_loaded
+    # and nothing loaded before was lost; links of records that only loaded now came on top
+    assert len(now_loaded) >= loaded_before[0][0] + len(failed)
+    assert_org_matches_sync_tables(load_bed, before)
+
+
 def test_daily_limit_running_out_pauses_and_a_later_load_resumes(load_bed: LoadBed) -> None:
     before = export(load_bed)
     daily = 15_000
@@ -227,6 +256,18 @@ def test_case_automation_without_bypass_is_refused(load_bed: LoadBed, tmp_path) 
     assert ledger(
         load_bed.work, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'load_runs'"
     ) == [(0,)]
+
+
+def test_without_audit_permission_created_date_is_kept_in_stames_created_at(load_bed: LoadBed) -> None:
+    load_bed.org.org.set_toggles({"audit_fields_enabled": False})
+    loaded = load(load_bed)
+    assert loaded.exit_code == 0, loaded.output
+    assert "CreatedDate kept in Stames_Created_At__c" in loaded.output
+    cases = by_stames_id(export(load_bed)["Case"])
+    for row in sync_rows(load_bed.work, "sync_salesforce__cases", '"Stames_Id__c", "CreatedDate"'):
+        created = row["CreatedDate"]
+        expected = created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}+0000"
+        assert cases[row["Stames_Id__c"]]["Stames_Created_At__c"] == expected
 
 
 def test_unresolved_agents_are_refused(load_bed: LoadBed) -> None:
