@@ -10,7 +10,7 @@ from loaders.load.ledger import LedgerRow
 from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
 from loaders.load.record_phase import find_existing, parent_failed
 from loaders.load.records import DmlSpec, LoadRecord, Operation, Value
-from loaders.load.source import read_batches
+from loaders.load.source import inline_contents, read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
 LINK = "ContentDocumentLink"
@@ -21,13 +21,12 @@ def run_file_phase(context: RunContext, phase: Phase) -> None:
     existing = find_existing(context, phase, done)
     versions = {key: sf_id for key, (sf_id, _) in existing.before_run.items()}
     versions.update(context.ledger.loaded_ids(context.run_id, phase.sobject))
-    rows: list[FileRow] = []
-    for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
-        for record, helpers in batch:
-            row = file_row(record, helpers, context.work_root)
-            if record.key not in done:
-                materialise(row)
-            rows.append(FileRow(row.record, row.case_key, row.sha256, row.size, row.path, row.kind, None))
+    rows = [
+        file_row(record, helpers, context.work_root)
+        for batch in read_batches(context.con, phase, context.settings.read_batch_rows)
+        for record, helpers in batch
+    ]
+    _write_generated_files(context, phase, [row for row in rows if row.record.key not in done])
     context.progress.advance(phase.name, sum(1 for row in rows if row.record.key in done))
     groups: dict[str, list[FileRow]] = defaultdict(list)
     for row in rows:
@@ -37,6 +36,14 @@ def run_file_phase(context: RunContext, phase: Phase) -> None:
     failed_cases = context.ledger.failed_keys(context.run_id, "Case")
     _upload_representatives(context, phase, representatives, done, versions, case_ids, failed_cases)
     _link_duplicates(context, phase, groups, representatives, done, versions, case_ids)
+
+
+def _write_generated_files(context: RunContext, phase: Phase, rows: list[FileRow]) -> None:
+    """Put the bytes of generated files (cut bodies, `data:` images) where the transform said."""
+    missing = {row.record.key: row for row in rows if not row.path.is_file()}
+    for key, content in inline_contents(context.con, phase, list(missing)):
+        row = missing[key]
+        materialise(FileRow(row.record, row.case_key, row.sha256, row.size, row.path, row.kind, content))
 
 
 def _representative(group: list[FileRow], versions: dict[str, str]) -> FileRow:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 
 import duckdb
+import pyarrow as pa
 
 from expectations.sync_tables import SOBJECT_COLUMN, SYNC_SCHEMA
 from loaders.load.plan import Phase, PhaseKind
@@ -26,20 +27,40 @@ ORDER_COLUMNS = {
 """Messages go in thread order: by Case, then position in the thread."""
 
 
-def source_sql(phase: Phase) -> str:
-    table = f'{SYNC_SCHEMA}."{phase.model.table}"'
-    select = "main.*"
-    join = ""
-    if phase.extension_table:
-        select += ", ext.* EXCLUDE (" + STAMES_ID + ")"
-        join = f' LEFT JOIN {SYNC_SCHEMA}."{phase.extension_table}" ext ON ext.{STAMES_ID} = main.{STAMES_ID}'
-    where = ""
-    if phase.model.shared:
-        sobject = phase.sobject.replace("'", "''")
-        where = f" WHERE main.{SOBJECT_COLUMN} = '{sobject}'"
+INLINE_CONTENT = "stames__inline_content"
+"""A generated file's bytes (a cut body, a `data:` image): read a few at a time, never in a batch."""
+INLINE_CONTENT_BATCH = 25
+
+
+def _relation(phase: Phase) -> str:
+    return f'{SYNC_SCHEMA}."{phase.model.table}"'
+
+
+def _where(phase: Phase) -> str:
+    if not phase.model.shared:
+        return ""
+    sobject = phase.sobject.replace("'", "''")
+    return f" WHERE main.{SOBJECT_COLUMN} = '{sobject}'"
+
+
+def keys_sql(phase: Phase) -> str:
+    """The phase's keys in load order: only narrow columns are sorted, however wide the rows."""
     key = _key_column(phase)
     order = ", ".join(f'main."{column}"' for column in (*ORDER_COLUMNS.get(phase.sobject, ()), key))
-    return f"SELECT {select} FROM {table} main{join}{where} ORDER BY {order}"
+    return f'SELECT main."{key}" FROM {_relation(phase)} main{_where(phase)} ORDER BY {order}'
+
+
+def rows_sql(phase: Phase) -> str:
+    """The rows whose keys are in the registered `batch_keys` table (unordered: the caller orders)."""
+    key = _key_column(phase)
+    select = f"main.* EXCLUDE ({INLINE_CONTENT})" if phase.kind is PhaseKind.FILES else "main.*"
+    join = f'JOIN batch_keys ON batch_keys.key = main."{key}"'
+    if phase.extension_table:
+        select += f", ext.* EXCLUDE ({STAMES_ID})"
+        join += (
+            f' LEFT JOIN {SYNC_SCHEMA}."{phase.extension_table}" ext ON ext.{STAMES_ID} = main.{STAMES_ID}'
+        )
+    return f"SELECT {select} FROM {_relation(phase)} main {join}{_where(phase)}"
 
 
 def _key_column(phase: Phase) -> str:
@@ -51,27 +72,54 @@ def _key_column(phase: Phase) -> str:
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, phase: Phase) -> int:
-    [(count,)] = con.execute(f"SELECT count(*) FROM ({source_sql(phase)})").fetchall()
+    [(count,)] = con.execute(f"SELECT count(*) FROM {_relation(phase)} main{_where(phase)}").fetchall()
     return int(count)
 
 
 def read_batches(
     con: duckdb.DuckDBPyConnection, phase: Phase, batch_rows: int = 20_000
 ) -> Iterator[list[tuple[LoadRecord, dict]]]:
-    """(record, helper columns) pairs in load order, `batch_rows` at a time."""
-    cursor = con.cursor()
+    """(record, helper columns) pairs in load order, `batch_rows` at a time.
+
+    The keys are sorted once; each batch's rows are then fetched by key and put in order here, so
+    DuckDB never sorts wide rows (message bodies) and memory follows the batch, not the table."""
+    ordered = [str(key) for (key,) in con.execute(keys_sql(phase)).fetchall()]
+    key = _key_column(phase)
+    lookups = {lookup.column: lookup.parent.field for lookup in phase.lookups}
+    sql = rows_sql(phase)
+    for start in range(0, len(ordered), batch_rows):
+        chunk = ordered[start : start + batch_rows]
+        rows = _fetch_by_keys(con, sql, chunk)
+        by_key = {str(row[key]): row for row in rows}
+        yield [_record(by_key[value], phase, key, lookups) for value in chunk if value in by_key]
+
+
+def inline_contents(
+    con: duckdb.DuckDBPyConnection, phase: Phase, keys: list[str]
+) -> Iterator[tuple[str, str]]:
+    """(key, inline content) of generated files, a few rows at a time."""
+    sql = (
+        f'SELECT main."{STAMES_ID}" AS key, main.{INLINE_CONTENT} AS content FROM {_relation(phase)} main '
+        f'JOIN batch_keys ON batch_keys.key = main."{STAMES_ID}" WHERE main.{INLINE_CONTENT} IS NOT NULL'
+    )
+    for start in range(0, len(keys), INLINE_CONTENT_BATCH):
+        for row in _fetch_by_keys(con, sql, keys[start : start + INLINE_CONTENT_BATCH]):
+            yield str(row["key"]), str(row["content"])
+
+
+def _fetch_by_keys(con: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[dict]:
+    cursor = con.cursor()  # its own cursor: `register` is refused beside a pending result
     try:
-        cursor.execute(source_sql(phase))
-        names = [column[0] for column in cursor.description]
-        key = _key_column(phase)
-        lookups = {lookup.column: lookup.parent.field for lookup in phase.lookups}
-        while rows := cursor.fetchmany(batch_rows):
-            yield [_record(dict(zip(names, row, strict=True)), phase, key, lookups) for row in rows]
+        cursor.register("batch_keys", pa.table({"key": pa.array(keys, pa.string())}))
+        result = cursor.execute(sql)
+        names = [column[0] for column in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
     finally:
         cursor.close()
 
 
 def _record(row: dict, phase: Phase, key: str, lookups: dict[str, str]) -> tuple[LoadRecord, dict]:
+    row = {name: value for name, value in row.items() if name != "key"}
     values = {name: row.get(name) for name in phase.columns if name in row}
     if phase.model.shared and row.get(FIELD_VALUES):
         values.update(json.loads(row[FIELD_VALUES]))
