@@ -30,6 +30,19 @@
 {%- endmacro %}
 
 
+{#- How much longer a body may grow per file reference when the loader swaps it for the URL
+    `/sfc/servlet.shepherd/version/download/<18-character Id>` (57 characters) in place of
+    `stames-file:<id>` (12 characters and more): the room a fitted HtmlBody leaves per reference,
+    so the body still fits once the URLs are in. -#}
+{% macro file_reference_growth() -%}{{ var('file_reference_growth', 45) }}{%- endmacro %}
+
+
+{#- How many file references a body holds. -#}
+{% macro file_reference_count(text_expr) -%}
+    coalesce((length({{ text_expr }}) - length(replace({{ text_expr }}, 'stames-file:', ''))) // 12, 0)
+{%- endmacro %}
+
+
 {#- One value of mapping.settings (scalar subquery). -#}
 {% macro mapping_setting(key) -%}
     (select value from {{ source('mapping', 'settings') }} where key = '{{ key }}')

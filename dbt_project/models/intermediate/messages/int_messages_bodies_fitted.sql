@@ -57,7 +57,8 @@ limits as (
             when 'CaseComment' then {{ salesforce_limit('CaseComment.CommentBody') }}
             else {{ salesforce_limit('EmailMessage.TextBody') }}
         end as text_limit,
-        {{ salesforce_limit('EmailMessage.HtmlBody') }} as html_limit
+        {{ salesforce_limit('EmailMessage.HtmlBody') }}
+            - {{ file_reference_growth() }} * {{ file_reference_count('html_rewritten') }} as html_limit
     from rewritten
 
 ),
