@@ -3,6 +3,7 @@ over HTTPS. Expected contents come from the sync tables (the data), never from t
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -100,6 +101,12 @@ def test_clean_load_matches_the_sync_tables_and_a_rerun_creates_nothing(load_bed
     assert_org_matches_sync_tables(load_bed, before)
     assert ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action = 'failed'") == [(0,)]
     counts_after_first = {sobject: len(records) for sobject, records in export(load_bed).items()}
+
+    token = json.loads(load_bed.connection_file.read_text("utf-8"))["access_token"]
+    ledger_text = repr(ledger(load_bed.work, "SELECT * FROM ops.load_runs")) + repr(
+        ledger(load_bed.work, "SELECT * FROM ops.load_records")
+    )
+    assert token not in first.output and token not in ledger_text
 
     second = load(load_bed)
     assert second.exit_code == 0, second.output
@@ -244,12 +251,8 @@ def test_case_automation_without_bypass_is_refused(load_bed: LoadBed, tmp_path) 
         .json()["access_token"]
     )
     connection = tmp_path / "integration.json"
-    connection.write_text(
-        load_bed.connection_file.read_text("utf-8").replace(
-            __import__("json").loads(load_bed.connection_file.read_text("utf-8"))["access_token"], token
-        ),
-        "utf-8",
-    )
+    settings = json.loads(load_bed.connection_file.read_text("utf-8"))
+    connection.write_text(json.dumps({**settings, "access_token": token}), "utf-8")
     refused = load(load_bed, "--connection", str(connection))
     assert refused.exit_code == 1
     assert "CaseAutoResponse" in refused.output
@@ -268,6 +271,13 @@ def test_without_audit_permission_created_date_is_kept_in_stames_created_at(load
         created = row["CreatedDate"]
         expected = created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}+0000"
         assert cases[row["Stames_Id__c"]]["Stames_Created_At__c"] == expected
+
+
+def test_production_is_refused_without_a_signed_off_sandbox_run(load_bed: LoadBed) -> None:
+    refused = load(load_bed, "--target", "production")
+    assert refused.exit_code == 1
+    assert "sandbox run of this mapping that was reconciled and signed off" in refused.output
+    assert not [row for row in export(load_bed)["Case"] if row.get("Stames_Id__c")]
 
 
 def test_unresolved_agents_are_refused(load_bed: LoadBed) -> None:
