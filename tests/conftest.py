@@ -22,4 +22,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.dbt_messages",
     "tests.fixtures.expectations",
     "tests.fixtures.load",
+    "tests.fixtures.oauth",
 ]

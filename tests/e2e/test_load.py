@@ -20,7 +20,8 @@ from loaders.load.http import Clock
 from stames_sf.cli import app
 from stames_sf.load_service import LoadOptions, run_load_stage
 from tests.fixtures.load import LoadBed, ledger, sync_rows
-from tests.fixtures.salesforce import admin_call, trusting_session
+from tests.fixtures.oauth import password_token
+from tests.fixtures.salesforce import admin_call
 
 COMPARED_OBJECTS = ("Account", "Contact", "Case", "EmailMessage", "Task", "ContentVersion", "ContentDocument")
 PLAIN_FIELDS = {
@@ -234,22 +235,7 @@ def test_a_load_killed_mid_run_resumes_to_exactly_one_record_each(load_bed: Load
 
 
 def test_case_automation_without_bypass_is_refused(load_bed: LoadBed, tmp_path) -> None:
-    app_settings = admin_call(load_bed.org, "GET", "/__admin/connected-app").json()
-    token = (
-        trusting_session(load_bed.org)
-        .post(
-            f"{load_bed.org.instance_url}/services/oauth2/token",
-            data={
-                "grant_type": "password",
-                "client_id": app_settings["client_id"],
-                "client_secret": app_settings["client_secret"],
-                "username": "integration@stames-sf.example.org",
-                "password": app_settings["default_password"],
-            },
-            timeout=30,
-        )
-        .json()["access_token"]
-    )
+    token = password_token(load_bed.org)
     connection = tmp_path / "integration.json"
     settings = json.loads(load_bed.connection_file.read_text("utf-8"))
     connection.write_text(json.dumps({**settings, "access_token": token}), "utf-8")

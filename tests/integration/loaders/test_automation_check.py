@@ -20,32 +20,15 @@ from loaders.automation import (
     check_case_automation,
     require_automation_safe,
 )
-from tests.fixtures.salesforce import admin_call, salesforce_client, trusting_session
+from tests.fixtures.oauth import INTEGRATION_USERNAME, password_token
+from tests.fixtures.salesforce import admin_call, salesforce_client
 
-INTEGRATION_USERNAME = "integration@stames-sf.example.org"
 ADMIN_USERNAME = "admin@stames-sf.example.org"
-
-
-def _integration_token(server: RunningServer) -> str:
-    app = admin_call(server, "GET", "/__admin/connected-app").json()
-    response = trusting_session(server).post(
-        f"{server.instance_url}/services/oauth2/token",
-        data={
-            "grant_type": "password",
-            "client_id": app["client_id"],
-            "client_secret": app["client_secret"],
-            "username": INTEGRATION_USERNAME,
-            "password": app["default_password"],
-        },
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["access_token"])
 
 
 @pytest.fixture
 def integration(sf_server: RunningServer) -> Iterator[Salesforce]:
-    client = salesforce_client(sf_server, _integration_token(sf_server))
+    client = salesforce_client(sf_server, password_token(sf_server))
     yield client
     client.session.close()
 

@@ -4,15 +4,11 @@ app, then simple-salesforce with it, as a real org would be reached without a co
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from emulators.salesforce.http.server import RunningServer
 from loaders.connection import (
@@ -24,38 +20,8 @@ from loaders.connection import (
     resolve_connection,
 )
 from stames_sf.org_access import OrgUnreachableError, org_connection, read_from_org
+from tests.fixtures.oauth import self_signed_certificate
 from tests.fixtures.salesforce import admin_call
-
-
-@pytest.fixture(scope="module")
-def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-@pytest.fixture(scope="module")
-def key_pem(key: rsa.RSAPrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-@pytest.fixture
-def dlt_project(tmp_path: Path) -> Iterator[Path]:
-    """dlt reads its providers from `tmp_path/project/.dlt`, with no Salesforce variables in the
-    environment, so the developer's own secrets cannot leak in."""
-    from dlt.common.configuration.container import Container
-    from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
-
-    settings = tmp_path / "project" / ".dlt"
-    settings.mkdir(parents=True)
-    with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.upper().startswith(("SALESFORCE__", "CREDENTIALS__")):
-                patch.delenv(name)
-        patch.setenv("DLT_PROJECT_DIR", str(settings.parent))
-        Container()[PluggableRunContext].reload_providers()
-        yield settings
-    Container()[PluggableRunContext].reload_providers()
 
 
 def _connected_app(server: RunningServer, **changes: object) -> dict:
@@ -63,22 +29,6 @@ def _connected_app(server: RunningServer, **changes: object) -> dict:
     response = admin_call(server, method, "/__admin/connected-app", json=changes or None)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def _certificate(key: rsa.RSAPrivateKey) -> str:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "stames-sf loader")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
 def _organization_id(connection: SalesforceConnection) -> str:
@@ -145,17 +95,17 @@ def test_client_credentials_login_runs_as_the_apps_user(sf_server: RunningServer
 
 
 def test_jwt_bearer_login_with_the_uploaded_certificate(
-    sf_server: RunningServer, key: rsa.RSAPrivateKey, key_pem: str, tmp_path: Path
+    sf_server: RunningServer, rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str, tmp_path: Path
 ) -> None:
-    app = _connected_app(sf_server, jwt_certificate_pem=_certificate(key))
+    app = _connected_app(sf_server, jwt_certificate_pem=self_signed_certificate(rsa_key))
     credentials = _base(
-        sf_server, app, "jwt_bearer", username=sf_server.connection.username, private_key=key_pem
+        sf_server, app, "jwt_bearer", username=sf_server.connection.username, private_key=rsa_key_pem
     )
     assert credentials.audience() == sf_server.instance_url
     assert _organization_id(exchange_token(credentials)).startswith("00D")
     # A key file, and a sandbox's audience (https://test.salesforce.com), work the same.
     key_file = tmp_path / "server.key"
-    key_file.write_text(key_pem, encoding="utf-8")
+    key_file.write_text(rsa_key_pem, encoding="utf-8")
     sandbox = _base(
         sf_server,
         app,
@@ -169,11 +119,11 @@ def test_jwt_bearer_login_with_the_uploaded_certificate(
 
 
 def test_an_expired_assertion_or_an_unknown_key_is_refused_in_one_line(
-    sf_server: RunningServer, key: rsa.RSAPrivateKey, key_pem: str
+    sf_server: RunningServer, rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str
 ) -> None:
-    app = _connected_app(sf_server, jwt_certificate_pem=_certificate(key))
+    app = _connected_app(sf_server, jwt_certificate_pem=self_signed_certificate(rsa_key))
     credentials = _base(
-        sf_server, app, "jwt_bearer", username=sf_server.connection.username, private_key=key_pem
+        sf_server, app, "jwt_bearer", username=sf_server.connection.username, private_key=rsa_key_pem
     )
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     with pytest.raises(TokenExchangeError) as raised:
@@ -256,18 +206,18 @@ def test_environment_variables_route_without_a_connection_file(
 
 
 def test_secrets_toml_route_with_a_jwt_key(
-    sf_server: RunningServer, dlt_project: Path, key: rsa.RSAPrivateKey, key_pem: str, tmp_path: Path
+    sf_server: RunningServer, dlt_project: Path, rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str, tmp_path: Path
 ) -> None:
     from dlt.common.configuration.container import Container
     from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
 
-    app = _connected_app(sf_server, jwt_certificate_pem=_certificate(key))
+    app = _connected_app(sf_server, jwt_certificate_pem=self_signed_certificate(rsa_key))
     (dlt_project / "secrets.toml").write_text(
         "[salesforce.credentials]\n"
         'grant_type = "jwt_bearer"\n'
         f'client_id = "{app["client_id"]}"\n'
         f'username = "{sf_server.connection.username}"\n'
-        f'private_key = """{key_pem}"""\n',
+        f'private_key = """{rsa_key_pem}"""\n',
         encoding="utf-8",
     )
     (dlt_project / "config.toml").write_text(

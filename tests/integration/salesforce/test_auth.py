@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import time
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceExpiredSession
 
 from emulators.salesforce.http.server import RunningServer
+from tests.fixtures.oauth import self_signed_certificate
 from tests.fixtures.salesforce import admin_call, salesforce_client, trusting_session
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -44,22 +42,6 @@ def _signed_jwt(key: rsa.RSAPrivateKey, claims: dict) -> str:
     payload = _b64url(json.dumps(claims).encode())
     signature = key.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
     return f"{header}.{payload}.{_b64url(signature)}"
-
-
-def _self_signed(key: rsa.RSAPrivateKey) -> str:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "jwt-test")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
 def _whoami(server: RunningServer, token: str) -> str:
@@ -145,7 +127,7 @@ def test_client_credentials_grant_runs_as_the_configured_user(sf_server: Running
 
 def test_jwt_bearer_grant_checks_signature_audience_and_expiry(sf_server: RunningServer) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    app = _connected_app(sf_server, jwt_certificate_pem=_self_signed(key))
+    app = _connected_app(sf_server, jwt_certificate_pem=self_signed_certificate(key, "jwt-test"))
     username = salesforce_client(sf_server).User.get(str(sf_server.org.admin_user_id))["Username"]
     claims = {
         "iss": app["client_id"],

@@ -4,8 +4,6 @@ token request holds, and that no token, secret, password or key reaches a repr o
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +11,6 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import loaders.connection as connection_module
@@ -35,37 +32,6 @@ PASSWORD = "PASSWORD-hunter2-token-XYZ"
 TOKEN = "00DTOKEN!AQ.secret-access-token"
 
 
-@pytest.fixture(scope="module")
-def key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-@pytest.fixture(scope="module")
-def key_pem(key: rsa.RSAPrivateKey) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
-@pytest.fixture
-def dlt_project(tmp_path: Path) -> Iterator[Path]:
-    """dlt reads its providers from `tmp_path/.dlt` with no Salesforce variables in the environment;
-    the developer's own `.dlt/secrets.toml` cannot leak into the test."""
-    from dlt.common.configuration.container import Container
-    from dlt.common.configuration.specs.pluggable_run_context import PluggableRunContext
-
-    settings = tmp_path / ".dlt"
-    settings.mkdir()
-    with pytest.MonkeyPatch.context() as patch:
-        for name in list(os.environ):
-            if name.upper().startswith(("SALESFORCE__", "CREDENTIALS__")):
-                patch.delenv(name)
-        patch.setenv("DLT_PROJECT_DIR", str(tmp_path))
-        Container()[PluggableRunContext].reload_providers()
-        yield settings
-    Container()[PluggableRunContext].reload_providers()
-
-
 def password_credentials(**changes: object) -> SalesforceCredentials:
     base = SalesforceCredentials(
         grant_type="password",
@@ -78,13 +44,13 @@ def password_credentials(**changes: object) -> SalesforceCredentials:
     return replace(base, **changes)
 
 
-def jwt_credentials(key_pem: str, **changes: object) -> SalesforceCredentials:
+def jwt_credentials(rsa_key_pem: str, **changes: object) -> SalesforceCredentials:
     base = SalesforceCredentials(
         grant_type="jwt_bearer",
         login_url="https://login.salesforce.com",
         client_id="3MVG9clientid",
         username="integration@example.com",
-        private_key=key_pem,
+        private_key=rsa_key_pem,
     )
     return replace(base, **changes)
 
@@ -139,9 +105,9 @@ def test_a_login_url_must_be_a_url() -> None:
         password_credentials(login_url="login.salesforce.com").check()
 
 
-def test_complete_credentials_pass_and_only_identifying_keys_mean_configured(key_pem: str) -> None:
+def test_complete_credentials_pass_and_only_identifying_keys_mean_configured(rsa_key_pem: str) -> None:
     password_credentials().check()
-    jwt_credentials(key_pem).check()
+    jwt_credentials(rsa_key_pem).check()
     SalesforceCredentials(grant_type="client_credentials", client_id="x", client_secret=SECRET).check()
     assert not SalesforceCredentials().is_configured()
     assert not SalesforceCredentials(api_version="61.0", ca_file="ca.pem", is_sandbox=True).is_configured()
@@ -151,11 +117,11 @@ def test_complete_credentials_pass_and_only_identifying_keys_mean_configured(key
 # --- nothing secret in a repr ------------------------------------------------------------------
 
 
-def test_reprs_hide_the_token_and_the_secrets(key_pem: str) -> None:
+def test_reprs_hide_the_token_and_the_secrets(rsa_key_pem: str) -> None:
     connection = SalesforceConnection("https://org.example", TOKEN, "62.0", Path("/ca.pem"))
     assert TOKEN not in repr(connection) and TOKEN not in str(connection)
     assert "https://org.example" in repr(connection)
-    credentials = replace(password_credentials(), private_key=key_pem)
+    credentials = replace(password_credentials(), private_key=rsa_key_pem)
     for shown in (repr(credentials), str(credentials)):
         assert SECRET not in shown and PASSWORD not in shown and "PRIVATE KEY" not in shown
         assert "integration@example.com" in shown
@@ -180,14 +146,16 @@ def test_password_and_client_credentials_forms() -> None:
     }
 
 
-def test_the_jwt_assertion_is_rs256_with_the_salesforce_claims(key: rsa.RSAPrivateKey, key_pem: str) -> None:
-    form = token_form(jwt_credentials(key_pem), NOW)
+def test_the_jwt_assertion_is_rs256_with_the_salesforce_claims(
+    rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str
+) -> None:
+    form = token_form(jwt_credentials(rsa_key_pem), NOW)
     assert form["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
     assert set(form) == {"grant_type", "assertion"}
     assert jwt.get_unverified_header(form["assertion"])["alg"] == "RS256"
     claims = jwt.decode(
         form["assertion"],
-        key.public_key(),
+        rsa_key.public_key(),
         algorithms=["RS256"],
         audience="https://login.salesforce.com",
         options={"verify_exp": False},
@@ -214,9 +182,9 @@ def test_the_jwt_assertion_is_rs256_with_the_salesforce_claims(key: rsa.RSAPriva
     ],
 )
 def test_the_audience_follows_production_sandbox_or_the_host(
-    key_pem: str, changes: dict[str, object], audience: str
+    rsa_key_pem: str, changes: dict[str, object], audience: str
 ) -> None:
-    assert jwt_credentials(key_pem, **changes).audience() == audience
+    assert jwt_credentials(rsa_key_pem, **changes).audience() == audience
 
 
 def test_the_default_login_url_is_production_or_sandbox() -> None:
@@ -225,12 +193,12 @@ def test_the_default_login_url_is_production_or_sandbox() -> None:
 
 
 def test_a_pem_squeezed_into_one_line_with_escaped_newlines_is_read(
-    key: rsa.RSAPrivateKey, key_pem: str
+    rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str
 ) -> None:
-    form = token_form(jwt_credentials(key_pem.replace("\n", "\\n")), NOW)
+    form = token_form(jwt_credentials(rsa_key_pem.replace("\n", "\\n")), NOW)
     jwt.decode(
         form["assertion"],
-        key.public_key(),
+        rsa_key.public_key(),
         algorithms=["RS256"],
         options={"verify_aud": False, "verify_exp": False},
     )
@@ -248,14 +216,14 @@ def test_a_bad_private_key_is_named_without_its_content(tmp_path: Path) -> None:
         token_form(jwt_credentials("", private_key=None, private_key_file=str(absent)), NOW)
 
 
-def test_a_private_key_file_is_read(tmp_path: Path, key: rsa.RSAPrivateKey, key_pem: str) -> None:
+def test_a_private_key_file_is_read(tmp_path: Path, rsa_key: rsa.RSAPrivateKey, rsa_key_pem: str) -> None:
     key_file = tmp_path / "server.key"
-    key_file.write_text(key_pem, encoding="utf-8")
-    form = token_form(jwt_credentials(key_pem, private_key=None, private_key_file=str(key_file)), NOW)
+    key_file.write_text(rsa_key_pem, encoding="utf-8")
+    form = token_form(jwt_credentials(rsa_key_pem, private_key=None, private_key_file=str(key_file)), NOW)
     assert (
         jwt.decode(
             form["assertion"],
-            key.public_key(),
+            rsa_key.public_key(),
             algorithms=["RS256"],
             options={"verify_aud": False, "verify_exp": False},
         )["sub"]
@@ -335,7 +303,7 @@ def test_an_answer_without_a_token_or_an_unreachable_login_is_one_line() -> None
     assert PASSWORD not in message
 
 
-def test_the_jwt_assertion_itself_never_reaches_a_message(key_pem: str) -> None:
+def test_the_jwt_assertion_itself_never_reaches_a_message(rsa_key_pem: str) -> None:
     session = _Session()
 
     def echo(url: str, data: dict[str, str], **_: object) -> requests.Response:
@@ -344,7 +312,7 @@ def test_the_jwt_assertion_itself_never_reaches_a_message(key_pem: str) -> None:
 
     session.post = echo
     with pytest.raises(TokenExchangeError) as raised:
-        exchange_token(jwt_credentials(key_pem), now=NOW, session=session)
+        exchange_token(jwt_credentials(rsa_key_pem), now=NOW, session=session)
     assert session.posted[0][1]["assertion"] not in str(raised.value)
     assert "bad ***" in str(raised.value)
 
