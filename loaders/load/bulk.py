@@ -33,7 +33,7 @@ UPLOAD_CAP_BYTES = 100_000_000
 
 @dataclass(frozen=True)
 class BulkSettings:
-    max_rows_per_job: int = 50_000
+    max_rows_per_job: int = 10_000
     max_bytes_per_job: int = 90_000_000
     jobs_in_flight: int = 4
     first_poll_s: float = 0.5

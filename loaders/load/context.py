@@ -20,8 +20,7 @@ from loaders.load.records import DmlSpec, LoadRecord, RecordResult
 @dataclass(frozen=True)
 class LoadSettings:
     bulk_threshold: int = 1_000
-    rows_per_job: int = 10_000
-    jobs_in_flight: int = 4
+    bulk: BulkSettings = field(default_factory=BulkSettings)
     files_in_flight: int = 4
     read_batch_rows: int = 20_000
     max_attempts: int = 3
@@ -29,18 +28,8 @@ class LoadSettings:
     """A phase whose failed share passes this stops the run before its children."""
     budget_share: float = 0.8
     """The share of the org's remaining daily API calls this run may use."""
-    first_poll_s: float = 0.5
-    max_poll_s: float = 5.0
     retry_backoff_s: float = 2.0
     duckdb_memory_limit: str = "256MB"
-
-    def bulk(self) -> BulkSettings:
-        return BulkSettings(
-            max_rows_per_job=self.rows_per_job,
-            jobs_in_flight=self.jobs_in_flight,
-            first_poll_s=self.first_poll_s,
-            max_poll_s=self.max_poll_s,
-        )
 
 
 class LoadProgress(Protocol):
@@ -82,7 +71,7 @@ class RunContext:
 
     def __post_init__(self) -> None:
         self.step = DmlStep(
-            bulk=BulkTransport(self.http, self.settings.bulk()),
+            bulk=BulkTransport(self.http, self.settings.bulk),
             collections=CollectionsTransport(self.http),
             clock=self.clock,
             bulk_threshold=self.settings.bulk_threshold,

@@ -369,12 +369,12 @@ def forecast_calls(con: duckdb.DuckDBPyConnection, plan: LoadPlan, settings: Loa
         if phase.kind is PhaseKind.FILES:
             calls += rows + math.ceil(rows / 200) * 2
         elif rows >= settings.bulk_threshold and phase.kind is PhaseKind.RECORDS:
-            calls += math.ceil(rows / settings.rows_per_job) * 6
+            calls += math.ceil(rows / settings.bulk.max_rows_per_job) * 6
         else:
             calls += math.ceil(rows / 200)
         if phase.deferred:
             calls += (
-                math.ceil(rows / settings.rows_per_job) * 6
+                math.ceil(rows / settings.bulk.max_rows_per_job) * 6
                 if rows >= settings.bulk_threshold
                 else math.ceil(rows / 200)
             )

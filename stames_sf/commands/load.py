@@ -48,6 +48,7 @@ def load(
 
     from expectations.gate import ValidationGateError
     from loaders.agents import AgentGateError
+    from loaders.load.bulk import BulkSettings
     from loaders.load.context import LoadSettings
     from loaders.load.http import Clock
     from loaders.load.runner import LoadRefusedError
@@ -60,7 +61,7 @@ def load(
     work_dir = WorkDir.at(work)
     errors = Console(stderr=True)
     settings = LoadSettings(
-        jobs_in_flight=jobs_in_flight,
+        bulk=BulkSettings(jobs_in_flight=jobs_in_flight),
         files_in_flight=files_in_flight,
         budget_share=budget_share,
         failure_threshold=failure_threshold,

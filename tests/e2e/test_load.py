@@ -15,6 +15,7 @@ from dataclasses import replace
 import pytest
 from typer.testing import CliRunner
 
+from loaders.load.bulk import BulkSettings
 from loaders.load.context import LoadSettings, SilentProgress
 from loaders.load.http import Clock
 from stames_sf.cli import app
@@ -127,9 +128,7 @@ def test_service_faults_and_bulk_faults_end_in_the_same_org(load_bed: LoadBed) -
     )
     settings = LoadSettings(
         bulk_threshold=40,
-        rows_per_job=150,
-        first_poll_s=0.02,
-        max_poll_s=0.1,
+        bulk=BulkSettings(max_rows_per_job=150, first_poll_s=0.02, max_poll_s=0.1),
         retry_backoff_s=0.0,
         max_attempts=12,
     )
@@ -156,7 +155,10 @@ def test_retry_failed_reloads_only_what_failed_in_the_same_run(load_bed: LoadBed
     before = export(load_bed)
     load_bed.org.org.set_toggles({"fault_lock_row_rate": 0.3})
     settings = LoadSettings(
-        bulk_threshold=10, first_poll_s=0.02, max_poll_s=0.1, max_attempts=1, failure_threshold=1.0
+        bulk_threshold=10,
+        bulk=BulkSettings(first_poll_s=0.02, max_poll_s=0.1),
+        max_attempts=1,
+        failure_threshold=1.0,
     )
     clock = Clock(sleep=lambda seconds: time.sleep(min(seconds, 0.02)))
     first = run_load_stage(
