@@ -11,7 +11,7 @@ from pathlib import Path
 
 from simple_salesforce import Salesforce
 
-from loaders.connection import SalesforceConnection, connect
+from loaders.connection import connect
 from loaders.org_snapshot import fetch_org_snapshot
 from loaders.schema.check import SchemaCheck, check_schema, render_markdown
 from loaders.schema.org_facts import closed_statuses, observe_case_automation
@@ -78,11 +78,13 @@ def run_check(work: WorkDir, connection_file: Path | None = None) -> CheckOutcom
 
 
 def _client(connection_file: Path) -> Salesforce:
-    if not connection_file.exists():
-        raise ConnectionMissingError(
-            f"No connection file at {connection_file}: start the org emulator or give --connection FILE."
-        )
-    return connect(SalesforceConnection.from_file(connection_file))
+    """A client kept for several reads: the connection file, or an OAuth login from the secrets."""
+    from stames_sf.org_access import OrgUnreachableError, org_connection
+
+    try:
+        return connect(org_connection(connection_file))
+    except OrgUnreachableError as error:
+        raise ConnectionMissingError(str(error)) from None
 
 
 def _snapshot(client: Salesforce, mapping: Mapping) -> OrgSnapshot:

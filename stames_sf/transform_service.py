@@ -182,6 +182,16 @@ def read_reconciliation(warehouse: Path) -> list[Reconciliation]:
     return [Reconciliation(*row) for row in rows]
 
 
+def _credentials_configured() -> bool:
+    """Whether `[salesforce.credentials]` can log in when there is no connection file."""
+    from loaders.connection import SalesforceAuthError, load_credentials
+
+    try:
+        return load_credentials().is_configured()
+    except SalesforceAuthError:  # unreadable secrets: validate and load report them in full
+        return False
+
+
 def copy_org_accounts(work: WorkDir, mapping: Mapping, connection_file: Path | None) -> str:
     """Copy the org's Accounts into the warehouse for the company match, when the mapping asks for
     it and the org can be reached; otherwise leave none to match. Returns the line to show."""
@@ -190,7 +200,7 @@ def copy_org_accounts(work: WorkDir, mapping: Mapping, connection_file: Path | N
     if not mapping.strategies.match_existing_accounts:
         write_org_accounts(work.warehouse, [])
         return "Accounts: the mapping does not match companies to the org's Accounts."
-    if connection_file is None or not connection_file.is_file():
+    if connection_file is None or not (connection_file.is_file() or _credentials_configured()):
         write_org_accounts(work.warehouse, [])
         return (
             f"Accounts: not matched to the org's (no connection file at {connection_file}); "

@@ -26,15 +26,6 @@ def validate(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = Non
     work_dir = WorkDir.at(work)
     org_connection = connection_file(connection, work_dir)
     errors = Console(stderr=True)
-    if not org_connection.exists():
-        errors.print(
-            f"No connection file at {org_connection}: pass --connection with the org's connection.json.",
-            style="red",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-        raise typer.Exit(1)
     try:
         result = run_validation(work_dir, org_connection, datetime.now(UTC))
     except (MappingError, NoSyncTablesError, WorkDirBusyError) as refused:
