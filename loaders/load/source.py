@@ -30,6 +30,9 @@ ORDER_COLUMNS = {
 INLINE_CONTENT = "stames__inline_content"
 """A generated file's bytes (a cut body, a `data:` image): read a few at a time, never in a batch."""
 INLINE_CONTENT_BATCH = 25
+FILE_KIND = "stames__file_kind"
+STORED_FILE_KIND = "attachment"
+"""Attachments are already on disk from the extraction; every other kind is generated."""
 
 
 def _relation(phase: Phase) -> str:
@@ -97,14 +100,25 @@ def read_batches(
 def inline_contents(
     con: duckdb.DuckDBPyConnection, phase: Phase, keys: list[str]
 ) -> Iterator[tuple[str, str]]:
-    """(key, inline content) of generated files, a few rows at a time."""
-    sql = (
-        f'SELECT main."{STAMES_ID}" AS key, main.{INLINE_CONTENT} AS content FROM {_relation(phase)} main '
-        f'JOIN batch_keys ON batch_keys.key = main."{STAMES_ID}" WHERE main.{INLINE_CONTENT} IS NOT NULL'
-    )
-    for start in range(0, len(keys), INLINE_CONTENT_BATCH):
-        for row in _fetch_by_keys(con, sql, keys[start : start + INLINE_CONTENT_BATCH]):
-            yield str(row["key"]), str(row["content"])
+    """(key, inline content) of generated files, a few rows at a time, fetched by rowid.
+
+    The column can hold hundreds of MB of bodies side by side; a scan that filters on another
+    column still loads whole vectors of it (490 MB in one at 30,000 tickets), past the loader's
+    memory limit. Rows named by rowid are read alone."""
+    wanted = set(keys)
+    located = con.execute(
+        f'SELECT main.rowid, main."{STAMES_ID}" FROM {_relation(phase)} main WHERE main.{FILE_KIND} <> ?',
+        [STORED_FILE_KIND],
+    ).fetchall()
+    rowids = [int(rowid) for rowid, key in located if str(key) in wanted]
+    for start in range(0, len(rowids), INLINE_CONTENT_BATCH):
+        listed = ", ".join(str(rowid) for rowid in rowids[start : start + INLINE_CONTENT_BATCH])
+        rows = con.execute(
+            f'SELECT "{STAMES_ID}", {INLINE_CONTENT} FROM {_relation(phase)} WHERE rowid IN ({listed})'
+        ).fetchall()
+        for key, content in rows:
+            if content is not None:
+                yield str(key), str(content)
 
 
 def _fetch_by_keys(con: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[dict]:
