@@ -13,6 +13,7 @@ BENCHMARKS: list[str] = [
     "discovery",
     "extract",
     "generator",
+    "load",
     "org_store",
     "salesforce_bulk",
     "salesforce_rest",
