@@ -65,8 +65,13 @@ def run_load_stage(
     progress: LoadProgress,
 ) -> LoadOutcome:
     """Check every gate, then load (or resume) a run; raises one-line errors for refusals."""
+    from dlt_pipelines.stames.native_heap import bound_native_heap
     from loaders.connection import http_session
     from stames_sf.org_access import org_connection
+
+    # Bulk CSVs and their results reach megabytes in several threads: without a fixed mmap
+    # threshold glibc keeps the freed blocks mapped and the process grows with the data.
+    bound_native_heap()
 
     mapping = require_mapping(work)
     mapping_hash = content_hash(mapping)
