@@ -12,7 +12,7 @@ from loaders.load.dml import StepResult
 from loaders.load.ledger import LedgerRow
 from loaders.load.org_reads import records_with_stames_id
 from loaders.load.plan import AUDIT_FIELDS, CREATED_AT_FALLBACK, AuditFields, Lookup, Phase
-from loaders.load.records import DmlSpec, LoadRecord, Operation, ParentRef, RecordResult, failure
+from loaders.load.records import DmlSpec, LoadRecord, Operation, ParentRef
 from loaders.load.source import read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
@@ -129,8 +129,7 @@ def _load_batch(
     adopt_spec = DmlSpec(
         phase.sobject, Operation.UPDATE, (STAMES_ID, *updatable), _parents(updatable_lookups), key_field="Id"
     )
-    prior_by_id = dict(prior)
-    _send(context, phase, adopt_spec, adopt, prior_by_id, adopt_keys)
+    _send(context, phase, adopt_spec, adopt, prior, adopt_keys)
 
 
 def _orphaned(record: LoadRecord, lookups: Sequence[Lookup], failed: dict[str, set[str]]) -> str | None:
@@ -176,14 +175,13 @@ def _send(
 ) -> None:
     if not records:
         return
-    fields = set(spec.fields)
+    sent = set(spec.fields) | {parent.field for parent in spec.parents}
+    # Only this batch's records, not the whole snapshot: prior values of the fields sent.
+    keys = {record.key for record in records} | {(key_of or {}).get(record.key, "") for record in records}
     prior_sent = {
-        key: {
-            name: value
-            for name, value in values.items()
-            if name in fields or name in {p.field for p in spec.parents}
-        }
+        key: {name: value for name, value in values.items() if name in sent}
         for key, values in (prior or {}).items()
+        if key in keys
     }
 
     def record(results: list[StepResult]) -> None:
@@ -204,6 +202,7 @@ def run_links_pass(context: RunContext, phase: Phase) -> None:
     }
     before = context.ledger.snapshot(context.run_id, phase.sobject)
     spec = DmlSpec(phase.sobject, Operation.UPSERT, (), _parents(phase.deferred))
+    prior = {key: values for key, (_, values) in before.items()}
     for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
         records: list[LoadRecord] = []
         skipped: list[LedgerRow] = []
@@ -224,9 +223,8 @@ def run_links_pass(context: RunContext, phase: Phase) -> None:
             records.append(LoadRecord(record.key, {}, keys))
         context.write(skipped)
         if records:
-            prior = {key: values for key, (_, values) in before.items()}
 
-            def write(results: list[StepResult], prior: dict[str, dict] = prior) -> None:
+            def write(results: list[StepResult]) -> None:
                 rows = ledger_rows(name, phase.sobject, results, prior)
                 context.write([_as_update(row) for row in rows])
 
@@ -240,7 +238,3 @@ def _as_update(row: LedgerRow) -> LedgerRow:
     return LedgerRow(
         row.phase, row.sobject, row.stames_id, row.salesforce_id, "updated", row.attempts, row.prior_values
     )
-
-
-def result_failure(key: str, code: str, message: str) -> RecordResult:
-    return failure(key, code, message)
