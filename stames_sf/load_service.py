@@ -12,7 +12,7 @@ import duckdb
 from expectations.gate import require_passing_validation
 from expectations.record import data_hash
 from loaders.load.context import LoadProgress, LoadSettings
-from loaders.load.http import Clock, OrgHttp
+from loaders.load.http import Clock
 from loaders.load.runner import LoadOutcome, LoadRefusedError, LoadRequest, run_load
 from mapping.document import content_hash
 from stames_sf.mapping_service import require_mapping
@@ -66,8 +66,7 @@ def run_load_stage(
 ) -> LoadOutcome:
     """Check every gate, then load (or resume) a run; raises one-line errors for refusals."""
     from dlt_pipelines.stames.native_heap import bound_native_heap
-    from loaders.connection import http_session
-    from stames_sf.org_access import org_connection
+    from stames_sf.org_access import org_http
 
     # Bulk CSVs and their results reach megabytes in several threads: without a fixed mmap
     # threshold glibc keeps the freed blocks mapped and the process grows with the data.
@@ -82,16 +81,7 @@ def run_load_stage(
         require_production_allowed(work.warehouse, mapping_hash)
     _require_agents(work, mapping_hash)
     _require_automation_safe(connection_file, options.accept_automation)
-    connection = org_connection(connection_file)
-    session = http_session(connection.ca_file)
-    http = OrgHttp(
-        session,
-        connection.instance_url,
-        connection.api_version,
-        {"Authorization": f"Bearer {connection.access_token}"},
-        clock=clock,
-    )
-    with exclusive_run(work):
+    with exclusive_run(work), org_http(connection_file, clock) as http:
         with duckdb.connect(str(work.warehouse), read_only=True) as con:
             fingerprint = data_hash(con)
         request = LoadRequest(
@@ -107,10 +97,7 @@ def run_load_stage(
             retry_failed=options.retry_failed,
             new_run=options.new_run,
         )
-        try:
-            return run_load(request, clock, progress)
-        finally:
-            session.close()
+        return run_load(request, clock, progress)
 
 
 def _require_agents(work: WorkDir, mapping_hash: str) -> None:

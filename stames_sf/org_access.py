@@ -4,7 +4,8 @@ wrong is one line saying what to do (`OrgUnreachableError`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -12,6 +13,7 @@ from simple_salesforce import Salesforce
 
 if TYPE_CHECKING:
     from loaders.connection import SalesforceConnection
+    from loaders.load.http import Clock, OrgHttp
 
 Read = TypeVar("Read")
 
@@ -86,3 +88,24 @@ def read_from_org(connection_file: Path, read: Callable[[Salesforce], Read]) -> 
     except (requests.RequestException, SalesforceError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise OrgUnreachableError(f"{where}: {reason}") from None
+
+
+@contextmanager
+def org_http(connection_file: Path, clock: Clock) -> Iterator[OrgHttp]:
+    """The org's REST API over one session, retrying and counting calls as the load does; the
+    session closes on exit. Every stage that writes to or reads back from the org uses it."""
+    from loaders.connection import http_session
+    from loaders.load.http import OrgHttp
+
+    connection = org_connection(connection_file)
+    session = http_session(connection.ca_file)
+    try:
+        yield OrgHttp(
+            session,
+            connection.instance_url,
+            connection.api_version,
+            {"Authorization": f"Bearer {connection.access_token}"},
+            clock=clock,
+        )
+    finally:
+        session.close()
