@@ -15,6 +15,8 @@ from stames_sf.commands import (
     extract,
     load,
     mapping,
+    reconcile,
+    rollback,
     salesforce,
     schema,
     stames,
@@ -40,6 +42,8 @@ app.command(name="transform")(transform.transform)
 app.command(name="validate")(validate.validate)
 app.command(name="users")(users.users)
 app.command(name="load")(load.load)
+app.command(name="reconcile")(reconcile.reconcile)
+app.command(name="rollback")(rollback.rollback)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@
 - `ops.load_phases`: one row per phase of a run, with its reconciliation counts.
 - `ops.load_records`: one row per record and phase: Stames id, Salesforce id, created / updated /
   linked / failed, the prior values of every field an update changed, the error and attempts.
-- `ops.load_snapshot`: the records the run would update, as they were before it started.
+- `ops.load_snapshot`: every record of every object the run touches, as it was before the run
+  started (the fields the run may change): the prior values of updates, and what a rollback
+  proves the org returned to.
+- `ops.load_snapshot_objects`: per object, the fields the snapshot read and how many records it held.
 
 A record's row is replaced as its state moves on (failed, then created on a later attempt), so a
 run's rows are always its current truth; resume and `--retry-failed` read them, nothing else.
@@ -83,6 +86,14 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.load_snapshot (
     field_values VARCHAR,
     PRIMARY KEY (run_id, sobject, salesforce_id)
 );
+CREATE TABLE IF NOT EXISTS {SCHEMA}.load_snapshot_objects (
+    run_id VARCHAR NOT NULL,
+    sobject VARCHAR NOT NULL,
+    fields VARCHAR NOT NULL,
+    keyed BOOLEAN NOT NULL,
+    records INTEGER NOT NULL,
+    PRIMARY KEY (run_id, sobject)
+);
 """
 
 RECORD_SCHEMA = pa.schema(
@@ -126,6 +137,16 @@ class Run:
 
 
 @dataclass(frozen=True)
+class SnapshotObject:
+    """What the snapshot read of one object: its fields, whether it has `Stames_Id__c`, how many."""
+
+    sobject: str
+    fields: tuple[str, ...]
+    keyed: bool
+    records: int
+
+
+@dataclass(frozen=True)
 class PhaseCounts:
     source_rows: int
     quarantined: int
@@ -151,6 +172,14 @@ class Ledger:
         self.con.execute(sql, parameters or []).fetchall()
 
     # runs
+    def run(self, run_id: str) -> Run | None:
+        row = self.con.execute(
+            f"SELECT run_id, status, target, mapping_hash, data_hash, started_at FROM {SCHEMA}.load_runs "
+            "WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+        return Run(*row) if row else None
+
     def latest_run(self) -> Run | None:
         row = self.con.execute(
             f"SELECT run_id, status, target, mapping_hash, data_hash, started_at FROM {SCHEMA}.load_runs "
@@ -345,3 +374,29 @@ class Ledger:
             [run_id, sobject],
         ).fetchall()
         return {(key or sf_id): (sf_id, json.loads(values)) for sf_id, key, values in rows}
+
+    def save_snapshot_object(self, run_id: str, taken: SnapshotObject) -> None:
+        self._run(
+            f"INSERT OR REPLACE INTO {SCHEMA}.load_snapshot_objects VALUES (?, ?, ?, ?, ?)",
+            [run_id, taken.sobject, json.dumps(list(taken.fields)), taken.keyed, taken.records],
+        )
+
+    def snapshot_objects(self, run_id: str) -> list[SnapshotObject]:
+        rows = self.con.execute(
+            f"SELECT sobject, fields, keyed, records FROM {SCHEMA}.load_snapshot_objects WHERE run_id = ? "
+            "ORDER BY sobject",
+            [run_id],
+        ).fetchall()
+        return [
+            SnapshotObject(sobject, tuple(json.loads(fields)), keyed, records)
+            for sobject, fields, keyed, records in rows
+        ]
+
+    def snapshot_by_id(self, run_id: str, sobject: str) -> dict[str, tuple[str | None, dict]]:
+        """Salesforce id → (Stames id, field values) of every record of `sobject` before the run."""
+        rows = self.con.execute(
+            f"SELECT salesforce_id, stames_id, field_values FROM {SCHEMA}.load_snapshot "
+            "WHERE run_id = ? AND sobject = ?",
+            [run_id, sobject],
+        ).fetchall()
+        return {sf_id: (key, json.loads(values)) for sf_id, key, values in rows}

@@ -72,16 +72,33 @@ def records_with_stames_id(
         yield record["Id"], record[STAMES_ID], {name: record.get(name) for name in fields}
 
 
+def all_records(
+    http: OrgHttp, sobject: str, fields: Sequence[str], *, keyed: bool
+) -> Iterator[tuple[str, str | None, dict]]:
+    """(Id, Stames_Id__c or None, values of `fields`) of every live record of `sobject`."""
+    selected = _select(fields, with_key=keyed)
+    for record in query_all(http, f"SELECT {selected} FROM {sobject}"):
+        yield (
+            record["Id"],
+            record.get(STAMES_ID) if keyed else None,
+            {name: record.get(name) for name in fields},
+        )
+
+
 def records_by_id(
-    http: OrgHttp, sobject: str, ids: Iterable[str], fields: Sequence[str]
+    http: OrgHttp, sobject: str, ids: Iterable[str], fields: Sequence[str], *, keyed: bool = True
 ) -> Iterator[tuple[str, str | None, dict]]:
     """(Id, Stames_Id__c, values) of the records of `sobject` with these Ids."""
     wanted = sorted(set(ids))
-    selected = _select(fields, with_key=True)
+    selected = _select(fields, with_key=keyed)
     for start in range(0, len(wanted), IDS_PER_QUERY):
         quoted = ", ".join(f"'{value}'" for value in wanted[start : start + IDS_PER_QUERY])
         for record in query_all(http, f"SELECT {selected} FROM {sobject} WHERE Id IN ({quoted})"):
-            yield record["Id"], record.get(STAMES_ID), {name: record.get(name) for name in fields}
+            yield (
+                record["Id"],
+                record.get(STAMES_ID) if keyed else None,
+                {name: record.get(name) for name in fields},
+            )
 
 
 def _select(fields: Sequence[str], with_key: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -22,8 +22,8 @@ from expectations.sync_tables import (
 from loaders.load.context import LoadProgress, LoadSettings, RunContext
 from loaders.load.file_phase import run_file_phase
 from loaders.load.http import BudgetReachedError, Clock, OrgError, OrgHttp
-from loaders.load.ledger import Ledger, PhaseCounts
-from loaders.load.org_reads import daily_allowance, describe, identity, records_by_id, records_with_stames_id
+from loaders.load.ledger import Ledger, PhaseCounts, SnapshotObject
+from loaders.load.org_reads import all_records, daily_allowance, describe, identity
 from loaders.load.plan import LoadPlan, Phase, PhaseKind, build_plan
 from loaders.load.record_phase import run_links_pass, run_record_phase, snapshot_fields
 from loaders.load.records import LoadRecord
@@ -233,36 +233,34 @@ def _plan(con: duckdb.DuckDBPyConnection, request: LoadRequest) -> LoadPlan:
 
 
 def _take_snapshot(context: RunContext) -> None:
-    """The records this run may update, as they are now: the prior values of every update."""
-    for phase in context.plan.phases:
-        if phase.kind not in (PhaseKind.RECORDS, PhaseKind.FILES):
+    """Every record of every object the run touches, as it is now: the prior values of every
+    update, and what a rollback proves the org returned to."""
+    for target in snapshot_targets(context.plan):
+        records = list(all_records(context.http, target.sobject, target.fields, keyed=target.keyed))
+        context.ledger.save_snapshot(context.run_id, target.sobject, records)
+        context.ledger.save_snapshot_object(context.run_id, replace(target, records=len(records)))
+
+
+def snapshot_targets(plan: LoadPlan) -> list[SnapshotObject]:
+    """The objects the plan writes to, with the fields it may change: a file phase also creates
+    ContentDocuments, topic phases Topics and TopicAssignments (neither has `Stames_Id__c`)."""
+    fields: dict[str, list[str]] = {}
+    keyed: dict[str, bool] = {}
+    for phase in plan.phases:
+        if phase.kind is PhaseKind.TOPICS:
+            fields.setdefault("Topic", ["Name"])
+            keyed["Topic"] = False
             continue
-        fields = snapshot_fields(phase)
-        context.ledger.save_snapshot(
-            context.run_id, phase.sobject, records_with_stames_id(context.http, phase.sobject, fields)
-        )
-        adopted = (
-            [
-                row[0]
-                for row in context.con.execute(
-                    f'SELECT "Id" FROM {SYNC_SCHEMA}."{phase.model.table}" WHERE "Id" IS NOT NULL'
-                ).fetchall()
-            ]
-            if "Id" in _columns(context.con, phase.model.table)
-            else []
-        )
-        if adopted:
-            context.ledger.save_snapshot(
-                context.run_id, phase.sobject, records_by_id(context.http, phase.sobject, adopted, fields)
-            )
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
-        [SYNC_SCHEMA, table],
-    ).fetchall()
-    return {name for (name,) in rows}
+        if phase.kind is PhaseKind.TOPIC_ASSIGNMENTS:
+            fields.setdefault("TopicAssignment", ["TopicId", "EntityId"])
+            keyed["TopicAssignment"] = False
+            continue
+        fields[phase.sobject] = list(dict.fromkeys([*fields.get(phase.sobject, []), *snapshot_fields(phase)]))
+        keyed[phase.sobject] = True
+        if phase.kind is PhaseKind.FILES:
+            fields.setdefault("ContentDocument", [])
+            keyed["ContentDocument"] = False
+    return [SnapshotObject(sobject, tuple(names), keyed[sobject], 0) for sobject, names in fields.items()]
 
 
 def _run_phase(context: RunContext, phase: Phase, request: LoadRequest) -> PhaseSummary:
