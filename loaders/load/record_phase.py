@@ -13,6 +13,7 @@ from loaders.load.ledger import LedgerRow
 from loaders.load.org_reads import records_with_stames_id
 from loaders.load.plan import AUDIT_FIELDS, CREATED_AT_FALLBACK, AuditFields, Lookup, Phase
 from loaders.load.records import DmlSpec, LoadRecord, Operation, ParentRef
+from loaders.load.sameness import unchanged
 from loaders.load.source import read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
@@ -66,13 +67,27 @@ def run_record_phase(context: RunContext, phase: Phase, transform: Transform | N
     done = context.ledger.done_keys(context.run_id, phase.name)
     existing = find_existing(context, phase, done)
     failed_parents = _failed_parents(context, phase)
+    parent_ids = _parent_ids(context, _updatable_lookups(phase)) if existing.before_run else {}
     for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
         already = sum(1 for record, _ in batch if record.key in done)
         if already:
             context.progress.advance(phase.name, already)
         pending = [(record, helpers) for record, helpers in batch if record.key not in done]
         if pending:
-            _load_batch(context, phase, pending, existing, failed_parents, transform)
+            _load_batch(context, phase, pending, existing, failed_parents, transform, parent_ids)
+
+
+def _updatable_fields(phase: Phase) -> list[str]:
+    return [name for name in phase.columns if name in phase.updatable and name not in AUDIT_FIELDS]
+
+
+def _updatable_lookups(phase: Phase) -> tuple[Lookup, ...]:
+    return tuple(lookup for lookup in phase.immediate if lookup.parent.field in phase.updatable)
+
+
+def _parent_ids(context: RunContext, lookups: Sequence[Lookup]) -> dict[str, dict[str, str]]:
+    """Parent object → Stames id → Salesforce id, to tell whether a lookup would change."""
+    return {sobject: context.ids(sobject) for sobject in {lookup.parent.parent_sobject for lookup in lookups}}
 
 
 def _failed_parents(context: RunContext, phase: Phase) -> dict[str, set[str]]:
@@ -90,7 +105,10 @@ def _load_batch(
     existing: Existing,
     failed_parents: dict[str, set[str]],
     transform: Transform | None,
+    parent_ids: dict[str, dict[str, str]],
 ) -> None:
+    updatable = _updatable_fields(phase)
+    updatable_lookups = _updatable_lookups(phase)
     new: list[LoadRecord] = []
     update: list[LoadRecord] = []
     adopt: list[LoadRecord] = []
@@ -112,8 +130,10 @@ def _load_batch(
             adopt.append(LoadRecord(org_id, {**record.values, STAMES_ID: record.key}, record.parent_keys))
             adopt_keys[org_id] = record.key
         elif record.key in existing.before_run:
-            if phase.insert_only:
-                sf_id = existing.before_run[record.key][0]
+            sf_id, values_before = existing.before_run[record.key]
+            if phase.insert_only or unchanged(
+                record, values_before, updatable, updatable_lookups, parent_ids
+            ):
                 skipped.append(LedgerRow(phase.name, phase.sobject, record.key, sf_id, "unchanged", 1))
             else:
                 update.append(record)
@@ -123,8 +143,6 @@ def _load_batch(
     context.progress.advance(phase.name, len(skipped))
     prior = {key: values for key, (_, values) in existing.before_run.items()}
     _send(context, phase, _spec(phase, Operation.UPSERT, _insert_fields(phase), phase.immediate), new)
-    updatable = [name for name in phase.columns if name in phase.updatable and name not in AUDIT_FIELDS]
-    updatable_lookups = tuple(lookup for lookup in phase.immediate if lookup.parent.field in phase.updatable)
     _send(context, phase, _spec(phase, Operation.UPSERT, updatable, updatable_lookups), update, prior)
     adopt_spec = DmlSpec(
         phase.sobject, Operation.UPDATE, (STAMES_ID, *updatable), _parents(updatable_lookups), key_field="Id"
@@ -203,6 +221,7 @@ def run_links_pass(context: RunContext, phase: Phase) -> None:
     before = context.ledger.snapshot(context.run_id, phase.sobject)
     spec = DmlSpec(phase.sobject, Operation.UPSERT, (), _parents(phase.deferred))
     prior = {key: values for key, (_, values) in before.items()}
+    parent_ids = _parent_ids(context, phase.deferred) if before else {}
     for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
         records: list[LoadRecord] = []
         skipped: list[LedgerRow] = []
@@ -220,7 +239,14 @@ def run_links_pass(context: RunContext, phase: Phase) -> None:
                     parent_failed(name, phase.sobject, record.key, f"its {orphaned} did not load in this run")
                 )
                 continue
-            records.append(LoadRecord(record.key, {}, keys))
+            links = LoadRecord(record.key, {}, keys)
+            if record.key in before and unchanged(
+                links, before[record.key][1], (), phase.deferred, parent_ids
+            ):
+                sf_id = before[record.key][0]
+                skipped.append(LedgerRow(name, phase.sobject, record.key, sf_id, "unchanged", 1))
+                continue
+            records.append(links)
         context.write(skipped)
         if records:
 

@@ -102,7 +102,8 @@ def test_clean_load_matches_the_sync_tables_and_a_rerun_creates_nothing(load_bed
     assert first.exit_code == 0, first.output
     assert_org_matches_sync_tables(load_bed, before)
     assert ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action = 'failed'") == [(0,)]
-    counts_after_first = {sobject: len(records) for sobject, records in export(load_bed).items()}
+    after_first = export(load_bed)
+    counts_after_first = {sobject: len(records) for sobject, records in after_first.items()}
 
     token = json.loads(load_bed.connection_file.read_text("utf-8"))["access_token"]
     ledger_text = repr(ledger(load_bed.work, "SELECT * FROM ops.load_runs")) + repr(
@@ -118,7 +119,17 @@ def test_clean_load_matches_the_sync_tables_and_a_rerun_creates_nothing(load_bed
         f"SELECT count(*) FROM ops.load_records WHERE run_id = '{latest}' AND action = 'created'",
     )
     assert created == [(0,)]
-    assert {sobject: len(records) for sobject, records in export(load_bed).items()} == counts_after_first
+    after_second = export(load_bed)
+    assert {sobject: len(records) for sobject, records in after_second.items()} == counts_after_first
+    # Nothing differs from the sync tables, so nothing is written: every record keeps its stamp.
+    assert ledger(
+        load_bed.work,
+        f"SELECT count(*) FROM ops.load_records WHERE run_id = '{latest}' "
+        "AND action IN ('updated', 'linked')",
+    ) == [(0,)]
+    for sobject in ("Account", "Contact", "Case", "Stames_Status_Change__c"):
+        stamps = {record["Id"]: record["SystemModstamp"] for record in after_first[sobject]}
+        assert {record["Id"]: record["SystemModstamp"] for record in after_second[sobject]} == stamps, sobject
 
 
 def test_service_faults_and_bulk_faults_end_in_the_same_org(load_bed: LoadBed) -> None:
