@@ -10,6 +10,7 @@ import typer
 
 from stames_sf.commands import (
     dataset,
+    delta,
     demo,
     discover,
     extract,
@@ -44,6 +45,7 @@ app.command(name="users")(users.users)
 app.command(name="load")(load.load)
 app.command(name="reconcile")(reconcile.reconcile)
 app.command(name="rollback")(rollback.rollback)
+app.command(name="delta")(delta.delta)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

@@ -126,7 +126,16 @@ def _load_batch(
         if transform is not None:
             record = transform(record)
         org_id = helpers.get("Id")
-        if org_id:
+        adopted_before = existing.before_run.get(record.key)
+        if (
+            org_id
+            and adopted_before
+            and adopted_before[0] == org_id
+            and unchanged(record, adopted_before[1], updatable, updatable_lookups, parent_ids)
+        ):
+            # Adopted by an earlier run (it holds this Stames id already) and nothing differs.
+            skipped.append(LedgerRow(phase.name, phase.sobject, record.key, org_id, "unchanged", 1))
+        elif org_id:
             adopt.append(LoadRecord(org_id, {**record.values, STAMES_ID: record.key}, record.parent_keys))
             adopt_keys[org_id] = record.key
         elif record.key in existing.before_run:

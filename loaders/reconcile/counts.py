@@ -57,7 +57,10 @@ class OrgCount:
     found: int
     """How many of the run's loaded Ids the org holds."""
     extra: int | None
-    """Records with a Stames id the run does not account for (None: the object has no Stames id)."""
+    """Records with a Stames id no run accounts for (None: the object has no Stames id)."""
+    from_earlier_runs: int = 0
+    """Records with a Stames id an earlier live run loaded and this run did not: their source left
+    the sync tables (a ticket deleted in Stames, listed by the delta for a decision)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class PhaseCount:
     expected_in_org: int | None
     in_org: int | None
     extra_in_org: int | None
+    from_earlier_runs: int = 0
 
     @property
     def not_attempted(self) -> int:
@@ -154,11 +158,20 @@ def phase_sources(
     return sources
 
 
-def org_count(loaded_ids: Set[str], org_ids: Set[str], keyed_org_ids: Set[str] | None) -> OrgCount:
+def org_count(
+    loaded_ids: Set[str],
+    org_ids: Set[str],
+    keyed_org_ids: Set[str] | None,
+    earlier_ids: Set[str] = frozenset(),
+) -> OrgCount:
     """`org_ids`: which of the loaded Ids the org holds; `keyed_org_ids`: every org record of the
-    object with a Stames id (None when the object has no such field)."""
-    extra = None if keyed_org_ids is None else len(keyed_org_ids - loaded_ids)
-    return OrgCount(found=len(loaded_ids & org_ids), extra=extra)
+    object with a Stames id (None when the object has no such field); `earlier_ids`: what earlier
+    live runs loaded."""
+    if keyed_org_ids is None:
+        return OrgCount(found=len(loaded_ids & org_ids), extra=None)
+    outside = set(keyed_org_ids) - set(loaded_ids)
+    earlier = outside & set(earlier_ids)
+    return OrgCount(len(loaded_ids & org_ids), len(outside - earlier), len(earlier))
 
 
 def phase_count(
@@ -180,6 +193,7 @@ def phase_count(
         expected_in_org=None if org is None else len(ledger.loaded_ids),
         in_org=None if org is None else org.found,
         extra_in_org=None if org is None else org.extra,
+        from_earlier_runs=0 if org is None else org.from_earlier_runs,
     )
 
 

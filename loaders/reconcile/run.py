@@ -108,7 +108,7 @@ def _counts(con: duckdb.DuckDBPyConnection, http: OrgHttp, request: ReconcileReq
                 balances.get(sources.get(sobject, "")),
                 synced,
                 ledger,
-                _org_count(http, sobject, ledger.loaded_ids),
+                _org_count(http, sobject, ledger.loaded_ids, _earlier_ids(con, request.run.run_id, sobject)),
             )
         )
     used = set(sources.values())
@@ -116,12 +116,23 @@ def _counts(con: duckdb.DuckDBPyConnection, http: OrgHttp, request: ReconcileReq
     return Counts(tuple(rows), others)
 
 
-def _org_count(http: OrgHttp, sobject: str, loaded: frozenset[str]) -> OrgCount:
+def _earlier_ids(con: duckdb.DuckDBPyConnection, run_id: str, sobject: str) -> frozenset[str]:
+    """Salesforce ids of `sobject` that other runs, not rolled back, loaded."""
+    rows = con.execute(
+        "SELECT DISTINCT r.salesforce_id FROM ops.load_records r JOIN ops.load_runs l USING (run_id) "
+        "WHERE r.run_id <> ? AND r.sobject = ? AND r.salesforce_id IS NOT NULL "
+        "AND r.action IN ('created', 'updated', 'linked', 'unchanged') AND l.status <> 'rolled_back'",
+        [run_id, sobject],
+    ).fetchall()
+    return frozenset(sf_id for (sf_id,) in rows)
+
+
+def _org_count(http: OrgHttp, sobject: str, loaded: frozenset[str], earlier: frozenset[str]) -> OrgCount:
     described = describe(http, sobject) or {"fields": []}
     keyed = any(item["name"] == STAMES_ID for item in described["fields"])
     if keyed:
         in_org = org.keyed_ids(http, sobject)
-        return org_count(loaded, in_org, in_org)
+        return org_count(loaded, in_org, in_org, earlier)
     return org_count(loaded, org.existing_ids(http, sobject, sorted(loaded)), None)
 
 
