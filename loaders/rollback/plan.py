@@ -4,7 +4,9 @@ A record the ledger names is *restored* when the snapshot holds it (it existed b
 its prior values go back, `Stames_Id__c` included when the run set it) and *deleted* when the
 snapshot does not (the run created it). Deletions go in reverse load order, children before
 parents; a file goes through its ContentDocument, which takes its versions and links along.
-A record the ledger does not name is never touched.
+A record the ledger does not name is never touched. A record a delta deleted (`--apply-deletes`)
+cannot come back through the REST API, which has no undelete: the rollback lists it for a restore
+from the Recycle Bin (SOAP `undelete()`, or Setup, within 15 days).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
+DELETED = "deleted"
 FILE_OBJECT = "ContentVersion"
 DOCUMENT_OBJECT = "ContentDocument"
 
@@ -52,6 +55,8 @@ class RollbackPlan:
     """In the order they must go: the latest phase first."""
     kept: dict[str, int] = field(default_factory=dict)
     """Per object, the records the ledger names that existed before and need nothing back."""
+    undeletes: tuple[Deletion, ...] = ()
+    """Records the run deleted: only the Recycle Bin gives them back."""
 
     def deletions_by_object(self) -> dict[str, list[str]]:
         """Object → Ids to delete, objects in deletion order."""
@@ -70,7 +75,11 @@ def plan_rollback(entries: Iterable[LedgerEntry], snapshot: Snapshot) -> Rollbac
     deletions: dict[str, Deletion] = {}
     kept: dict[str, int] = {}
     # Earlier phases first: when two rows name a field, the first one's prior value is the pre-run one.
+    undeletes: list[Deletion] = []
     for entry in sorted(entries, key=lambda item: (item.phase_order, item.phase.endswith(":links"))):
+        if entry.action == DELETED:
+            undeletes.append(Deletion(entry.sobject, entry.salesforce_id, entry.phase_order))
+            continue
         before = snapshot.get(entry.sobject, {}).get(entry.salesforce_id)
         if before is None:
             known = deletions.get(entry.salesforce_id)
@@ -92,7 +101,7 @@ def plan_rollback(entries: Iterable[LedgerEntry], snapshot: Snapshot) -> Rollbac
         else:
             kept[sobject] = kept.get(sobject, 0) + 1
     ordered = sorted(deletions.values(), key=lambda item: (-item.order, item.sobject, item.salesforce_id))
-    return RollbackPlan(tuple(restores), tuple(ordered), kept)
+    return RollbackPlan(tuple(restores), tuple(ordered), kept, tuple(undeletes))
 
 
 def _sets_stames_id(entry: LedgerEntry) -> bool:

@@ -14,7 +14,7 @@ import duckdb
 from loaders.load.context import LoadProgress
 from loaders.load.http import Clock, OrgHttp
 from loaders.load.ledger import SCHEMA, Ledger, LedgerRow, SnapshotObject
-from loaders.load.org_reads import all_records, records_with_stames_id
+from loaders.load.org_reads import all_records, records_by_id, records_with_stames_id
 from loaders.rollback import org_writes
 from loaders.rollback.plan import (
     DOCUMENT_OBJECT,
@@ -157,10 +157,14 @@ def _adopt_unrecorded(
         ledger.record(request.run_id, found, clock.now())
 
 
+RECYCLE_BIN = "RECYCLE_BIN"
+
+
 def _undo(
     request: RollbackRequest, plan: RollbackPlan, store: RollbackStore, clock: Clock, progress: LoadProgress
 ) -> None:
     done = store.done_ids(request.run_id)
+    store.record(request.run_id, _undeleted(request.http, plan, done), clock.now())
     restores = [item for item in plan.restores if item.salesforce_id not in done]
     progress.start("restore", len(restores))
     for rows in org_writes.restore(request.http, restores):
@@ -175,6 +179,29 @@ def _undo(
             store.record(request.run_id, rows, clock.now())
             progress.advance(name, len(rows))
         progress.finish(name)
+
+
+def _undeleted(http: OrgHttp, plan: RollbackPlan, done: set[str]) -> list[RollbackRow]:
+    """Records the run deleted: restored once someone brought them back from the Recycle Bin."""
+    pending = [item for item in plan.undeletes if item.salesforce_id not in done]
+    rows: list[RollbackRow] = []
+    for sobject in sorted({item.sobject for item in pending}):
+        ids = [item.salesforce_id for item in pending if item.sobject == sobject]
+        live = {sf_id for sf_id, _, _ in records_by_id(http, sobject, ids, [], keyed=False)}
+        rows += [
+            RollbackRow(sobject, sf_id, "restored")
+            if sf_id in live
+            else RollbackRow(
+                sobject,
+                sf_id,
+                "failed",
+                RECYCLE_BIN,
+                "deleted by this run (delta --apply-deletes); the REST API has no undelete: restore it "
+                "from the Recycle Bin (Setup, or SOAP undelete()) within 15 days, then roll back again",
+            )
+            for sf_id in ids
+        ]
+    return rows
 
 
 def _delete(http: OrgHttp, sobject: str, ids: list[str]):  # noqa: ANN202 - an iterator of row batches

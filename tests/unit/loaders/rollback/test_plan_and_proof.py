@@ -61,3 +61,12 @@ def test_the_proof_names_gone_left_over_and_changed_records() -> None:
         ("003A", "LastName", "Old", "New")
     ]
     assert compare_object(taken, before, dict(before)).identical
+
+
+def test_a_record_the_run_deleted_is_listed_for_the_recycle_bin_not_restored_by_update() -> None:
+    snapshot = {"Case": {"500D": ("t-7", {"Subject": "Gone"})}}
+    plan = plan_rollback(
+        [entry("Case.deletes", 99, "Case", "t-7", "500D", "deleted", {"Subject": "Gone"})], snapshot
+    )
+    assert plan.undeletes == (Deletion("Case", "500D", 99),)
+    assert plan.restores == () and plan.deletions == ()
