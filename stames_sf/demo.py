@@ -4,8 +4,10 @@ It is the main job on the embedded defaults: generate a Stames dataset into the 
 serve it with the local Stames API server, start the local Salesforce org and check the
 connection with a real client, extract everything with dlt (attachments included), and write
 the discovery scope document, then propose the mapping and confirm it without review (a demo
-shortcut, printed as one). Each later stage (transform, validate, load, reconcile) extends
-`run_demo`.
+shortcut, printed as one), deploy the schema, transform, validate, resolve the agents (the demo
+gives the unmatched ones to the fallback owner, printed as a shortcut), load, reconcile, and finally
+a cutover delta: a few tickets change on the Stames server (its test hook) and `delta` brings
+exactly those changes. Each later stage extends `run_demo`.
 """
 
 from __future__ import annotations
@@ -247,6 +249,78 @@ def load_step(work: WorkDir, connection_file: Path, console: Console) -> None:
         raise DemoLoadFailedError(f"Load run {outcome.run_id} {outcome.status}: {outcome.reason}")
 
 
+class DemoReconcileFailedError(Exception):
+    """The demo's reconciliation found unexplained differences; the message names the report."""
+
+
+def reconcile_step(work: WorkDir, connection_file: Path, console: Console) -> None:
+    """Read the load back from the org: counts per phase, statuses, a seeded sample of Cases."""
+    from loaders.load.http import Clock
+    from stames_sf.commands.reconcile import show_outcome
+    from stames_sf.reconcile_service import ReconcileOptions, run_reconcile_stage
+
+    console.rule("11. reconcile")
+    outcome = run_reconcile_stage(work, connection_file, ReconcileOptions(seed=DEMO_SEED), Clock())
+    show_outcome(outcome, console)
+    if not outcome.reconciliation.passed:
+        raise DemoReconcileFailedError(f"Reconciliation failed: see {outcome.report.html}")
+
+
+DELTA_ACTIVITY = (
+    ("change_status", "open", {"status": "closed"}),
+    ("add_message", "open", {}),
+    ("delete", "closed", {}),
+)
+"""What the demo does on the Stames server after the load: (action, a ticket status to pick from, options)."""
+SNAPSHOT_LAG_S = 120
+"""Stames lists hide the last minute's changes (snapshot_at = now - 60 s); the demo moves the local
+server's clock on rather than wait."""
+
+
+def delta_step(work: WorkDir, connection_file: Path, stames: StamesEndpoint, console: Console) -> None:
+    """Activity on the Stames server after the load, then the cutover delta that brings it over."""
+    import duckdb
+
+    from loaders.load.http import Clock
+    from stames_sf.commands.reconcile import show_outcome
+    from stames_sf.delta_service import DeltaOptions, run_delta
+    from stames_sf.reconcile_service import ReconcileOptions
+
+    console.rule("12. cutover delta (demo: tickets change on the local Stames server first)")
+    root = stames.base_url.removesuffix("/api/v1")
+    used: set[int] = set()
+    with duckdb.connect(str(work.warehouse), read_only=True) as con:
+        for action, status, options in DELTA_ACTIVITY:
+            candidates = [
+                ticket_id
+                for (ticket_id,) in con.execute(
+                    "SELECT t.id FROM raw_stames.tickets t JOIN salesforce.sync_salesforce__cases c "
+                    'ON c."Stames_Id__c" = CAST(t.id AS VARCHAR) WHERE t.status = ? ORDER BY t.id',
+                    [status],
+                ).fetchall()
+                if ticket_id not in used
+            ]
+            if not candidates:
+                continue
+            used.add(candidates[0])
+            body = {"ticket_ids": [candidates[0]], "action": action, **options}
+            httpx.post(f"{root}/__admin/mutate", json=body, timeout=30).raise_for_status()
+            console.print(f"Stames: {action} on ticket {candidates[0]}", markup=False)
+    httpx.post(
+        f"{root}/__admin/clock", json={"advance_seconds": SNAPSHOT_LAG_S}, timeout=30
+    ).raise_for_status()
+    options = DeltaOptions(stames.base_url, stames.api_key, reconcile=ReconcileOptions(seed=DEMO_SEED))
+    outcome = run_delta(work, connection_file, options, Clock(), console)
+    for item in outcome.gone:
+        console.print(f"ticket {item.stames_id} ({item.reason}): Case {item.case_id}", markup=False)
+    console.print(f"Deleted and merged tickets, for a decision: {outcome.gone_report}", markup=False)
+    show_outcome(outcome.reconciliation, console)
+    if not outcome.reconciliation.reconciliation.passed:
+        raise DemoReconcileFailedError(
+            f"The delta's reconciliation failed: see {outcome.reconciliation.report.html}"
+        )
+
+
 def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
     """Run every stage that exists, in order, against the local emulators."""
     from emulators.salesforce.http.server import connection_path, running_server
@@ -283,5 +357,7 @@ def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
         users_step(work, connection_path(org.state_dir), console)
         if settings.load:
             load_step(work, connection_path(org.state_dir), console)
+            reconcile_step(work, connection_path(org.state_dir), console)
+            delta_step(work, connection_path(org.state_dir), stames, console)
     console.rule("done")
     console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")

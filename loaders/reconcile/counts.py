@@ -126,22 +126,30 @@ def synced_rows(con: duckdb.DuckDBPyConnection, model: SyncModel) -> int:
     return int(count)
 
 
-def ledger_counts(con: duckdb.DuckDBPyConnection, run_id: str, phase: str) -> LedgerCounts:
+def ledger_counts(con: duckdb.DuckDBPyConnection, run_id: str, phase: str, sobject: str) -> LedgerCounts:
+    """The phase's ledger rows; the Ids checked in the org are those of the phase's own object (a
+    file phase also links duplicate files with ContentDocumentLinks, which SOQL reads only by
+    document or entity, and which the sample checks per Case)."""
     rows = con.execute(
-        f"SELECT action, coalesce(error_code, 'UNKNOWN'), salesforce_id FROM {SCHEMA}.load_records "
+        f"SELECT action, coalesce(error_code, 'UNKNOWN'), salesforce_id, sobject FROM {SCHEMA}.load_records "
         "WHERE run_id = ? AND phase = ?",
         [run_id, phase],
     ).fetchall()
-    loaded = [sf_id for action, _, sf_id in rows if action in SUCCESS_ACTIONS]
+    loaded = [sf_id for action, _, sf_id, row_sobject in rows if action in SUCCESS_ACTIONS]
+    own = [
+        sf_id
+        for action, _, sf_id, row_sobject in rows
+        if action in SUCCESS_ACTIONS and row_sobject == sobject
+    ]
     errors: dict[str, int] = {}
-    for action, code, _ in rows:
+    for action, code, _, _ in rows:
         if action == "failed":
             errors[code] = errors.get(code, 0) + 1
     return LedgerCounts(
         loaded=len(loaded),
         failed=sum(errors.values()),
         failed_by_error=dict(sorted(errors.items())),
-        loaded_ids=frozenset(sf_id for sf_id in loaded if sf_id),
+        loaded_ids=frozenset(sf_id for sf_id in own if sf_id),
     )
 
 

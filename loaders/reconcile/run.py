@@ -95,7 +95,7 @@ def _counts(con: duckdb.DuckDBPyConnection, http: OrgHttp, request: ReconcileReq
     sources = phase_sources(set(models), request.mapping.strategies.status_history_object, custom_keys)
     rows: list[PhaseCount] = []
     for phase, sobject in run_phases(con, request.run.run_id):
-        ledger = ledger_counts(con, request.run.run_id, phase)
+        ledger = ledger_counts(con, request.run.run_id, phase, sobject)
         if phase.endswith(LINKS_SUFFIX):
             rows.append(phase_count(phase, sobject, None, None, ledger, None))
             continue

@@ -42,8 +42,12 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
     messages = _jsonl(dataset / "messages.jsonl")
     counts = _warehouse_counts(work)
     assert counts["tickets"] == len(tickets) == TICKETS
-    # The API leaves out messages of soft-deleted tickets unless asked; the extractor asks.
-    assert counts["messages"] == len(messages)
+    # The API leaves out messages of soft-deleted tickets unless asked; the extractor asks. Before
+    # its cutover delta the demo adds a message to a ticket and deletes another, and says so.
+    added = first.stdout.count("Stames: add_message on ticket")
+    deleted = first.stdout.count("Stames: delete on ticket")
+    assert (added, deleted) == (1, 1)
+    assert counts["messages"] == len(messages) + added
     attachment_ids = {a["id"] for m in messages for a in m.get("attachments") or []}
     assert counts["attachment_downloads"] == len(attachment_ids)
 
@@ -92,8 +96,13 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
         "where l.status = 'completed' and r.phase = 'Case' and r.action = 'created'"
     )
     with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("select status from ops.load_runs").fetchall() == [("completed",)]
-        assert con.execute(loaded_cases).fetchone() == (synced,)
+        # the load, then the delta's run
+        assert con.execute("select status from ops.load_runs").fetchall() == [("completed",)] * 2
+        assert con.execute(loaded_cases).fetchone() == (synced + deleted,)
+        reconciliations = con.execute("select passed from ops.reconciliations").fetchall()
+    assert reconciliations == [(True,), (True,)], "the load and the delta are reconciled, and pass"
+    assert list((work / "reports").glob("reconciliation-*.html"))
+    assert list((work / "reports").glob("delta-*-gone-tickets.md"))
 
     second = _run_demo(work)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
@@ -105,5 +114,5 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
             "select count(*) from ops.load_records where action = 'created' and run_id = "
             "(select run_id from ops.load_runs order by started_at desc limit 1)"
         ).fetchone()
-    assert runs == [("completed",), ("completed",)]
+    assert runs == [("completed",)] * 4
     assert created_again == (0,)
