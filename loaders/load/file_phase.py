@@ -202,4 +202,4 @@ def _link_duplicates(
         key_field="Id",
     )
 
-    context.insert(phase.name, LINK, spec, records, success="linked", duplicate="linked")
+    context.insert(phase.name, LINK, spec, records, success="linked", duplicate="unchanged")

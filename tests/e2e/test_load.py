@@ -4,10 +4,6 @@ over HTTPS. Expected contents come from the sync tables (the data), never from t
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import replace
@@ -20,7 +16,7 @@ from loaders.load.context import LoadSettings, SilentProgress
 from loaders.load.http import Clock
 from stames_sf.cli import app
 from stames_sf.load_service import LoadOptions, run_load_stage
-from tests.fixtures.load import LoadBed, ledger, sync_rows
+from tests.fixtures.load import LoadBed, kill_load_mid_files, ledger, sync_rows
 from tests.fixtures.oauth import password_token
 from tests.fixtures.salesforce import admin_call
 
@@ -213,28 +209,7 @@ def test_daily_limit_running_out_pauses_and_a_later_load_resumes(load_bed: LoadB
 
 def test_a_load_killed_mid_run_resumes_to_exactly_one_record_each(load_bed: LoadBed) -> None:
     before = export(load_bed)
-    command = [
-        sys.executable,
-        "-m",
-        "stames_sf.cli",
-        "load",
-        "--work",
-        str(load_bed.work.root),
-        "--files-in-flight",
-        "1",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            versions = [row for row in export(load_bed)["ContentVersion"] if row.get("Stames_Id__c")]
-            if len(versions) >= 3:
-                break
-            time.sleep(0.05)
-        assert process.poll() is None, "the load finished before it could be killed"
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
+    kill_load_mid_files(load_bed)
     resumed = load(load_bed)
     assert resumed.exit_code == 0, resumed.output
     assert "Resuming run" in resumed.output

@@ -3,16 +3,10 @@ the org's own export taken before the load (not against the loader's snapshot)."
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 from typer.testing import CliRunner
 
 from stames_sf.cli import app
-from tests.fixtures.load import LoadBed, ledger, sync_rows
+from tests.fixtures.load import LoadBed, kill_load_mid_files, ledger, sync_rows
 from tests.fixtures.salesforce import salesforce_client
 
 MODIFIED_STAMPS = frozenset(
@@ -90,28 +84,7 @@ def test_rollback_of_a_full_load_returns_the_org_to_before_and_twice_is_harmless
 
 def test_rollback_of_a_killed_load_removes_what_the_interrupted_calls_created(load_bed: LoadBed) -> None:
     before = live_export(load_bed)
-    command = [
-        sys.executable,
-        "-m",
-        "stames_sf.cli",
-        "load",
-        "--work",
-        str(load_bed.work.root),
-        "--files-in-flight",
-        "1",
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            versions = [row for row in load_bed.org.org.export()["ContentVersion"] if row.get("Stames_Id__c")]
-            if len(versions) >= 3:
-                break
-            time.sleep(0.05)
-        assert process.poll() is None, "the load finished before it could be killed"
-        os.kill(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
+    kill_load_mid_files(load_bed)
     run_id = only_run(load_bed)
     assert ledger(load_bed.work, f"SELECT status FROM ops.load_runs WHERE run_id = '{run_id}'") == [
         ("running",)
