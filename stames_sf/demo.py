@@ -268,7 +268,7 @@ def reconcile_step(work: WorkDir, connection_file: Path, console: Console) -> No
 
 DELTA_ACTIVITY = (
     ("change_status", "open", {"status": "closed"}),
-    ("add_message", "open", {}),
+    ("add_message", "closed", {}),
     ("delete", "closed", {}),
 )
 """What the demo does on the Stames server after the load: (action, a ticket status to pick from, options)."""
