@@ -5,8 +5,8 @@ its prior values go back, `Stames_Id__c` included when the run set it) and *dele
 snapshot does not (the run created it). Deletions go in reverse load order, children before
 parents; a file goes through its ContentDocument, which takes its versions and links along.
 A record the ledger does not name is never touched. A record a delta deleted (`--apply-deletes`)
-cannot come back through the REST API, which has no undelete: the rollback lists it for a restore
-from the Recycle Bin (SOAP `undelete()`, or Setup, within 15 days).
+comes back from the Recycle Bin (SOAP `undelete()`: the REST API has none), within the 15 days
+Salesforce keeps it there.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class RollbackPlan:
     kept: dict[str, int] = field(default_factory=dict)
     """Per object, the records the ledger names that existed before and need nothing back."""
     undeletes: tuple[Deletion, ...] = ()
-    """Records the run deleted: only the Recycle Bin gives them back."""
+    """Records the run deleted: undeleted from the Recycle Bin."""
 
     def deletions_by_object(self) -> dict[str, list[str]]:
         """Object → Ids to delete, objects in deletion order."""

@@ -157,9 +157,6 @@ def _adopt_unrecorded(
         ledger.record(request.run_id, found, clock.now())
 
 
-RECYCLE_BIN = "RECYCLE_BIN"
-
-
 def _undo(
     request: RollbackRequest, plan: RollbackPlan, store: RollbackStore, clock: Clock, progress: LoadProgress
 ) -> None:
@@ -182,25 +179,15 @@ def _undo(
 
 
 def _undeleted(http: OrgHttp, plan: RollbackPlan, done: set[str]) -> list[RollbackRow]:
-    """Records the run deleted: restored once someone brought them back from the Recycle Bin."""
+    """Records the run deleted come back from the Recycle Bin, with what their delete took along."""
     pending = [item for item in plan.undeletes if item.salesforce_id not in done]
     rows: list[RollbackRow] = []
     for sobject in sorted({item.sobject for item in pending}):
         ids = [item.salesforce_id for item in pending if item.sobject == sobject]
         live = {sf_id for sf_id, _, _ in records_by_id(http, sobject, ids, [], keyed=False)}
-        rows += [
-            RollbackRow(sobject, sf_id, "restored")
-            if sf_id in live
-            else RollbackRow(
-                sobject,
-                sf_id,
-                "failed",
-                RECYCLE_BIN,
-                "deleted by this run (delta --apply-deletes); the REST API has no undelete: restore it "
-                "from the Recycle Bin (Setup, or SOAP undelete()) within 15 days, then roll back again",
-            )
-            for sf_id in ids
-        ]
+        rows += [RollbackRow(sobject, sf_id, "restored") for sf_id in ids if sf_id in live]
+        for batch in org_writes.undelete(http, sobject, [sf_id for sf_id in ids if sf_id not in live]):
+            rows += batch
     return rows
 
 

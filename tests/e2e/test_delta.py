@@ -139,3 +139,11 @@ def test_delta_brings_exactly_the_changes_and_a_rerun_changes_nothing(
     assert ledger(load_bed.work, "SELECT stames_id FROM ops.load_records WHERE action = 'deleted'") == [
         (str(deleted),)
     ]
+
+    # Rolling the delta back brings the deleted Case out of the Recycle Bin, with its messages.
+    [(latest,)] = ledger(load_bed.work, "SELECT run_id FROM ops.load_runs ORDER BY started_at DESC LIMIT 1")
+    rolled = CliRunner().invoke(app, ["rollback", "--run", latest, "--work", str(load_bed.work.root)])
+    assert rolled.exit_code == 0, rolled.output
+    restored = live(load_bed)
+    for sobject in ("Case", *CHILD_LOOKUPS):
+        assert restored[sobject].keys() == after[sobject].keys(), sobject

@@ -29,6 +29,7 @@ from emulators.salesforce.http.errors import SalesforceApiError, api_error_handl
 from emulators.salesforce.http.gate import ApiUsage, ServicesGate
 from emulators.salesforce.http.identity import identity_routes
 from emulators.salesforce.http.oauth import oauth_routes
+from emulators.salesforce.http.soap import soap_routes
 from emulators.salesforce.org.store import Org
 
 DEFAULT_API_VERSION = "62.0"
@@ -92,6 +93,7 @@ def create_app(
             *_both("/services/data", resources.versions, ["GET"]),
             Route("/services/data/v{version}", resources.resource_index, methods=["GET"]),
             Mount("/services/data/v{version}", routes=[*rest_routes(), *bulk_routes()]),
+            *soap_routes(),
             *admin_routes(),
         ],
         middleware=[Middleware(ServicesGate)],

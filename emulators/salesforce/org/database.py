@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS lookup (
 CREATE INDEX IF NOT EXISTS lookup_by_value ON lookup (sobject, field, value);
 CREATE INDEX IF NOT EXISTS lookup_by_id ON lookup (id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS recycle_bin (id TEXT PRIMARY KEY, deleted_with TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS recycle_bin_by_delete ON recycle_bin (deleted_with);
 """
 
 
@@ -107,6 +109,20 @@ class Database:
         self._conn().execute(
             "UPDATE records SET data = ?, deleted = ? WHERE id = ?", (data, int(deleted), record_id)
         )
+
+    def bin(self, record_id: str, deleted_with: str) -> None:
+        """A soft-deleted record, and the record whose delete took it (itself, or a cascading parent)."""
+        self._conn().execute(
+            "INSERT OR REPLACE INTO recycle_bin (id, deleted_with) VALUES (?, ?)", (record_id, deleted_with)
+        )
+
+    def binned_with(self, record_id: str) -> list[str]:
+        """The records one delete put in the Recycle Bin: what an undelete of it brings back."""
+        rows = self._conn().execute("SELECT id FROM recycle_bin WHERE deleted_with = ?", (record_id,))
+        return [row[0] for row in rows.fetchall()]
+
+    def unbin(self, record_id: str) -> None:
+        self._conn().execute("DELETE FROM recycle_bin WHERE id = ?", (record_id,))
 
     def remove(self, record_id: str) -> None:
         self._conn().execute("DELETE FROM records WHERE id = ?", (record_id,))

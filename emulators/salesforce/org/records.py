@@ -242,13 +242,15 @@ class OrgRecords:
         if schema.name == "User":
             self._users.clear()
 
-    def remove_record(self, record_id: str, *, hard: bool) -> None:
-        """Soft-delete (IsDeleted, unindexed) or hard-delete one record and its file."""
+    def remove_record(self, record_id: str, *, hard: bool, deleted_with: str | None = None) -> None:
+        """Soft-delete (IsDeleted, unindexed, in the Recycle Bin with the delete that took it) or
+        hard-delete one record and its file."""
         row = self.database.fetch(record_id)
         if row is None:
             return
         if hard:
             self.database.remove(record_id)
+            self.database.unbin(record_id)
             stored = self.state_dir / FILES_DIR / record_id
             stored.unlink(missing_ok=True)
             return
@@ -257,6 +259,7 @@ class OrgRecords:
         data = _compact(self._schema.get(row[0]), data)
         self.database.replace(record_id, json.dumps(data), deleted=True)
         self.database.unindex(record_id)
+        self.database.bin(record_id, deleted_with or record_id)
         if record_errors.UNIQUE_INCLUDES_RECYCLE_BIN:
             schema = self._schema.get(row[0])
             held = [
@@ -265,6 +268,23 @@ class OrgRecords:
                 if rule.unique and data.get(rule.name) is not None
             ]
             self.database.index(schema.name, held, record_id)
+
+    def binned_with(self, record_id: str) -> list[str]:
+        return self.database.binned_with(record_id)
+
+    def restore_record(self, record_id: str) -> None:
+        """Take a soft-deleted record out of the Recycle Bin: live and indexed again."""
+        row = self.database.fetch(record_id)
+        if row is None or not row[1]:
+            return
+        schema = self._schema.get(row[0])
+        data = json.loads(row[2])
+        data.update(IsDeleted=False, SystemModstamp=self.now())
+        data = _compact(schema, data)
+        self.database.replace(record_id, json.dumps(data), deleted=False)
+        self.database.unindex(record_id)
+        self.database.index(schema.name, self._index_entries(schema, data), record_id)
+        self.database.unbin(record_id)
 
     def store_file(self, record_id: str, content: bytes) -> None:
         """Keep a record's binary field (ContentVersion.VersionData) as a file in the state folder."""

@@ -132,6 +132,11 @@ class Org:
             failed_id=record_id,
         )
 
+    def undelete(self, record_id: str) -> SaveResult:
+        return self._guarded(
+            lambda: (writes.undelete_record(self._records, record_id), False), failed_id=record_id
+        )
+
     def toggle(self, name: str) -> Any:
         return self._records.toggle(name)
 

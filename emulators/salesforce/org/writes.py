@@ -148,8 +148,25 @@ def delete_record(org: OrgRepository, raw_id: str, ctx: OpContext, *, hard: bool
     removed_ids = [*objects.cascade_children(org, schema, canonical), canonical]
     removed = [(found[0], found[2]) for found in map(org.fetch_row, removed_ids) if found is not None]
     for record_id in removed_ids:
-        org.remove_record(record_id, hard=hard)
+        org.remove_record(record_id, hard=hard, deleted_with=canonical)
     objects.after_delete(org, removed)
+    return canonical
+
+
+def undelete_record(org: OrgRepository, raw_id: str) -> str:
+    """Bring a record back from the Recycle Bin, with the records its delete took along
+    [doc: SOAP API undelete(): "an undelete call undeletes the cascade-deleted records"]."""
+    canonical = normalise(raw_id) if isinstance(raw_id, str) else None
+    if canonical is None:
+        raise Rejected(FieldError("MALFORMED_ID", f"malformed id {raw_id}", []))
+    row = org.fetch_row(canonical)
+    if row is None or not row[1] or canonical not in org.binned_with(canonical):
+        raise Rejected(FieldError("UNDELETE_FAILED", "Entity is not in the recycle bin", []))
+    schema = org.schema(row[0])
+    if not schema.flag("undeletable"):
+        raise Rejected(record_errors.object_not("undeleted", schema.describe["label"]))
+    for record_id in org.binned_with(canonical):
+        org.restore_record(record_id)
     return canonical
 
 
