@@ -116,3 +116,10 @@ def test_demo_runs_every_stage_and_a_rerun_changes_nothing(tmp_path):
         ).fetchone()
     assert runs == [("completed",)] * 4
     assert created_again == (0,)
+    # The rerun's delta found nothing new in Stames: its run wrote nothing to the org.
+    with duckdb.connect(str(work / "warehouse.duckdb"), read_only=True) as con:
+        written = con.execute(
+            "select count(*) from ops.load_records where action in ('created', 'updated', 'linked') "
+            "and run_id = (select run_id from ops.load_runs order by started_at desc limit 1)"
+        ).fetchone()
+    assert written == (0,)
