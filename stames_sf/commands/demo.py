@@ -21,8 +21,16 @@ def demo(
     from loaders.agents import AgentGateError
     from loaders.automation import AutomationWouldFireError
     from loaders.load.runner import LoadRefusedError
+    from loaders.reconcile.runs import NoRunToReconcileError
     from mapping.document import MappingError
-    from stames_sf.demo import DemoLoadFailedError, DemoSettings, DemoValidationFailedError, run_demo
+    from stames_sf.delta_service import DeltaStoppedError
+    from stames_sf.demo import (
+        DemoLoadFailedError,
+        DemoReconcileFailedError,
+        DemoSettings,
+        DemoValidationFailedError,
+        run_demo,
+    )
     from stames_sf.org_access import OrgUnreachableError
     from stames_sf.transform_service import TransformFailedError, TransformRefusedError
     from stames_sf.workdir import WorkDir, WorkDirBusyError
@@ -41,6 +49,9 @@ def demo(
         AutomationWouldFireError,
         LoadRefusedError,
         DemoLoadFailedError,
+        DemoReconcileFailedError,
+        NoRunToReconcileError,
+        DeltaStoppedError,
     ) as busy:
         Console(stderr=True).print(str(busy), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from busy
