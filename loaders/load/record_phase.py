@@ -4,7 +4,7 @@ they are. Lookups that wait for a later phase are set in a links pass at the end
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from loaders.load.context import RunContext, ledger_rows
@@ -150,13 +150,18 @@ def _load_batch(
             new.append(_with_audit(record, phase))
     context.write(skipped)
     context.progress.advance(phase.name, len(skipped))
-    prior = {key: values for key, (_, values) in existing.before_run.items()}
     _send(context, phase, _spec(phase, Operation.UPSERT, _insert_fields(phase), phase.immediate), new)
-    _send(context, phase, _spec(phase, Operation.UPSERT, updatable, updatable_lookups), update, prior)
+    _send(
+        context,
+        phase,
+        _spec(phase, Operation.UPSERT, updatable, updatable_lookups),
+        update,
+        existing.before_run,
+    )
     adopt_spec = DmlSpec(
         phase.sobject, Operation.UPDATE, (STAMES_ID, *updatable), _parents(updatable_lookups), key_field="Id"
     )
-    _send(context, phase, adopt_spec, adopt, prior, adopt_keys)
+    _send(context, phase, adopt_spec, adopt, existing.before_run, adopt_keys)
 
 
 def _orphaned(record: LoadRecord, lookups: Sequence[Lookup], failed: dict[str, set[str]]) -> str | None:
@@ -197,18 +202,20 @@ def _send(
     phase: Phase,
     spec: DmlSpec,
     records: list[LoadRecord],
-    prior: dict[str, dict] | None = None,
+    before: Mapping[str, tuple[str, dict]] | None = None,
     key_of: dict[str, str] | None = None,
 ) -> None:
+    """Send `records`; `before` (key → (Id, values before the run)) gives the prior values of the
+    fields sent, looked up for this batch's keys only: the snapshot can hold the whole org."""
     if not records:
         return
     sent = set(spec.fields) | {parent.field for parent in spec.parents}
-    # Only this batch's records, not the whole snapshot: prior values of the fields sent.
     keys = {record.key for record in records} | {(key_of or {}).get(record.key, "") for record in records}
+    known = before or {}
     prior_sent = {
-        key: {name: value for name, value in values.items() if name in sent}
-        for key, values in (prior or {}).items()
-        if key in keys
+        key: {name: value for name, value in known[key][1].items() if name in sent}
+        for key in keys
+        if key in known
     }
 
     def record(results: list[StepResult]) -> None:
