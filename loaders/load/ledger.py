@@ -159,6 +159,25 @@ class PhaseCounts:
     failed_by_error: dict[str, int]
 
 
+RUN_COLUMNS = "run_id, status, target, mapping_hash, data_hash, started_at"
+
+
+def find_run(con: duckdb.DuckDBPyConnection, run_id: str) -> Run | None:
+    """The run `run_id` (a read-only connection will do)."""
+    row = con.execute(f"SELECT {RUN_COLUMNS} FROM {SCHEMA}.load_runs WHERE run_id = ?", [run_id]).fetchone()
+    return Run(*row) if row else None
+
+
+def latest_run(con: duckdb.DuckDBPyConnection, status: str | None = None) -> Run | None:
+    """The latest run, or the latest run with `status`."""
+    where = "WHERE status = ? " if status else ""
+    row = con.execute(
+        f"SELECT {RUN_COLUMNS} FROM {SCHEMA}.load_runs {where}ORDER BY started_at DESC, run_id DESC LIMIT 1",
+        [status] if status else [],
+    ).fetchone()
+    return Run(*row) if row else None
+
+
 class Ledger:
     """Reads and writes the `ops.load_*` tables on one open warehouse connection."""
 
@@ -173,19 +192,10 @@ class Ledger:
 
     # runs
     def run(self, run_id: str) -> Run | None:
-        row = self.con.execute(
-            f"SELECT run_id, status, target, mapping_hash, data_hash, started_at FROM {SCHEMA}.load_runs "
-            "WHERE run_id = ?",
-            [run_id],
-        ).fetchone()
-        return Run(*row) if row else None
+        return find_run(self.con, run_id)
 
     def latest_run(self) -> Run | None:
-        row = self.con.execute(
-            f"SELECT run_id, status, target, mapping_hash, data_hash, started_at FROM {SCHEMA}.load_runs "
-            "ORDER BY started_at DESC, run_id DESC LIMIT 1"
-        ).fetchone()
-        return Run(*row) if row else None
+        return latest_run(self.con)
 
     def start_run(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from loaders.load.ledger import SCHEMA, SUCCESS_ACTIONS, Run
+from loaders.load.ledger import SCHEMA, SUCCESS_ACTIONS, Run, find_run, latest_run
 
 
 class NoRunToReconcileError(Exception):
@@ -17,21 +17,16 @@ def choose_run(con: duckdb.DuckDBPyConnection, run_id: str | None) -> Run:
         raise NoRunToReconcileError(
             "No load run is recorded in this work folder: run `stames-sf load` first."
         )
-    columns = "run_id, status, target, mapping_hash, data_hash, started_at"
     if run_id is None:
-        row = con.execute(
-            f"SELECT {columns} FROM {SCHEMA}.load_runs WHERE status = 'completed' "
-            "ORDER BY started_at DESC, run_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
+        latest = latest_run(con, status="completed")
+        if latest is None:
             raise NoRunToReconcileError(
                 "No completed load run to reconcile: finish the load (`stames-sf load`) first."
             )
-        return Run(*row)
-    row = con.execute(f"SELECT {columns} FROM {SCHEMA}.load_runs WHERE run_id = ?", [run_id]).fetchone()
-    if row is None:
+        return latest
+    run = find_run(con, run_id)
+    if run is None:
         raise NoRunToReconcileError(f"No load run {run_id} in this work folder.")
-    run = Run(*row)
     if run.status != "completed":
         raise NoRunToReconcileError(
             f"Load run {run_id} is {run.status}, not completed: resume it (`stames-sf load`) first."
