@@ -78,11 +78,7 @@ def all_records(
     """(Id, Stames_Id__c or None, values of `fields`) of every live record of `sobject`."""
     selected = _select(fields, with_key=keyed)
     for record in query_all(http, f"SELECT {selected} FROM {sobject}"):
-        yield (
-            record["Id"],
-            record.get(STAMES_ID) if keyed else None,
-            {name: record.get(name) for name in fields},
-        )
+        yield _row(record, fields, keyed)
 
 
 def records_by_id(
@@ -94,11 +90,12 @@ def records_by_id(
     for start in range(0, len(wanted), IDS_PER_QUERY):
         quoted = ", ".join(f"'{value}'" for value in wanted[start : start + IDS_PER_QUERY])
         for record in query_all(http, f"SELECT {selected} FROM {sobject} WHERE Id IN ({quoted})"):
-            yield (
-                record["Id"],
-                record.get(STAMES_ID) if keyed else None,
-                {name: record.get(name) for name in fields},
-            )
+            yield _row(record, fields, keyed)
+
+
+def _row(record: dict, fields: Sequence[str], keyed: bool) -> tuple[str, str | None, dict]:
+    """(Id, Stames_Id__c or None, values of `fields`) of one queried record."""
+    return record["Id"], record.get(STAMES_ID) if keyed else None, {name: record.get(name) for name in fields}
 
 
 def _select(fields: Sequence[str], with_key: bool) -> str:

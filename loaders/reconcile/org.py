@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from loaders.load.http import OrgHttp
-from loaders.load.org_reads import IDS_PER_QUERY, query_all
+from loaders.load.org_reads import IDS_PER_QUERY, query_all, records_by_id, records_with_stames_id
 from loaders.reconcile.compare import OrgFile, OrgMessage
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
@@ -24,16 +24,11 @@ class OrgChildren:
 
 def keyed_ids(http: OrgHttp, sobject: str) -> set[str]:
     """Ids of every record of `sobject` that carries a Stames id."""
-    return {record["Id"] for record in query_all(http, f"SELECT Id FROM {sobject} WHERE {STAMES_ID} != null")}
+    return {sf_id for sf_id, _, _ in records_with_stames_id(http, sobject, [])}
 
 
 def existing_ids(http: OrgHttp, sobject: str, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        found |= {
-            record["Id"] for record in query_all(http, f"SELECT Id FROM {sobject} WHERE Id IN ({chunk})")
-        }
-    return found
+    return {sf_id for sf_id, _, _ in records_by_id(http, sobject, ids, [], keyed=False)}
 
 
 def case_statuses(http: OrgHttp) -> dict[str, str | None]:
