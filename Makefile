@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 export RUNTIME__DLTHUB_TELEMETRY := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test lint bench clean env
+.PHONY: demo test test-spark lint bench clean env
 
 env: $(STAMP)
 
@@ -28,6 +28,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+# The Spark path alone: the dbt project built on Spark and on DuckDB, compared row for row.
+# (`make test` runs it too when `java` is on the PATH, and skips it, saying so, when not.)
+test-spark: $(STAMP)
+	$(BIN)/python -m pytest -m spark
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ BENCHMARKS: list[str] = [
     "soql",
     "stames_server",
     "transform",
+    "transform_engines",
     "validate",
 ]
 

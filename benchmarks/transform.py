@@ -40,7 +40,7 @@ TARGET_RATIO = 2.0
 TARGET_SECONDS = 180.0
 
 
-def _extracted(root: Path, dataset: Path) -> Path:
+def _extracted(root: Path, dataset: Path, tickets: int = TICKETS, seed: int = SEED) -> Path:
     """The raw warehouse of `dataset` (extracted once per folder, then copied from)."""
     from emulators.serving import serve_in_thread
     from emulators.stames_api.app import create_app
@@ -48,7 +48,7 @@ def _extracted(root: Path, dataset: Path) -> Path:
     from stames_sf.extraction import run_load
     from stames_sf.workdir import WorkDir
 
-    work = WorkDir.at(root / f"extracted{TICKETS}-seed{SEED}")
+    work = WorkDir.at(root / f"extracted{tickets}-seed{seed}")
     done = work.root / "extracted.ok"
     if not done.is_file():
         started = time.perf_counter()

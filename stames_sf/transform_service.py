@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -99,39 +100,78 @@ def check_mapping(work: WorkDir) -> Mapping:
     return mapping
 
 
+def _warehouse_env(warehouse: Path) -> AbstractContextManager[None]:
+    return _env(WAREHOUSE_ENV, str(warehouse))
+
+
 @contextmanager
-def _warehouse_env(warehouse: Path) -> Iterator[None]:
-    previous = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(warehouse)
+def _env(name: str, value: str) -> Iterator[None]:
+    """Environment variable `name` set to `value` for the block (dbt's profiles.yml reads it)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
     try:
         yield
     finally:
         if previous is None:
-            os.environ.pop(WAREHOUSE_ENV, None)
+            os.environ.pop(name, None)
         else:
-            os.environ[WAREHOUSE_ENV] = previous
+            os.environ[name] = previous
 
 
-def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR) -> TransformResult:
-    """`dbt build` on the work folder's warehouse; dbt's own output goes to <work>/logs/dbt.log."""
+ENGINES = ("duckdb", "spark")
+"""The dbt targets of dbt_project/profiles.yml that `stames-sf transform --engine` runs."""
+
+
+def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR, engine: str = "duckdb") -> TransformResult:
+    """`dbt build` of the work folder's warehouse on `engine`; dbt's own output goes to
+    <work>/logs/dbt.log. On Spark the sources go out as Parquet and what dbt built comes back
+    into the warehouse (stames_sf/spark_lake.py), so every later stage reads it the same way."""
+    if engine not in ENGINES:
+        raise TransformRefusedError(f"Unknown engine {engine!r}: choose one of {', '.join(ENGINES)}.")
+    work.logs.mkdir(parents=True, exist_ok=True)
+    if engine == "spark":
+        outcome = _build_on_spark(work, project_dir)
+    else:
+        with _warehouse_env(work.warehouse):
+            try:
+                outcome = _invoke_dbt(work, project_dir, "duckdb")
+            finally:
+                _release_dbt_database()
+    return _result_of(outcome, work)
+
+
+def _invoke_dbt(work: WorkDir, project_dir: Path, target: str) -> Any:
     from dbt.cli.main import dbtRunner
 
-    work.logs.mkdir(parents=True, exist_ok=True)
     arguments = [
         "build",
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
+        "--target", target,
         "--target-path", str(dbt_target_dir(work)),
         "--log-path", str(work.logs),
         "--log-level", "none",
         "--log-level-file", "info",
         "--no-use-colors",
     ]  # fmt: skip
-    with _warehouse_env(work.warehouse):
-        try:
-            outcome = dbtRunner().invoke(arguments)
-        finally:
-            _release_dbt_database()
+    return dbtRunner().invoke(arguments)
+
+
+def _build_on_spark(work: WorkDir, project_dir: Path) -> Any:
+    from stames_sf import spark_lake
+
+    paths = spark_lake.SparkPaths(work.state / "spark")
+    sources = spark_lake.export_sources(work.warehouse, paths.lake)
+    with spark_lake.spark_session(paths, log_file=work.logs / "spark.log") as session:
+        spark_lake.register_sources(session, sources)
+        with _env(spark_lake.SPARK_DIR_ENV, str(paths.root)):
+            outcome = _invoke_dbt(work, project_dir, "spark")
+        if outcome.success:
+            spark_lake.import_results(work.warehouse, spark_lake.export_results(session, paths))
+    return outcome
+
+
+def _result_of(outcome: Any, work: WorkDir) -> TransformResult:
     counts: Counter[str] = Counter()
     failures: list[str] = []
     for node_result in getattr(outcome.result, "results", None) or []:
@@ -221,10 +261,12 @@ def _read_org_accounts(connection_file: Path) -> list[tuple[str, str]]:
         raise TransformRefusedError(str(error)) from error
 
 
-def run_transform(work: WorkDir, connection_file: Path | None = None) -> TransformResult:
+def run_transform(
+    work: WorkDir, connection_file: Path | None = None, engine: str = "duckdb"
+) -> TransformResult:
     """Check the mapping gate, copy the org's Accounts to match (when `connection_file` reaches
-    one), then build; raises `TransformRefusedError` when it cannot start."""
+    one), then build on `engine`; raises `TransformRefusedError` when it cannot start."""
     mapping = check_mapping(work)
     account_matching = copy_org_accounts(work, mapping, connection_file)
-    result = run_dbt_build(work)
+    result = run_dbt_build(work, engine=engine)
     return replace(result, account_matching=account_matching)

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated
+
 import typer
 
 from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption, connection_file
 
 
-def transform(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None) -> None:
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        help="Where dbt runs: DuckDB in the warehouse, or Apache Spark (local mode) over a Parquet "
+        "copy of the sources, with the results read back into the warehouse.",
+    ),
+]
+
+
+def transform(
+    work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = None, engine: EngineOption = Engine.duckdb
+) -> None:
     """Build staging, intermediate and the salesforce sync tables (dbt) in the work folder's warehouse;
     companies are matched to the org's Accounts when the org can be reached."""
     from stames_sf.transform_service import TransformRefusedError, run_transform
@@ -16,7 +35,7 @@ def transform(work: WorkOption = DEFAULT_WORK, connection: ConnectionOption = No
     work_dir = WorkDir.at(work)
     try:
         with exclusive_run(work_dir):
-            result = run_transform(work_dir, connection_file(connection, work_dir))
+            result = run_transform(work_dir, connection_file(connection, work_dir), engine=engine.value)
     except (TransformRefusedError, WorkDirBusyError) as refused:
         typer.echo(str(refused), err=True)
         raise typer.Exit(1) from refused
