@@ -12,6 +12,7 @@ warehouse's `salesforce` schema, so validate and load read them exactly as after
 from __future__ import annotations
 
 import shutil
+import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,6 +76,9 @@ def session_parameters(paths: SparkPaths) -> dict[str, str]:
             f"jdbc:derby:;databaseName={paths.metastore};create=true"
         ),
         "spark.ui.showConsoleProgress": "false",
+        # The Python workers that run stames_nfc and stames_strip_accents: this interpreter, whose
+        # environment has this package, not whatever `python3` is first on the PATH.
+        "spark.pyspark.python": sys.executable,
         "spark.driver.extraJavaOptions": (
             f"-Dderby.system.home={paths.root} -Dlog4j.configurationFile={paths.log_config}"
         ),

@@ -2,16 +2,13 @@
    the same gate `stames-sf transform` applies to the mapping file. #}
 {% macro require_confirmed_mapping() %}
     {% if execute %}
-        {% set found = run_query(
-            "select count(*) from information_schema.tables
-             where table_schema = 'mapping' and table_name = 'confirmation'") %}
         {% set confirmed = 0 %}
-        {% if found.columns[0].values()[0] > 0 %}
+        {% if 'confirmation' in tables_in_schema('mapping') %}
             {% set confirmed = run_query("select count(*) from mapping.confirmation").columns[0].values()[0] %}
         {% endif %}
         {% if confirmed == 0 %}
             {{ exceptions.raise_compiler_error(
-                "The warehouse " ~ target.path ~ " holds no confirmed mapping: run `stames-sf map confirm` first.") }}
+                "The warehouse " ~ target.get('path', target.name) ~ " holds no confirmed mapping: run `stames-sf map confirm` first.") }}
         {% endif %}
     {% endif %}
     select 1

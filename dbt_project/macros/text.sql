@@ -4,9 +4,8 @@
    ASCII, then NFC. DuckDB has no NFKC; the full-width block U+FF01..U+FF5E is the part that
    matters for emails and company names. #}
 {% macro fold_fullwidth(expression) -%}
-    nfc_normalize(translate({{ expression }},
-        '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～',
-        '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~'))
+    {%- set halfwidth %}!"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~{% endset -%}
+    {{ nfc('translate(' ~ expression ~ ", '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～', " ~ literal(halfwidth) ~ ')') }}
 {%- endmacro %}
 
 {# An email as matched for duplicates: trimmed, NFKC-folded, lower-cased (local part included:
@@ -18,12 +17,12 @@
 {# A company name as matched for Accounts: folded, accents stripped, lower-cased, German umlauts
    spelled out (Müller = Mueller), punctuation to spaces, legal suffixes dropped, spaces collapsed. NULL when nothing is left. #}
 {% macro normalised_company(expression) -%}
-    nullif(trim(regexp_replace(regexp_replace(regexp_replace(
-        strip_accents(replace(replace(replace(replace(
-            lower({{ fold_fullwidth(expression) }}), 'ß', 'ss'), 'ü', 'ue'), 'ö', 'oe'), 'ä', 'ae')),
-        '[^a-z0-9]+', ' ', 'g'),
-        '\b({{ legal_suffixes() | join("|") }})\b', ' ', 'g'),
-        ' +', ' ', 'g')), '')
+    {%- set suffix_words %}\b({{ legal_suffixes() | join("|") }})\b{% endset -%}
+    {%- set spelled = strip_accents("replace(replace(replace(replace(lower(" ~ fold_fullwidth(expression)
+                                    ~ "), 'ß', 'ss'), 'ü', 'ue'), 'ö', 'oe'), 'ä', 'ae')") -%}
+    nullif(trim({{ replace_all(replace_all(replace_all(spelled, "'[^a-z0-9]+'", "' '"),
+                                           literal(suffix_words), "' '"),
+                               "' +'", "' '") }}), '')
 {%- endmacro %}
 
 {# Legal forms and their spelled-out variants, removed when matching company names. Words, not
@@ -36,6 +35,6 @@
 {# Whether Salesforce accepts `expression` in an Email field: one @, a dotted domain, the
    characters RFC 5322 allows unquoted, at most 80 characters. #}
 {% macro salesforce_email_ok(expression) -%}
-    (length({{ expression }}) <= 80 and regexp_matches({{ expression }},
-        '^[A-Za-z0-9.!#$%&''*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$'))
+    {%- set pattern %}^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+${% endset -%}
+    (length({{ expression }}) <= 80 and {{ matches(expression, literal(pattern)) }})
 {%- endmacro %}

@@ -7,10 +7,11 @@
    happens (the spring gap) is moved forward by the gap, as DuckDB's ICU does.
    Expects the columns of `stames_account_clock()` beside the value. #}
 {% macro stames_timestamp(column) -%}
+    {%- set offset_at_end %}(Z|[+-]\d\d(:?\d\d)?)${% endset -%}
     case
         when {{ column }} is null or trim({{ column }}) = '' then null
-        when regexp_matches(trim({{ column }}), '(Z|[+-]\d\d(:?\d\d)?)$')
-            then cast(trim({{ column }}) as timestamptz) at time zone 'UTC'
+        when {{ matches('trim(' ~ column ~ ')', literal(offset_at_end)) }}
+            then {{ utc_from_offset_text('trim(' ~ column ~ ')') }}
         when not account_timestamps_local_time
             then cast(trim({{ column }}) as timestamp)
         else {{ local_to_utc('cast(trim(' ~ column ~ ') as timestamp)', 'account_timezone') }}
@@ -18,14 +19,7 @@
 {%- endmacro %}
 
 {# A wall-clock timestamp in `zone` as UTC, the earlier instant when it is ambiguous (fold=0). #}
-{% macro local_to_utc(local, zone) -%}
-    case
-        when timezone({{ zone }}, timezone('UTC', (timezone({{ zone }}, {{ local }}) at time zone 'UTC') - interval 1 hour))
-             = {{ local }}
-            then (timezone({{ zone }}, {{ local }}) at time zone 'UTC') - interval 1 hour
-        else timezone({{ zone }}, {{ local }}) at time zone 'UTC'
-    end
-{%- endmacro %}
+{% macro local_to_utc(local, zone) -%}{{ utc_from_local(local, zone) }}{%- endmacro %}
 
 {# The account's clock, one row, cross-joined by the staging models that parse timestamps. #}
 {% macro stames_account_clock() -%}

@@ -5,12 +5,9 @@
 {% macro custom_object_record_tables(child='') %}
     {%- set tables = [] -%}
     {%- if execute -%}
-        {%- set found = run_query(
-            "select table_name from information_schema.tables where table_schema = 'raw_stames'"
-            ~ " and starts_with(table_name, 'custom_object_records_') order by table_name"
-        ) -%}
-        {%- set names = found.columns[0].values() | list -%}
-        {%- for name in names if '__' not in name and (child == '' or (name ~ child) in names) -%}
+        {%- set names = tables_in_schema('raw_stames') -%}
+        {%- for name in names if name.startswith('custom_object_records_') and '__' not in name
+                                 and (child == '' or (name ~ child) in names) -%}
             {%- do tables.append(name ~ child) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -39,7 +39,7 @@
 
 {#- How many file references a body holds. -#}
 {% macro file_reference_count(text_expr) -%}
-    coalesce((length({{ text_expr }}) - length(replace({{ text_expr }}, 'stames-file:', ''))) // 12, 0)
+    coalesce(cast(floor((length({{ text_expr }}) - length(replace({{ text_expr }}, 'stames-file:', ''))) / 12) as bigint), 0)
 {%- endmacro %}
 
 
@@ -51,7 +51,8 @@
 
 {#- A Salesforce email address check, the pattern the local org validates Email fields with. -#}
 {% macro is_email_address(text_expr) -%}
-    coalesce(regexp_matches({{ text_expr }}, '^[A-Za-z0-9!#$%&''*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$'), false)
+    {%- set pattern %}^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+${% endset -%}
+    coalesce({{ matches(text_expr, literal(pattern)) }}, false)
 {%- endmacro %}
 
 

@@ -2,15 +2,18 @@
     the Basic Multilingual Plane (an emoji) counts 2. DuckDB's length() counts code points, so
     the astral ones are counted again. -#}
 {% macro utf16_length(text_expr) -%}
-    (length({{ text_expr }}) + length(regexp_replace({{ text_expr }}, '[^\x{10000}-\x{10FFFF}]', '', 'g')))
+    (length({{ text_expr }}) + length({{ replace_all(text_expr, literal(not_astral()), "''") }}))
 {%- endmacro %}
+
+{#- A character class: every character but those outside the Basic Multilingual Plane. -#}
+{% macro not_astral() -%}[^\x{10000}-\x{10FFFF}]{%- endmacro %}
 
 
 {#- The longest prefix of a text that fits `limit` UTF-16 units, cut between code points (so
     never inside a UTF-8 sequence or a surrogate pair). Taking `limit` code points and then
     dropping as many as the astral characters they hold keeps within the limit. -#}
 {% macro salesforce_prefix(text_expr, limit) -%}
-    left({{ text_expr }}, {{ limit }} - length(regexp_replace(left({{ text_expr }}, {{ limit }}), '[^\x{10000}-\x{10FFFF}]', '', 'g')))
+    left({{ text_expr }}, {{ limit }} - length({{ replace_all('left(' ~ text_expr ~ ', ' ~ limit ~ ')', literal(not_astral()), "''") }}))
 {%- endmacro %}
 
 

@@ -28,7 +28,7 @@ unmapped as (
     {% for entry in value_mapped_fields %}
     select
         tickets.id,
-        '{{ entry.source }} value ''' || coalesce(cast({{ source_column(entry.source, 'tickets') }} as varchar), '(empty)')
+        '{{ entry.source }} value ''' || coalesce(cast({{ source_column(entry.source, 'tickets') }} as string), '(empty)')
             || ''' is not in value map {{ entry.value_map }}, which has no default; add it to the mapping'
             as detail
     from tickets
@@ -43,7 +43,7 @@ unmapped as (
     from {{ ref('int_cases_custom_values') }} as custom_values
     where custom_values.unmapped_values is not null
     union all
-    select cast(null as bigint) as id, cast(null as varchar) as detail where false
+    select cast(null as bigint) as id, cast(null as string) as detail where false
 ),
 
 rejected_emails as (
@@ -56,7 +56,7 @@ rejected_emails as (
     where nullif(trim({{ fold_fullwidth(supplied_email) }}), '') is not null
       and not {{ salesforce_email_ok('trim(' ~ fold_fullwidth(supplied_email) ~ ')') }}
     {%- else -%}
-    select cast(null as bigint) as id, cast(null as varchar) as detail where false
+    select cast(null as bigint) as id, cast(null as string) as detail where false
     {%- endif %}
 ),
 
@@ -69,8 +69,8 @@ problems as (
 problems_by_ticket as (
     select
         id,
-        string_agg(distinct reason, '; ' order by reason) as reason,
-        string_agg(detail, '; ' order by detail) as detail
+        {{ ordered_string_agg('reason', "'; '", 'reason', distinct=true) }} as reason,
+        {{ ordered_string_agg('detail', "'; '", 'detail nulls last') }} as detail
     from problems
     group by id
 ),
@@ -82,7 +82,7 @@ rules as (
         {{ exclusion_enabled('deleted') }}
             and (tickets.deleted_at is not null or coalesce(tombstones.is_deleted, false)) as is_deleted_excluded
     from tickets
-    left join tombstones on tombstones.record_id = cast(tickets.id as varchar)
+    left join tombstones on tombstones.record_id = cast(tickets.id as string)
 )
 
 select

@@ -28,7 +28,7 @@ resolved as (
         case lookup_values.lookup_target
             when 'agent' then agents.user_id
             when 'custom_object' then synced_records.record_id
-            when 'ticket' then cast(linked_cases.id as varchar)
+            when 'ticket' then cast(linked_cases.id as string)
             else lookup_values.value
         end as resolved_value
     from lookup_values

@@ -71,8 +71,8 @@ select
     ticket_id,
     key,
     min(value_map) as value_map,
-    string_agg(element, ';' order by position) as value,
-    string_agg(mapped_element, ';' order by position) as mapped_value,
-    string_agg(element, ';' order by position) filter (where is_unmapped) as unmapped_values
+    {{ ordered_string_agg('element', "';'", 'position') }} as value,
+    {{ ordered_string_agg('mapped_element', "';'", 'position') }} as mapped_value,
+    {{ ordered_string_agg('element', "';'", 'position') }} filter (where is_unmapped) as unmapped_values
 from mapped
 group by ticket_id, key

@@ -2,7 +2,7 @@
    synced, so these rows are not counted against tickets). #}
 select
     'ticket.custom.' || key as object,
-    cast(ticket_id as varchar) as stames_id,
+    cast(ticket_id as string) as stames_id,
     drop_reason as reason,
     case
         when lookup_target = 'agent' then

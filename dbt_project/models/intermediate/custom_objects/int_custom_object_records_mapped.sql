@@ -2,6 +2,7 @@
     values under their target API names (mapping.fields `custom_object.<key>.<field>`, value
     maps applied), and its links: the first listed ticket that is a migrated Case becomes
     `case_ticket_id`; a first ticket that is not one is a dropped link (`dropped_ticket_id`). -#}
+{%- set decimal_comma %}^-?\d+,\d+${% endset %}
 with
 
 records as (
@@ -63,11 +64,7 @@ values_found as (
 
     union all
 
-    select record_id, object_key, field_key, field_values ->> field_key
-    from (
-        select record_id, object_key, field_values, unnest(json_keys(field_values)) as field_key
-        from records
-    ) as keyed
+    {{ json_text_entries(['record_id', 'object_key'], 'field_values', 'records', 'field_key', 'field_value') }}
 
 ),
 
@@ -80,7 +77,7 @@ values_mapped as (
         case
             when fields.value_map is not null then value_maps.target_value
             {# a decimal written with a decimal comma (`19,99`) is sent as Salesforce reads numbers #}
-            when fields.source_type in ('decimal', 'number') and regexp_matches(values_found.field_value, '^-?\d+,\d+$')
+            when fields.source_type in ('decimal', 'number') and {{ matches('values_found.field_value', literal(decimal_comma)) }}
                 then replace(values_found.field_value, ',', '.')
             else values_found.field_value
         end as target_value
@@ -94,7 +91,7 @@ values_mapped as (
 
 field_objects as (
 
-    select record_id, object_key, to_json(map(list(target_field order by target_field), list(target_value order by target_field))) as field_values
+    select record_id, object_key, {{ json_object_agg('target_field', 'target_value') }} as field_values
     from values_mapped
     group by record_id, object_key
 
@@ -118,7 +115,7 @@ link_summary as (
         raw_row_id,
         min(ticket_id) filter (where link_position = 0) as first_ticket_id,
         bool_or(is_migrated_case) filter (where link_position = 0) as first_is_migrated,
-        string_agg(ticket_id::varchar, ',' order by link_position) filter (where link_position > 0) as other_ticket_ids
+        {{ ordered_string_agg('case when link_position > 0 then cast(ticket_id as string) end', "','", 'link_position') }} as other_ticket_ids
     from links
     group by raw_row_id
 
@@ -130,7 +127,7 @@ select
     objects.api_name as sobject,
     records.customer_id,
     record_contacts.contact_customer_id,
-    coalesce(field_objects.field_values, '{}'::json) as field_values,
+    coalesce(field_objects.field_values, '{}'::string) as field_values,
     case when link_summary.first_is_migrated then link_summary.first_ticket_id end as case_ticket_id,
     case when not link_summary.first_is_migrated then link_summary.first_ticket_id end as dropped_ticket_id,
     link_summary.other_ticket_ids,

@@ -20,7 +20,7 @@ spellings as (
 ),
 
 company_names as (
-    select company_key, arg_max(company, (customers, -epoch(first_seen))) as account_name
+    select company_key, max_by(company, {{ row_key(['customers', '-' ~ epoch_seconds('first_seen')]) }}) as account_name
     from spellings
     group by company_key
 ),
@@ -40,10 +40,10 @@ select
         -- Stames_Id__c holds 64 characters: a longer company key is named by its md5
         when length(survivors.company_key) <= 56 then 'company:' || survivors.company_key
         when survivors.company_key is not null then 'company:' || md5(survivors.company_key)
-        else 'customer:' || survivors.customer_id
+        else 'customer:' || cast(survivors.customer_id as string)
     end as account_stames_id,
     coalesce(
-        org_matches.account_name, company_names.account_name, survivors.name, 'Customer ' || survivors.customer_id
+        org_matches.account_name, company_names.account_name, survivors.name, 'Customer ' || cast(survivors.customer_id as string)
     ) as account_name,
     survivors.company_key is not null as is_business,
     org_matches.account_id as existing_account_id

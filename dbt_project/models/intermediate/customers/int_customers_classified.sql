@@ -24,11 +24,11 @@ unmapped as (
       and not {{ value_is_mapped('custom_values.value', entry.value_map) }}
     union all
     {% endfor %}
-    select cast(null as bigint) as customer_id, cast(null as varchar) as detail where false
+    select cast(null as bigint) as customer_id, cast(null as string) as detail where false
 ),
 
 unmapped_by_customer as (
-    select customer_id, string_agg(detail, '; ' order by detail) as detail
+    select customer_id, {{ ordered_string_agg('detail', "'; '", 'detail') }} as detail
     from unmapped
     group by customer_id
 ),
@@ -51,7 +51,7 @@ select
     end as quarantine_reason,
     case
         when resolved.resolution = 'merge_cycle'
-            then 'its merged_into_id chain loops back (' || resolved.merge_hops
+            then 'its merged_into_id chain loops back (' || cast(resolved.merge_hops as string)
                  || ' hops); fix the merge in Stames or pick the survivor by hand'
         when resolved.resolution = 'survivor' and survivors.email is not null
              and not {{ salesforce_email_ok('survivors.email') }}

@@ -24,6 +24,6 @@ values_by_customer as (
 select
     survivor_id as customer_id,
     key,
-    arg_max(value, (is_survivor, updated_at)) as value
+    max_by(value, {{ row_key(['is_survivor', 'updated_at']) }}) as value
 from values_by_customer
 group by survivor_id, key

@@ -21,20 +21,20 @@ members as (
 select
     survivor_id as customer_id,
     coalesce(
-        max(nullif(nfc_normalize(trim(name)), '')) filter (where is_survivor),
-        arg_max(nullif(nfc_normalize(trim(name)), ''), updated_at) filter (where nullif(nfc_normalize(trim(name)), '') is not null)
+        max(nullif({{ nfc('trim(name)') }}, '')) filter (where is_survivor),
+        max_by(nullif({{ nfc('trim(name)') }}, ''), updated_at) filter (where nullif({{ nfc('trim(name)') }}, '') is not null)
     ) as name,
     coalesce(
         max({{ normalised_email('email') }}) filter (where is_survivor),
-        arg_max({{ normalised_email('email') }}, updated_at) filter (where {{ normalised_email('email') }} is not null)
+        max_by({{ normalised_email('email') }}, updated_at) filter (where {{ normalised_email('email') }} is not null)
     ) as email,
     coalesce(
         max(phone) filter (where is_survivor),
-        arg_max(phone, updated_at) filter (where phone is not null)
+        max_by(phone, updated_at) filter (where phone is not null)
     ) as phone,
     coalesce(
-        max(nullif(nfc_normalize(trim(company)), '')) filter (where is_survivor),
-        arg_max(nullif(nfc_normalize(trim(company)), ''), updated_at) filter (where nullif(nfc_normalize(trim(company)), '') is not null)
+        max(nullif({{ nfc('trim(company)') }}, '')) filter (where is_survivor),
+        max_by(nullif({{ nfc('trim(company)') }}, ''), updated_at) filter (where nullif({{ nfc('trim(company)') }}, '') is not null)
     ) as company,
     max(created_at) filter (where is_survivor) as created_at,
     max(updated_at) as updated_at,

@@ -1,6 +1,6 @@
 select
     'customer' as object,
-    cast(customer_id as varchar) as stames_id,
+    cast(customer_id as string) as stames_id,
     quarantine_reason as reason,
     quarantine_detail as detail
 from {{ ref('int_customers_classified') }}

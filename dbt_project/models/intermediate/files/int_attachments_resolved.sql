@@ -41,7 +41,7 @@ joined as (
     from attachments
     left join downloads on downloads.attachment_id = attachments.attachment_id
     left join messages on messages.message_id = attachments.message_id
-    left join excluded_cases on excluded_cases.stames_id = attachments.ticket_id::varchar
+    left join excluded_cases on excluded_cases.stames_id = attachments.ticket_id::string
 
 )
 

@@ -1,7 +1,7 @@
 {#- Attachments of excluded messages or tickets. -#}
 select
     'attachment' as object,
-    attachment_id::varchar as stames_id,
+    attachment_id::string as stames_id,
     exclusion_rule as rule
 from {{ ref('int_attachments_resolved') }}
 where disposition = 'excluded'

@@ -7,7 +7,7 @@ with
 attachments as (
 
     select
-        attachment_id::varchar as content_version_id,
+        attachment_id::string as content_version_id,
         'attachment' as file_kind,
         ticket_id,
         message_id,
@@ -16,7 +16,7 @@ attachments as (
         storage_path,
         size_bytes,
         sha256,
-        null::varchar as inline_content
+        null::string as inline_content
     from {{ ref('int_attachments_resolved') }}
     where disposition = 'ContentVersion'
 
@@ -80,7 +80,7 @@ generated as (
 
     select
         content_version_id, file_kind, ticket_id, message_id, file_name, content_type,
-        inline_content, octet_length(encode(inline_content)) as size_bytes, sha256(inline_content) as sha256
+        inline_content, {{ utf8_bytes('inline_content') }} as size_bytes, {{ sha256_hex('inline_content') }} as sha256
     from body_files
 
     union all
@@ -94,9 +94,10 @@ generated as (
 
 select * from attachments
 
-union all by name
+union all
 
 select
-    *,
-    'files/' || sha256[1:2] || '/' || sha256[3:4] || '/' || sha256 as storage_path
+    content_version_id, file_kind, ticket_id, message_id, file_name, content_type,
+    'files/' || substring(sha256, 1, 2) || '/' || substring(sha256, 3, 2) || '/' || sha256 as storage_path,
+    size_bytes, sha256, inline_content
 from generated

@@ -40,9 +40,10 @@ sequenced as (
 
     select
         *,
-        row_number() over (
+        {#- bigint on both engines (Spark's row_number is an int) -#}
+        cast(row_number() over (
             partition by ticket_id order by changed_at nulls last, status_change_id
-        ) as history_position
+        ) as bigint) as history_position
     from timed
 
 ),
@@ -101,8 +102,8 @@ select
     end as quarantine_detail
 from with_previous
 left join tickets on tickets.ticket_id = with_previous.ticket_id
-left join excluded_cases on excluded_cases.stames_id = with_previous.ticket_id::varchar
-left join quarantined_cases on quarantined_cases.stames_id = with_previous.ticket_id::varchar
+left join excluded_cases on excluded_cases.stames_id = with_previous.ticket_id::string
+left join quarantined_cases on quarantined_cases.stames_id = with_previous.ticket_id::string
 left join status_maps as from_map
     on from_map.source = 'status_change.from_status' and from_map.source_value = with_previous.from_status
 left join status_maps as to_map

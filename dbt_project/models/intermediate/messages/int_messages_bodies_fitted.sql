@@ -11,24 +11,26 @@ messages as (
 
 ),
 
-inline_attachments as (
+{#- What each body's HTML swaps for a file reference: `cid:` images for the stored inline
+    attachment, `data:` images for the file made from them. -#}
+swaps as (
 
-    select
-        message_id,
-        list({'found': 'cid:' || content_id, 'file': {{ file_reference('attachment_id::varchar') }}}) as swaps
+    select message_id, 'cid:' || content_id as found, {{ file_reference('attachment_id::string') }} as file
     from {{ ref('int_attachments_resolved') }}
     where is_inline and content_id is not null and disposition = 'ContentVersion'
-    group by message_id
+
+    union all
+
+    select message_id, data_uri, {{ file_reference('content_version_id') }}
+    from {{ ref('int_messages_inline_images') }}
+    where is_decodable
 
 ),
 
-inline_images as (
+swap_lists as (
 
-    select
-        message_id,
-        list({'found': data_uri, 'file': {{ file_reference('content_version_id') }}}) as swaps
-    from {{ ref('int_messages_inline_images') }}
-    where is_decodable
+    select message_id, {{ replacement_list('found', 'file') }} as swaps
+    from swaps
     group by message_id
 
 ),
@@ -37,14 +39,9 @@ rewritten as (
 
     select
         messages.*,
-        list_reduce(
-            list_concat(coalesce(inline_attachments.swaps, []), coalesce(inline_images.swaps, [])),
-            lambda html, swap: replace(html, swap.found, swap.file),
-            messages.body_html
-        ) as html_rewritten
+        {{ replace_each('messages.body_html', 'swap_lists.swaps') }} as html_rewritten
     from messages
-    left join inline_attachments on inline_attachments.message_id = messages.message_id
-    left join inline_images on inline_images.message_id = messages.message_id
+    left join swap_lists on swap_lists.message_id = messages.message_id
 
 ),
 

@@ -15,14 +15,15 @@ found as (
     select
         message_id,
         ticket_id,
-        regexp_extract_all(body_html, 'data:image/[A-Za-z0-9.+-]+;base64,[A-Za-z0-9+/=]+') as data_uris
+        {#- the group is said: Spark's default is 1, DuckDB's 0 -#}
+        regexp_extract_all(body_html, 'data:image/[A-Za-z0-9.+-]+;base64,[A-Za-z0-9+/=]+', 0) as data_uris
     from emails
 
 ),
 
 positions as (
 
-    select message_id, ticket_id, data_uris, unnest(range(1, len(data_uris) + 1)) as found_at
+    select message_id, ticket_id, {{ unnest_with_position('data_uris', 'data_uri', 'found_at') }}
     from found
 
 ),
@@ -32,10 +33,10 @@ distinct_uris as (
     select
         message_id,
         ticket_id,
-        data_uris[found_at] as data_uri,
-        row_number() over (partition by message_id order by min(found_at)) as image_position
+        data_uri,
+        cast(row_number() over (partition by message_id order by min(found_at)) as bigint) as image_position
     from positions
-    group by message_id, ticket_id, data_uris[found_at]
+    group by message_id, ticket_id, data_uri
 
 ),
 
@@ -48,7 +49,11 @@ decoded as (
         data_uri,
         regexp_extract(data_uri, '^data:(image/[A-Za-z0-9.+-]+);', 1) as content_type,
         regexp_extract(data_uri, 'base64,(.*)$', 1) as image_base64,
-        try(from_base64(regexp_extract(data_uri, 'base64,(.*)$', 1))) as image_bytes
+        {#- only whole 4-character groups decode: DuckDB rejects unpadded base64, Spark would read it -#}
+        case
+            when length(regexp_extract(data_uri, 'base64,(.*)$', 1)) % 4 = 0
+                then {{ try_from_base64("regexp_extract(data_uri, 'base64,(.*)$', 1)") }}
+        end as image_bytes
     from distinct_uris
 
 )
@@ -62,6 +67,6 @@ select
     content_type,
     image_base64,
     image_bytes is not null as is_decodable,
-    octet_length(image_bytes) as size_bytes,
-    sha256(image_bytes) as sha256
+    cast(octet_length(image_bytes) as bigint) as size_bytes,
+    {{ sha256_hex('image_bytes') }} as sha256
 from decoded

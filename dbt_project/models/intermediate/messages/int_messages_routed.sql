@@ -66,9 +66,10 @@ ordered as (
 
     select
         *,
-        row_number() over (
+        {#- bigint: Spark's row_number is an int, DuckDB's a bigint -#}
+        cast(row_number() over (
             partition by ticket_id order by message_at nulls last, message_id
-        ) as thread_position
+        ) as bigint) as thread_position
     from timed
 
 ),
@@ -96,9 +97,9 @@ routed as (
         on routes.author_type = ordered.author_type
         and routes.direction = ordered.direction
     left join tickets on tickets.ticket_id = ordered.ticket_id
-    left join excluded_cases on excluded_cases.stames_id = ordered.ticket_id::varchar
-    left join quarantined_cases on quarantined_cases.stames_id = ordered.ticket_id::varchar
-    left join deleted_messages on deleted_messages.record_id = ordered.message_id::varchar
+    left join excluded_cases on excluded_cases.stames_id = ordered.ticket_id::string
+    left join quarantined_cases on quarantined_cases.stames_id = ordered.ticket_id::string
+    left join deleted_messages on deleted_messages.record_id = ordered.message_id::string
 
 ),
 
@@ -153,7 +154,7 @@ checked as (
 decided as (
 
     select
-        * exclude (quarantine_reason, quarantine_detail_found),
+        {{ star_except(['quarantine_reason', 'quarantine_detail_found']) }},
         case
             when exclusion_rule is not null then 'excluded'
             when quarantine_reason is not null then 'quarantined'

@@ -2,7 +2,7 @@
     the Case itself loads, without them). -#}
 select distinct
     'ticket.tags' as object,
-    cast(tags.ticket_id as varchar) as stames_id,
+    cast(tags.ticket_id as string) as stames_id,
     'tag not in the mapping' as reason,
     'tag "' || tags.tag_name || '" is not in value map ' || tags.value_map
         || ', which has no default: the Case loads without it; add the tag to the map to keep it' as detail

@@ -2,7 +2,7 @@
     Case's tag field when the mapping's tag strategy is `multipicklist`. -#}
 select
     ticket_id,
-    string_agg(distinct tag_value, ';' order by tag_value) as tag_values
+    {{ ordered_string_agg('tag_value', "';'", 'tag_value', distinct=true) }} as tag_values
 from {{ ref('int_tags_mapped') }}
 where {{ mapping_setting('tags') }} = 'multipicklist'
     and nullif(tag_value, '') is not null

@@ -1,5 +1,7 @@
 {# The org's Accounts with their company key (the same normalisation as Stames companies). No
-   copy in the warehouse (a bare `dbt build` before any `stames-sf transform`): no Accounts. #}
+   copy in the warehouse (a bare `dbt build` before any `stames-sf transform`): no Accounts.
+   A table on Spark: a view there cannot call the session's Python functions (`nfc`). #}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 {% set accounts = source('org', 'accounts') %}
 
 with
@@ -9,7 +11,7 @@ source as (
     {% if relation_exists(accounts) -%}
     select id, name from {{ accounts }}
     {%- else -%}
-    select null::varchar as id, null::varchar as name where false
+    select null::string as id, null::string as name where false
     {%- endif %}
 
 )

@@ -13,7 +13,7 @@ renamed as (
         -- booleans
         coalesce(legacy_import__timestamps_local_time, false) as legacy_import__timestamps_local_time,
         -- timestamps
-        cast(created_at as timestamptz) at time zone 'UTC' as created_at
+        {{ utc_from_offset_text('created_at') }} as created_at
     from source
 )
 

@@ -6,10 +6,10 @@ source as (
 
     {% for table in tables %}
     select value, _dlt_parent_id, _dlt_list_idx
-    from {{ api.Relation.create(database=target.database, schema='raw_stames', identifier=table) }}
+    from {{ api.Relation.create(database=target.database or none, schema='raw_stames', identifier=table) }}
     {% if not loop.last %}union all{% endif %}
     {% else %}
-    select null::bigint as value, null::varchar as _dlt_parent_id, null::bigint as _dlt_list_idx
+    select null::bigint as value, null::string as _dlt_parent_id, null::bigint as _dlt_list_idx
     where false
     {% endfor %}
 

@@ -1,20 +1,30 @@
 {#- One row per custom-object record of every object key (see custom_object_record_tables). -#}
 {%- set tables = custom_object_record_tables() %}
+{#- The columns read from each table: one dlt did not create for some object (every value null,
+    or no record at all) is NULL there instead of breaking the union. -#}
+{%- set columns = [
+    ('id', 'string'), ('object_key', 'string'), ('name', 'string'), ('customer_id', 'bigint'),
+    ('fields', json_text_type()), ('created_at', 'string'), ('updated_at', 'string'), ('_dlt_id', 'string'),
+] %}
 with
 
-{# The typed empty row first: a column dlt did not create for some object (every value null, or
-    no record at all) is NULL there instead of breaking the union. #}
 source as (
 
-    select
-        null::varchar as id, null::varchar as object_key, null::varchar as name,
-        null::bigint as customer_id, null::json as fields, null::varchar as created_at,
-        null::varchar as updated_at, null::varchar as _dlt_id
-    where false
     {% for table in tables %}
-    union all by name
-    select * from {{ api.Relation.create(database=target.database, schema='raw_stames', identifier=table) }}
+    {%- set relation = api.Relation.create(database=target.database or none, schema='raw_stames', identifier=table) %}
+    {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list %}
+    select
+        {%- for name, type in columns %}
+        cast({{ name if name in present else 'null' }} as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+    union all
     {% endfor %}
+    select
+        {%- for name, type in columns %}
+        cast(null as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    where false
 
 ),
 

@@ -8,7 +8,7 @@ renamed as (
         type as identity_type,
         value as identity_value,
         -- booleans
-        coalesce("primary", false) as is_primary,
+        coalesce({{ adapter.quote('primary') }}, false) as is_primary,
         coalesce(verified, false) as is_verified
     from source
 )
