@@ -50,12 +50,10 @@
     {%- if value_map is none -%}
         {{ expression }}
     {%- else -%}
-        (select value_maps.target_value
+        (select {{ min_by_keeping_null('value_maps.target_value', 'value_maps.is_default') }}
          from {{ ref('stg_mapping__value_maps') }} as value_maps
          where value_maps.value_map = '{{ value_map }}'
-           and (value_maps.source_value is not distinct from {{ expression }} or value_maps.is_default)
-         order by value_maps.is_default
-         limit 1)
+           and (value_maps.source_value is not distinct from {{ expression }} or value_maps.is_default))
     {%- endif -%}
 {%- endmacro %}
 
@@ -69,19 +67,23 @@
 {%- endmacro %}
 
 {# A Stames text value as the column type its `source_type` calls for (API.md §3.24: checkboxes as
-   "true"/"1"/true, decimals as locale strings "1.234,50", dates as dates). #}
+   "true"/"1"/true, decimals as locale strings "1.234,50", dates as dates). A number or a date is
+   read only in the plain forms both engines read alike (DuckDB alone takes `1_000`, `+-1` and
+   `2024/01/05`, Spark alone `１２`, `2024` and `2024-01-05 25:00`); anything else is NULL. #}
 {% macro typed_value(expression, source_type) -%}
+    {%- set text = 'cast(' ~ expression ~ ' as string)' -%}
+    {%- set number_shape %}^ *[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)? *\z{% endset -%}
+    {%- set date_shape %}^ *[1-9][0-9]{3}-[0-9]{1,2}-[0-9]{1,2}([ T]([01]?[0-9]|2[0-3]):[0-5]?[0-9](:[0-5]?[0-9](\.[0-9]+)?)?)? *\z{% endset -%}
     {%- if source_type in ('checkbox', 'boolean') -%}
         case when {{ expression }} is null then null
-             else lower(trim(cast({{ expression }} as varchar))) in ('true', '1', 'yes') end
+             else lower(trim({{ text }})) in ('true', '1', 'yes') end
     {%- elif source_type == 'decimal' -%}
-        try_cast(case when contains(cast({{ expression }} as varchar), ',')
-                      then replace(replace(cast({{ expression }} as varchar), '.', ''), ',', '.')
-                      else cast({{ expression }} as varchar) end as decimal(18, 2))
+        {%- set decimal_text = 'case when contains(' ~ text ~ ", ',') then replace(replace(" ~ text ~ ", '.', ''), ',', '.') else " ~ text ~ ' end' -%}
+        try_cast(case when {{ matches(decimal_text, literal(number_shape)) }} then {{ decimal_text }} end as decimal(18, 2))
     {%- elif source_type in ('number', 'integer') -%}
-        try_cast({{ expression }} as double)
+        try_cast(case when {{ matches(text, literal(number_shape)) }} then {{ text }} end as double)
     {%- elif source_type == 'date' -%}
-        try_cast({{ expression }} as date)
+        try_cast(case when {{ matches(text, literal(date_shape)) }} then {{ text }} end as date)
     {%- else -%}
         {{ expression }}
     {%- endif -%}

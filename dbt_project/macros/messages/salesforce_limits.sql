@@ -54,25 +54,3 @@
     {%- set pattern %}^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+${% endset -%}
     coalesce({{ matches(text_expr, literal(pattern)) }}, false)
 {%- endmacro %}
-
-
-{#- A source value through the value map the mapping names for `source_field` (fields.value_map):
-    a listed value takes its target (which may be NULL), an unlisted one the map's default, if it
-    has one; without a value map the value is kept. -#}
-{% macro mapped_value(source_field, value_expr) -%}
-    (
-        with chosen as (
-            select value_maps.source_value, value_maps.target_value, value_maps.is_default
-            from {{ source('mapping', 'fields') }} as fields
-            join {{ source('mapping', 'value_maps') }} as value_maps on value_maps.value_map = fields.value_map
-            where fields.source = '{{ source_field }}'
-        )
-        select case
-            when exists (select 1 from chosen where not is_default and source_value = {{ value_expr }})
-                then (select any_value(target_value) from chosen where not is_default and source_value = {{ value_expr }})
-            when exists (select 1 from chosen where is_default)
-                then (select any_value(target_value) from chosen where is_default)
-            else {{ value_expr }}
-        end
-    )
-{%- endmacro %}

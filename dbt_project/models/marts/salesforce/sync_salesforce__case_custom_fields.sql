@@ -18,7 +18,7 @@ custom_values as (
     select
         ticket_id
         {%- for entry in entries if entry.source.startswith('ticket.custom.') %},
-        max(mapped_value) filter (where key = '{{ entry.source.split(".", 2)[2] }}') as "{{ entry.target_field }}"
+        max(mapped_value) filter (where key = '{{ entry.source.split(".", 2)[2] }}') as {{ entry.target_field }}
         {%- endfor %}
     from {{ ref('int_cases_custom_values') }}
     group by ticket_id
@@ -28,7 +28,7 @@ lookups as (
     select
         ticket_id
         {%- for entry in entries if entry.source.startswith('ticket.custom.') and entry.source_type == 'lookup' %},
-        max(resolved_value) filter (where key = '{{ entry.source.split(".", 2)[2] }}') as "{{ entry.target_field }}"
+        max(resolved_value) filter (where key = '{{ entry.source.split(".", 2)[2] }}') as {{ entry.target_field }}
         {%- endfor %}
     from {{ ref('int_cases_custom_lookups') }}
     group by ticket_id
@@ -39,17 +39,17 @@ tags as (
 )
 
 select
-    cast(cases.id as varchar) as "Stames_Id__c"
+    cast(cases.id as string) as Stames_Id__c
     {%- for entry in entries %},
     {%- set custom_key = entry.source.split(".", 2)[2] if entry.source.startswith('ticket.custom.') else none %}
     {%- if custom_key and entry.source_type == 'lookup' %}
-    lookups."{{ entry.target_field }}" as "{{ '' if lookup_targets.get(custom_key) == 'agent' else 'ref__' }}{{ entry.target_field }}"
+    lookups.{{ entry.target_field }} as {{ '' if lookup_targets.get(custom_key) == 'agent' else 'ref__' }}{{ entry.target_field }}
     {%- elif custom_key %}
-    {{ typed_value('custom_values."' ~ entry.target_field ~ '"', entry.source_type) }} as "{{ entry.target_field }}"
+    {{ typed_value('custom_values.' ~ entry.target_field, entry.source_type) }} as {{ entry.target_field }}
     {%- elif entry.source_type == 'tags' %}
-    tags.tag_values as "{{ entry.target_field }}"
+    tags.tag_values as {{ entry.target_field }}
     {%- else %}
-    {{ typed_value(value_mapped(source_column(entry.source, 'cases'), entry.value_map), entry.source_type) }} as "{{ 'ref__' if entry.source_type == 'lookup' else '' }}{{ entry.target_field }}"
+    {{ typed_value(value_mapped(source_column(entry.source, 'cases'), entry.value_map), entry.source_type) }} as {{ 'ref__' if entry.source_type == 'lookup' else '' }}{{ entry.target_field }}
     {%- endif %}
     {%- endfor %}
 from cases

@@ -6,10 +6,10 @@
 ] %}
 {% for area in areas %}
 select
-    cast(object as varchar) as object,
-    cast(stames_id as varchar) as stames_id,
-    cast(reason as varchar) as reason,
-    cast(detail as varchar) as detail
+    cast(object as string) as object,
+    cast(stames_id as string) as stames_id,
+    cast(reason as string) as reason,
+    cast(detail as string) as detail
 from {{ ref(area) }}
 {% if not loop.last %}union all{% endif %}
 {% endfor %}

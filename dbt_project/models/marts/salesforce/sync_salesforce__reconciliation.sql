@@ -72,18 +72,18 @@ excluded as (
     select
         object,
         sum(records) as excluded,
-        string_agg(rule || ': ' || records, ', ' order by rule) as excluded_by_rule
+        {{ ordered_string_agg("rule || ': ' || records", "', '", 'rule') }} as excluded_by_rule
     from excluded_by_rule
     group by object
 )
 
 select
-    cast(source_rows.object as varchar) as object,
+    cast(source_rows.object as string) as object,
     cast(source_rows.source_rows as bigint) as source_rows,
     cast(coalesce(synced.synced, 0) as bigint) as synced,
     cast(coalesce(quarantined.quarantined, 0) as bigint) as quarantined,
     cast(coalesce(excluded.excluded, 0) as bigint) as excluded,
-    cast(excluded.excluded_by_rule as varchar) as excluded_by_rule,
+    cast(excluded.excluded_by_rule as string) as excluded_by_rule,
     cast(
         source_rows.source_rows
         = coalesce(synced.synced, 0) + coalesce(quarantined.quarantined, 0) + coalesce(excluded.excluded, 0)

@@ -23,15 +23,15 @@ cases as (
 )
 
 select
-    notes.message_id::varchar as "Stames_Id__c",
-    notes.ticket_id::varchar as "ref__WhatId",
-    cases.contact_customer_id::varchar as "ref__WhoId",
-    {{ cut_text("coalesce(nullif(split_part(trim(notes.body_text), chr(10), 1), ''), notes.author_name)", salesforce_limit('Task.Subject')) }} as "Subject",
-    notes.text_body as "Description",
-    cast(notes.message_at as date) as "ActivityDate",
-    '{{ var("completed_task_status", "Completed") }}' as "Status",
-    coalesce(agents.user_id, {{ mapping_setting('fallback_owner_id') }}) as "OwnerId",
-    notes.message_at as "CreatedDate",
+    notes.message_id::string as Stames_Id__c,
+    notes.ticket_id::string as ref__WhatId,
+    cases.contact_customer_id::string as ref__WhoId,
+    {{ cut_text("coalesce(nullif(split_part(trim(notes.body_text), chr(10), 1), ''), notes.author_name)", salesforce_limit('Task.Subject')) }} as Subject,
+    notes.text_body as Description,
+    {{ utc_date("notes.message_at") }} as ActivityDate,
+    '{{ var("completed_task_status", "Completed") }}' as Status,
+    coalesce(agents.user_id, {{ mapping_setting('fallback_owner_id') }}) as OwnerId,
+    notes.message_at as CreatedDate,
     notes.thread_position as stames__thread_position,
     notes.author_name as stames__author_name,
     notes.text_file_id as stames__text_body_file_id
