@@ -11,6 +11,7 @@ warehouse's `salesforce` schema, so validate and load read them exactly as after
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import unicodedata
@@ -67,6 +68,7 @@ def session_parameters(paths: SparkPaths) -> dict[str, str]:
     """The Spark configuration of a local session; dbt_project/profiles.yml names the same ones."""
     return {
         "spark.master": "local[2]",
+        "spark.driver.memory": "4g",
         "spark.ui.enabled": "false",
         "spark.sql.shuffle.partitions": "4",
         "spark.sql.session.timeZone": "UTC",
@@ -76,9 +78,6 @@ def session_parameters(paths: SparkPaths) -> dict[str, str]:
             f"jdbc:derby:;databaseName={paths.metastore};create=true"
         ),
         "spark.ui.showConsoleProgress": "false",
-        # The Python workers that run stames_nfc and stames_strip_accents: this interpreter, whose
-        # environment has this package, not whatever `python3` is first on the PATH.
-        "spark.pyspark.python": sys.executable,
         "spark.driver.extraJavaOptions": (
             f"-Dderby.system.home={paths.root} -Dlog4j.configurationFile={paths.log_config}"
         ),
@@ -113,6 +112,10 @@ def spark_session(paths: SparkPaths, log_file: Path | None = None) -> Iterator[S
 
     paths.root.mkdir(parents=True, exist_ok=True)
     write_log_config(paths, log_file)
+    # The Python workers that run stames_nfc and stames_strip_accents: this interpreter, whose
+    # environment has this package, not whatever `python3` is first on the PATH. PySpark reads
+    # only the variable, when the session's context starts.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("stames-sf transform").enableHiveSupport()
     for key, value in session_parameters(paths).items():
         builder = builder.config(key, value)
