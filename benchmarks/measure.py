@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -55,3 +57,17 @@ def cached_dataset(root: Path, tickets: int, seed: int) -> Path:
         generate_dataset(folder, tickets, seed)
         print(f"generated {tickets:,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
     return folder
+
+
+def run_child(module: str, *arguments: str) -> dict[str, Any]:
+    """`python -m <module> <arguments>` in its own process (so its peak memory is its own); the
+    JSON object its last output line prints."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{module} {arguments[0]} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.measure import cached_dataset, measure_table, peak_rss_mb, write_results
+from benchmarks.measure import cached_dataset, measure_table, peak_rss_mb, run_child, write_results
 
 TICKETS = int(os.environ.get("BENCH_TRANSFORM_TICKETS", "100000"))
 SEED = 42
@@ -131,18 +130,6 @@ def _copy_org_accounts(transformed: Path, plain: Path) -> None:
         con.execute("CREATE OR REPLACE TABLE org.accounts AS SELECT * FROM transformed.org.accounts")
 
 
-def _run_child(*arguments: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.transform", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{arguments[0]} failed:\n{completed.stderr[-4000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
 def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
     from rich.console import Console
 
@@ -163,10 +150,10 @@ def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
         plain.parent.mkdir()
         shutil.copy(work.warehouse, plain)
         load_at_start = os.getloadavg()[0]
-        dbt = _run_child("--child-dbt", str(work.root), str(connection_file))
+        dbt = run_child("benchmarks.transform", "--child-dbt", str(work.root), str(connection_file))
     _copy_org_accounts(work.warehouse, plain)
     manifest = work.state / "dbt" / "target" / "manifest.json"
-    sql = _run_child("--child-sql", str(plain), str(manifest))
+    sql = run_child("benchmarks.transform", "--child-sql", str(plain), str(manifest))
     total = dbt["transform_s"] + dbt["validate_s"]
     return {
         "tickets": TICKETS,

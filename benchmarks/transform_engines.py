@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import cached_dataset, measure_table, write_results
+from benchmarks.measure import cached_dataset, measure_table, run_child, write_results
 
 TICKETS = int(os.environ.get("BENCH_ENGINES_TICKETS", "100000"))
 SEED = 42
@@ -98,18 +97,6 @@ def child(engine: str, work_dir: str, connection_file: str) -> None:
     )
 
 
-def _run_child(*arguments: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.transform_engines", "--child", *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{arguments[0]} failed:\n{completed.stderr[-4000:]}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
 def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
     from rich.console import Console
 
@@ -134,7 +121,8 @@ def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
             work = WorkDir.at(scratch / engine)
             shutil.copy(prepared.warehouse, work.warehouse)
             shutil.copytree(prepared.root / "mapping", work.root / "mapping")
-            measured = _run_child(engine, str(work.root), str(connection_file))
+            arguments = ("--child", engine, str(work.root), str(connection_file))
+            measured = run_child("benchmarks.transform_engines", *arguments)
             results[f"{engine}_s"] = measured["seconds"]
             results[f"{engine}_peak_rss_mb"] = measured["peak_rss_mb"]
             results[f"{engine}_passed"] = measured["passed"]
