@@ -128,6 +128,7 @@ def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
             results[f"{engine}_passed"] = measured["passed"]
             results[f"{engine}_failures"] = "; ".join(measured["failures"]) or "none"
             results[f"{engine}_cases_synced"] = _count(work.warehouse, "salesforce.sync_salesforce__cases")
+            _write(results)  # an engine's figures are kept even if the next one never finishes
     results["spark_to_duckdb_time"] = (
         round(results["spark_s"] / results["duckdb_s"], 2) if results["duckdb_s"] else None
     )
@@ -139,11 +140,15 @@ def run(datasets_root: Path, scratch: Path) -> dict[str, Any]:
     return results
 
 
+def _write(results: dict[str, Any]) -> None:
+    title = f"transform on Spark local mode next to DuckDB: {TICKETS:,} tickets, same machine, same run"
+    write_results("transform_engines", results, measure_table(title, results))
+
+
 def main(datasets_root: Path | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-engines-") as scratch:
         results = run(datasets_root or Path(scratch) / "datasets", Path(scratch))
-    title = f"transform on Spark local mode next to DuckDB: {TICKETS:,} tickets, same machine, same run"
-    write_results("transform_engines", results, measure_table(title, results))
+    _write(results)
     print(json.dumps(results, indent=2))
 
 

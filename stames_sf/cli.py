@@ -6,6 +6,8 @@ so `stames-sf --help` stays fast.
 
 from __future__ import annotations
 
+import warnings
+
 import typer
 
 from stames_sf.commands import (
@@ -25,6 +27,10 @@ from stames_sf.commands import (
     users,
     validate,
 )
+
+# PySpark warns about pandas 3 when it is imported, by the Spark transform or by Great
+# Expectations finding it installed; neither uses PySpark's pandas bridge.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 app = typer.Typer(
     name="stames-sf",
