@@ -30,9 +30,10 @@ SPARK_DIR_ENV = "STAMES_SF_SPARK_DIR"
 """Read by dbt_project/profiles.yml's `spark` target: the folder of the lake and metastore."""
 SOURCE_SCHEMAS = ("raw_stames", "mapping", "org")
 """The warehouse schemas dbt reads as sources (models/staging/*/_*sources.yml)."""
-RESULT_SCHEMAS = ("staging", "intermediate", "salesforce")
-"""What dbt builds, read back into the warehouse: the loader and validate read the sync tables,
-the agent gate the staging views, reconcile an intermediate table."""
+RESULT_SCHEMAS = ("intermediate", "salesforce")
+"""What dbt builds as data, read back into the warehouse: the loader and validate read the sync
+tables, reconcile an intermediate table. Staging is views over the raw tables: the warehouse gets
+them from DuckDB (transform_service), not as copies of their rows."""
 
 
 @dataclass(frozen=True)

@@ -140,11 +140,11 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR, engine: str = 
     return _result_of(outcome, work)
 
 
-def _invoke_dbt(work: WorkDir, project_dir: Path, target: str) -> Any:
+def _invoke_dbt(work: WorkDir, project_dir: Path, target: str, command: tuple[str, ...] = ("build",)) -> Any:
     from dbt.cli.main import dbtRunner
 
     arguments = [
-        "build",
+        *command,
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
         "--target", target,
@@ -168,7 +168,15 @@ def _build_on_spark(work: WorkDir, project_dir: Path) -> Any:
             outcome = _invoke_dbt(work, project_dir, "spark")
         if outcome.success:
             spark_lake.import_results(work.warehouse, spark_lake.export_results(session, paths))
-    return outcome
+    if not outcome.success:
+        return outcome
+    # the staging views the agent gate reads, over the warehouse's own raw tables
+    with _warehouse_env(work.warehouse):
+        try:
+            staging = _invoke_dbt(work, project_dir, "duckdb", ("run", "--select", "staging"))
+        finally:
+            _release_dbt_database()
+    return outcome if staging.success else staging
 
 
 def _result_of(outcome: Any, work: WorkDir) -> TransformResult:

@@ -104,6 +104,19 @@ def test_spark_logs_stay_in_the_work_folder(builds: Builds) -> None:
     assert (builds.spark.state / "spark" / "metastore_db").is_dir()
 
 
+def test_staging_comes_back_as_views_over_the_raw_tables(builds: Builds) -> None:
+    with duckdb.connect(str(builds.spark.warehouse), read_only=True) as con:
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables where table_schema = 'staging'"
+            ).fetchall()
+        )
+        agents = con.execute("select count(*) from staging.stg_stames__agents").fetchone()[0]
+        raw_agents = con.execute("select count(*) from raw_stames.agents").fetchone()[0]
+    assert kinds.get("stg_stames__agents") == "VIEW"
+    assert agents == raw_agents > 0
+
+
 def test_the_same_sync_tables(builds: Builds) -> None:
     assert _sync_tables(builds.spark.warehouse) == _sync_tables(builds.duckdb.warehouse) == set(SYNC_MODELS)
 
