@@ -1,12 +1,12 @@
 """The transform on Apache Spark: the warehouse's sources as a Parquet lake, the same dbt models
-run by dbt-spark's `session` method, and the sync tables read back into the warehouse.
+run by dbt-spark's `session` method, and what they build read back into the warehouse.
 
 Why an export rather than a second dlt destination: extraction stays one pipeline with one state
 and one merge (dlt's filesystem destination cannot merge plain Parquet), so the DuckDB warehouse
-stays the one source of truth. The lake is a copy made for one build: `<work>/spark/lake/<schema>/
-<table>/`, registered in a Hive metastore kept in `<work>/spark/` so that `dbt build
---target spark` run by hand finds the same tables. The sync tables come back into the
-warehouse's `salesforce` schema, so validate and load read them exactly as after DuckDB.
+stays the one source of truth. The lake is a copy made for one build: `<work>/state/spark/lake/
+<schema>/<table>/`, registered in a Hive metastore kept in `<work>/state/spark/` so that `dbt build
+--target spark` run by hand finds the same tables. The intermediate and sync tables come back
+into the warehouse under their own names, so validate and load read them exactly as after DuckDB.
 """
 
 from __future__ import annotations
