@@ -132,12 +132,16 @@ def run_dbt_build(work: WorkDir, project_dir: Path = PROJECT_DIR, engine: str = 
     if engine == "spark":
         outcome = _build_on_spark(work, project_dir)
     else:
-        with _warehouse_env(work.warehouse):
-            try:
-                outcome = _invoke_dbt(work, project_dir, "duckdb")
-            finally:
-                _release_dbt_database()
+        outcome = _invoke_dbt_on_duckdb(work, project_dir)
     return _result_of(outcome, work)
+
+
+def _invoke_dbt_on_duckdb(work: WorkDir, project_dir: Path, command: tuple[str, ...] = ("build",)) -> Any:
+    with _warehouse_env(work.warehouse):
+        try:
+            return _invoke_dbt(work, project_dir, "duckdb", command)
+        finally:
+            _release_dbt_database()
 
 
 def _invoke_dbt(work: WorkDir, project_dir: Path, target: str, command: tuple[str, ...] = ("build",)) -> Any:
@@ -171,11 +175,7 @@ def _build_on_spark(work: WorkDir, project_dir: Path) -> Any:
     if not outcome.success:
         return outcome
     # the staging views the agent gate reads, over the warehouse's own raw tables
-    with _warehouse_env(work.warehouse):
-        try:
-            staging = _invoke_dbt(work, project_dir, "duckdb", ("run", "--select", "staging"))
-        finally:
-            _release_dbt_database()
+    staging = _invoke_dbt_on_duckdb(work, project_dir, ("run", "--select", "staging"))
     return outcome if staging.success else staging
 
 
