@@ -16,6 +16,7 @@ from stames_sf.commands import (
     demo,
     discover,
     extract,
+    handoff,
     load,
     mapping,
     reconcile,
@@ -52,6 +53,7 @@ app.command(name="load")(load.load)
 app.command(name="reconcile")(reconcile.reconcile)
 app.command(name="rollback")(rollback.rollback)
 app.command(name="delta")(delta.delta)
+app.command(name="handoff")(handoff.handoff)
 app.command(name="demo")(demo.demo)
 
 if __name__ == "__main__":

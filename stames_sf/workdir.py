@@ -70,6 +70,11 @@ class WorkDir:
         return self.root / "reports"
 
     @property
+    def handoff(self) -> Path:
+        """One pack per load run (`handoff/<run id>/`): what the customer keeps."""
+        return self.root / "handoff"
+
+    @property
     def datasets(self) -> Path:
         """Generated Stames datasets (demo and tests)."""
         return self.root / "datasets"

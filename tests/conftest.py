@@ -30,5 +30,6 @@ pytest_plugins: list[str] = [
     "tests.fixtures.dbt_messages",
     "tests.fixtures.expectations",
     "tests.fixtures.load",
+    "tests.fixtures.handoff",
     "tests.fixtures.oauth",
 ]

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -135,3 +138,22 @@ def test_a_work_folder_without_a_completed_run_is_one_line(load_ready_work: Path
     assert result.stderr.strip().splitlines() == [
         "No load run is recorded in this work folder: run `stames-sf load` first."
     ]
+
+
+def test_the_handoff_pack_of_the_loaded_run_links_only_files_it_holds(loaded_bed: LoadBed) -> None:
+    """`stames-sf handoff` as its own process on the loaded work folder."""
+    root = loaded_bed.work.root
+    command = [sys.executable, "-m", "stames_sf.cli", "handoff", "--work", str(root)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0, finished.stderr
+    [(run_id,)] = ledger(loaded_bed.work, "SELECT run_id FROM ops.load_runs")
+    pack = root / "handoff" / run_id
+    hrefs = re.findall(r'href="([^"]+)"', (pack / "index.html").read_text("utf-8"))
+    assert [href for href in hrefs if not (pack / unquote(href)).is_file()] == []
+    assert {
+        "scope.html",
+        "mapping/mapping.yml",
+        "signoff.html",
+        "data-docs/index.html",
+        "manual-work.html",
+    } <= set(hrefs)
