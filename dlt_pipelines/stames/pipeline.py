@@ -144,8 +144,9 @@ def run_extract(
     same `pipelines_dir` and warehouse at the same time.
     """
     started = time.perf_counter()
-    # A process-wide dlt setting; an explicit value in the environment wins.
+    # Process-wide dlt settings; an explicit value in the environment wins.
     os.environ.setdefault("DATA_WRITER__BUFFER_MAX_ITEMS", str(settings.WRITER_BUFFER_ITEMS))
+    os.environ.setdefault("DATA_WRITER__FILE_MAX_ITEMS", str(settings.WRITER_FILE_ITEMS))
     bound_native_heap()
     empty_spill_dir(spill_dir)
     pipeline = stames_pipeline(duckdb_path, pipelines_dir, spill_dir)

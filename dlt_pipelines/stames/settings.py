@@ -18,11 +18,13 @@ INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
 PIPELINE_NAME: Final = "stames"
 DATASET_NAME: Final = "raw_stames"
 NOTES_TABLE: Final = "_extraction_notes"
-DUCKDB_MEMORY_LIMIT: Final = "256MB"
-"""DuckDB spills merges to disk past this. 64 MB kept the load of 30,000 tickets small (it adds
-145 MB to the process at 10,000 tickets, against 340 MB with 256 MB) but failed at 100,000
-tickets: the merge of 650,000 messages could not pin a block ("Out of Memory Error: failed to pin
-block of size 256.0 KiB"), so the load stopped half done."""
+DUCKDB_MEMORY_LIMIT: Final = "128MB"
+"""DuckDB spills merges to disk past this, and fills its cache up to it: the limit is most of what
+the load step adds at scale. Measured on the merge of 650,000 messages (100,000 tickets, the first
+load and a full re-merge): 64 and 96 MB fail ("Out of Memory Error: failed to pin block of size
+256.0 KiB": the semi-join on the deduplicated row ids must fit), 128 MB passes with the process at
+about 220 MB. The merge's need grows with the rows of one load package, so a first extraction far
+past 100,000 tickets needs a higher limit (or smaller packages, see the README's notes on scale)."""
 DUCKDB_THREADS: Final = 1
 """Each DuckDB thread keeps some buffers outside the limit; a second thread did not make the load faster."""
 MALLOC_MMAP_THRESHOLD_BYTES: Final = 128 * 1024
@@ -34,6 +36,10 @@ WRITER_BUFFER_ITEMS: Final = 100
 megabytes, and normalize holds a buffer's rows more than once (parsed, flattened, as Arrow), so its
 peak follows the biggest bodies that share a buffer: at 10,000 tickets, 100 rows (one list page)
 instead of 1,000 took 40 MB off the normalize peak."""
+WRITER_FILE_ITEMS: Final = 5_000
+"""Rows per file dlt writes before starting the next one (dlt's default: one file per table). A
+Parquet writer keeps every row group's metadata until the file closes, and a 100-row buffer is a
+row group: one file of 300,000 messages grew the normalize step by 130 MB at 30,000 tickets."""
 PORTAL_PATH: Final = "portal"
 CUSTOM_OBJECTS_PATH: Final = "custom_objects"
 CUSTOM_OBJECT_RESOURCE_PREFIX: Final = "custom_object_records_"

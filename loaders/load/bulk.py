@@ -27,6 +27,7 @@ from loaders.load.records import (
 TERMINAL_STATES = frozenset({"JobComplete", "Failed", "Aborted"})
 NULL = "#N/A"
 """Bulk CSV's null: an empty cell leaves a field as it is."""
+RESULT_COLUMNS = ("sf__Id", "sf__Created", "sf__Error")
 UPLOAD_CAP_BYTES = 100_000_000
 """The raw CSV a job takes (150 MB after base64) [CONTRACT §1.5], with room to spare."""
 
@@ -93,14 +94,14 @@ class BulkTransport:
     ) -> list[RecordResult]:
         key_column = header[0]
         results: dict[str, RecordResult] = {}
-        for row in self._csv(job_id, "successfulResults"):
-            key = _cell(row, key_column)
+        for row in self._csv(job_id, "successfulResults", key_column):
+            key = row[key_column]
             results[key] = RecordResult(
                 key, row.get("sf__Id") or None, True, created=row.get("sf__Created") == "true"
             )
         if int(info.get("numberRecordsFailed") or 0):
-            for row in self._csv(job_id, "failedResults"):
-                key = _cell(row, key_column)
+            for row in self._csv(job_id, "failedResults", key_column):
+                key = row[key_column]
                 code, message = parse_bulk_error(row.get("sf__Error", ""))
                 results[key] = failure(key, code, message, row.get("sf__Id"))
         missing = [record for record in chunk if record.key not in results]
@@ -111,10 +112,22 @@ class BulkTransport:
                 results[record.key] = failure(record.key, code, reason)
         return [results[record.key] for record in chunk]
 
-    def _csv(self, job_id: str, kind: str) -> list[dict[str, str]]:
+    def _csv(self, job_id: str, kind: str, key_column: str) -> Iterator[dict[str, str]]:
+        """The result columns the ledger needs (key, sf__Id, sf__Created, sf__Error) of each row.
+
+        A results CSV echoes every column sent: the message bodies of an EmailMessage job again.
+        Only the few cells read are kept, not a dict of every column per row."""
         response = self.http.request("GET", f"jobs/ingest/{job_id}/{kind}", headers={"Accept": "text/csv"})
         response.encoding = "utf-8"
-        return list(csv.DictReader(io.StringIO(response.text)))
+        rows = csv.reader(io.StringIO(response.text))
+        header = next(rows, [])
+        wanted = {key_column: _column_index(header, key_column)}
+        wanted |= {name: _column_index(header, name) for name in RESULT_COLUMNS}
+        for cells in rows:
+            yield {
+                name: cells[index] if index is not None and index < len(cells) else ""
+                for name, index in wanted.items()
+            }
 
 
 def _transient(reason: str) -> bool:
@@ -122,11 +135,12 @@ def _transient(reason: str) -> bool:
     return reason.startswith(("InternalServerError", "the job ended")) or "timed out" in reason.lower()
 
 
-def _cell(row: dict[str, str], column: str) -> str:
-    if column in row:
-        return row[column]
-    lowered = {name.lower(): value for name, value in row.items() if name}
-    return lowered.get(column.lower(), "")
+def _column_index(header: list[str], column: str) -> int | None:
+    """Where `column` is in a results header; the key column's case may differ from what was sent."""
+    if column in header:
+        return header.index(column)
+    lowered = [name.lower() for name in header]
+    return lowered.index(column.lower()) if column.lower() in lowered else None
 
 
 def csv_header(spec: DmlSpec) -> list[str]:
