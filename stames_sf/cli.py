@@ -21,6 +21,7 @@ from stames_sf.commands import (
     mapping,
     reconcile,
     rollback,
+    run,
     salesforce,
     schema,
     stames,
@@ -55,6 +56,7 @@ app.command(name="rollback")(rollback.rollback)
 app.command(name="delta")(delta.delta)
 app.command(name="handoff")(handoff.handoff)
 app.command(name="demo")(demo.demo)
+app.command(name="run")(run.run)
 
 if __name__ == "__main__":
     app()

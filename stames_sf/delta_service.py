@@ -30,6 +30,8 @@ class DeltaOptions:
     api_key: str
     apply_deletes: bool = False
     reconcile: ReconcileOptions = ReconcileOptions()  # noqa: RUF009 - frozen: one shared default is safe
+    progress: bool = True
+    """The extraction's live progress on the terminal."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def run_delta(
 
     require_previous_load(work)
     console.rule("delta 1. extract what changed (incremental, from the stored cursors)")
-    run_extraction(work, base_url=options.base_url, api_key=options.api_key, console=console)
+    run_extraction(
+        work, base_url=options.base_url, api_key=options.api_key, console=console, progress=options.progress
+    )
 
     console.rule("delta 2. transform")
     transformed = run_transform(work, connection_file)

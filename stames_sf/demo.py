@@ -7,7 +7,9 @@ the discovery scope document, then propose the mapping and confirm it without re
 shortcut, printed as one), deploy the schema, transform, validate, resolve the agents (the demo
 gives the unmatched ones to the fallback owner, printed as a shortcut), load, reconcile, and finally
 a cutover delta: a few tickets change on the Stames server (its test hook) and `delta` brings
-exactly those changes. Each later stage extends `run_demo`.
+exactly those changes; then the handoff pack. With `rollback`, the demo's load runs are undone,
+newest first, and each rollback's proof (the org against the run's pre-run snapshot) is shown.
+`run_demo` returns the reports it wrote and the runs it made; the command prints the summary.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +25,23 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from loaders.load.http import SYSTEM_CLOCK, Clock
+from stames_sf.steps import (
+    PLAIN,
+    LoadNotCompletedError,
+    ReconciliationNotPassedError,
+    Report,
+    ValidationNotPassedError,
+    validation_reports,
+)
 from stames_sf.workdir import WorkDir
 
 if TYPE_CHECKING:
     from emulators.salesforce.http.server import RunningServer
+    from expectations.validation import ValidationResult
+    from loaders.rollback.runner import RollbackOutcome
     from stames_sf.mapping_service import Proposer
+    from stames_sf.run_output import StageListener
 
 DEMO_SEED = 42
 DEMO_TICKETS = 300
@@ -41,6 +55,27 @@ class DemoSettings:
     seed: int = DEMO_SEED
     load: bool = True
     """False stops after the agent gate: a work folder ready to load (the load tests start there)."""
+    rollback: bool = False
+    """After the runs and the handoff, undo the demo's load runs (newest first) and show the proof."""
+    progress: bool = True
+    """The extraction's live progress on the terminal (off when the stages print to the log file)."""
+
+
+@dataclass
+class DemoOutcome:
+    """What a demo made: the reports a person reads, the load runs, the rollbacks, the shortcuts."""
+
+    reports: list[Report] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+    """The load runs this demo made, oldest first (the load, then the delta's)."""
+    rollbacks: list[RollbackOutcome] = field(default_factory=list)
+    shortcuts: list[str] = field(default_factory=list)
+    """Demo shortcuts a real migration does not take, said again in the summary."""
+    org_exports: list[Path] = field(default_factory=list)
+
+    @property
+    def last_run_id(self) -> str | None:
+        return self.run_ids[-1] if self.run_ids else None
 
 
 @dataclass(frozen=True)
@@ -116,6 +151,14 @@ def show_salesforce_org(connection_file: Path, emails: list[str], console: Conso
 
 
 DEMO_CONFIRMER = "demo (auto-confirmed)"
+MAPPING_SHORTCUT = (
+    "Demo shortcut: the mapping is confirmed without review (every confidence accepted, confirmed by "
+    f"{DEMO_CONFIRMER!r}). A migration runs `stames-sf map review` and `stames-sf map confirm` instead."
+)
+AGENTS_SHORTCUT = (
+    "Demo shortcut: agents without an active Salesforce user went to the mapping's fallback owner "
+    "(`stames-sf users --accept-fallback`); a migration decides each one."
+)
 
 
 def propose_and_auto_confirm(
@@ -136,34 +179,30 @@ def propose_and_auto_confirm(
         return
     proposal = propose(work, connection_file, now=datetime.now(UTC), force=True, proposer=proposer)
     console.print(f"Proposed {proposal.path}")
-    console.print(
-        "Demo shortcut: the mapping is confirmed without review (every confidence accepted). "
-        "A migration runs `stames-sf map review` and `stames-sf map confirm` instead.",
-        style="yellow",
-    )
+    console.print(MAPPING_SHORTCUT, style="yellow", **PLAIN)
     confirm_mapping(
         work, proposal.mapping, by=DEMO_CONFIRMER, now=datetime.now(UTC), accept_above=0.0, org=proposal.org
     )
     console.print(f"Confirmed as {DEMO_CONFIRMER}; copied into the warehouse's `mapping` schema.")
 
 
-def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) -> None:
+def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) -> Path | None:
     """The schema step: plan the metadata of the confirmed mapping, deploy it to the local org as an
     admin would (`sf project deploy start`, plus the audit-field org preference), then the check.
-    Skipped, with one line, while the work folder has no confirmed mapping."""
+    Skipped, with one line, while the work folder has no confirmed mapping. Returns the check's report."""
     from emulators.salesforce.http.server import connection_path
     from mapping.document import MappingError, mapping_path
     from stames_sf.schema_service import run_check, run_plan
 
     if not mapping_path(work.root).exists():
         console.print("no mapping in the work folder yet: schema step skipped")
-        return
+        return None
     connection_file = connection_path(org.state_dir)
     try:
         planned = run_plan(work, connection_file)
     except MappingError as error:
         console.print(f"schema step skipped: {error}", markup=False)
-        return
+        return None
     deployed = org.org.deploy(planned.folder)
     if not deployed.success:
         raise RuntimeError(f"the planned metadata did not deploy: {'; '.join(deployed.errors)}")
@@ -175,12 +214,13 @@ def plan_and_deploy_schema(work: WorkDir, org: RunningServer, console: Console) 
     checked = run_check(work, connection_file)
     verdict = "passed" if checked.result.passed else f"{len(checked.result.gaps)} gap(s)"
     console.print(f"schema check {verdict}: {checked.report}", markup=False)
+    return checked.report
 
 
 def run_demo_transform(work: WorkDir, connection_file: Path, console: Console) -> None:
     """The transform step, when a confirmed mapping is there to run it on (the map step makes one)."""
     from mapping.document import MappingError, mapping_path, require_confirmed
-    from stames_sf.transform_service import TransformFailedError, run_transform
+    from stames_sf.steps import transform_step
 
     console.rule("7. transform")
     try:
@@ -188,82 +228,64 @@ def run_demo_transform(work: WorkDir, connection_file: Path, console: Console) -
     except MappingError as missing:
         console.print(f"Skipped: {missing}")
         return
-    result = run_transform(work, connection_file)
-    console.print(result.summary())
-    console.print(result.account_matching, markup=False)
-    for line in result.reconciliation:
-        console.print(line.line())
-    if not result.succeeded:
-        raise TransformFailedError(result)
+    transform_step(work, connection_file, console)
 
 
-class DemoValidationFailedError(Exception):
-    """The demo's validation gate did not pass; the message is one line naming the report."""
+DemoValidationFailedError = ValidationNotPassedError
+"""The demo's validation gate did not pass; the message is one line naming the report."""
 
 
-def validate_step(work: WorkDir, connection_file: Path, console: Console) -> None:
+def validate_step(
+    work: WorkDir, connection_file: Path, console: Console, clock: Clock = SYSTEM_CLOCK
+) -> ValidationResult | None:
     """Validate the sync tables against the local org, once the transform has written them."""
-    from datetime import UTC, datetime
-
     from expectations.sync_tables import has_sync_tables
-    from stames_sf.validate_service import run_validation, show_result
+    from stames_sf import steps
 
     console.rule("8. validate")
     if not has_sync_tables(work.warehouse):
         console.print("no sync tables yet (the transform has not run): validation skipped")
-        return
-    result = run_validation(work, connection_file, datetime.now(UTC))
-    show_result(result, console)
-    if not result.passed:
-        raise DemoValidationFailedError(
-            f"Validation failed {result.record.failed_expectations} expectation(s): "
-            f"see {result.paths.signoff_html}"
-        )
+        return None
+    return steps.validate_step(work, connection_file, console, clock)
 
 
-class DemoLoadFailedError(Exception):
-    """The demo's load did not complete; the message is one line naming the run."""
+DemoLoadFailedError = LoadNotCompletedError
+"""The demo's load did not complete; the message is one line naming the run."""
 
 
-def users_step(work: WorkDir, connection_file: Path, console: Console) -> None:
-    """The agent gate, resolved the way the demo may: every unresolved agent to the fallback owner."""
-    from datetime import UTC, datetime
-
-    from stames_sf.users_service import run_users, show_result
+def users_step(work: WorkDir, connection_file: Path, console: Console, clock: Clock = SYSTEM_CLOCK) -> Path:
+    """The agent gate, resolved the way the demo may: every unresolved agent to the fallback owner.
+    Returns the agent reconciliation's CSV."""
+    from stames_sf import steps
 
     console.rule("9. agents (demo: unresolved agents go to the fallback owner, --accept-fallback)")
-    show_result(run_users(work, connection_file, datetime.now(UTC), accept_fallback=True, by="demo"), console)
+    result = steps.users_step(work, connection_file, console, clock, accept_fallback=True, by="demo")
+    return result.csv_path
 
 
-def load_step(work: WorkDir, connection_file: Path, console: Console) -> None:
-    """Load the sync tables into the local org, every record in the run ledger."""
-    from loaders.load.http import Clock
-    from stames_sf.load_service import LoadOptions, run_load_stage
-    from stames_sf.load_view import RichLoadProgress, show_outcome
+def load_step(work: WorkDir, connection_file: Path, console: Console, clock: Clock = SYSTEM_CLOCK) -> str:
+    """Load the sync tables into the local org, every record in the run ledger; returns the run id."""
+    from stames_sf import steps
 
     console.rule("10. load")
-    with RichLoadProgress(console) as progress:
-        outcome = run_load_stage(work, connection_file, LoadOptions(), Clock(), progress)
-    show_outcome(outcome, console)
-    if outcome.status != "completed":
-        raise DemoLoadFailedError(f"Load run {outcome.run_id} {outcome.status}: {outcome.reason}")
+    return steps.load_step(work, connection_file, console, clock).run_id
 
 
-class DemoReconcileFailedError(Exception):
-    """The demo's reconciliation found unexplained differences; the message names the report."""
+DemoReconcileFailedError = ReconciliationNotPassedError
+"""The demo's reconciliation found unexplained differences; the message names the report."""
 
 
-def reconcile_step(work: WorkDir, connection_file: Path, console: Console) -> None:
-    """Read the load back from the org: counts per phase, statuses, a seeded sample of Cases."""
-    from loaders.load.http import Clock
-    from stames_sf.commands.reconcile import show_outcome
-    from stames_sf.reconcile_service import ReconcileOptions, run_reconcile_stage
+def reconcile_step(
+    work: WorkDir, connection_file: Path, console: Console, clock: Clock = SYSTEM_CLOCK
+) -> Path:
+    """Read the load back from the org: counts per phase, statuses, a seeded sample of Cases.
+    Returns the report."""
+    from stames_sf import steps
+    from stames_sf.reconcile_service import ReconcileOptions
 
     console.rule("11. reconcile")
-    outcome = run_reconcile_stage(work, connection_file, ReconcileOptions(seed=DEMO_SEED), Clock())
-    show_outcome(outcome, console)
-    if not outcome.reconciliation.passed:
-        raise DemoReconcileFailedError(f"Reconciliation failed: see {outcome.report.html}")
+    outcome = steps.reconcile_step(work, connection_file, console, clock, ReconcileOptions(seed=DEMO_SEED))
+    return outcome.report.html
 
 
 DELTA_ACTIVITY = (
@@ -311,12 +333,18 @@ def _stames_activity(work: WorkDir, stames: StamesEndpoint, console: Console) ->
     return applied
 
 
-def delta_step(work: WorkDir, connection_file: Path, stames: StamesEndpoint, console: Console) -> None:
+def delta_step(
+    work: WorkDir,
+    connection_file: Path,
+    stames: StamesEndpoint,
+    console: Console,
+    clock: Clock = SYSTEM_CLOCK,
+    progress: bool = True,
+) -> tuple[str, list[Report]]:
     """Activity on the Stames server after the load (once per work folder), then the cutover delta
-    that brings it over."""
-    from loaders.load.http import Clock
-    from stames_sf.commands.reconcile import show_outcome
-    from stames_sf.delta_service import DeltaOptions, run_delta
+    that brings it over. Returns the delta's run id and its reports."""
+    from stames_sf import steps
+    from stames_sf.delta_service import DeltaOptions
     from stames_sf.reconcile_service import ReconcileOptions
 
     console.rule("12. cutover delta (demo: tickets change on the local Stames server first)")
@@ -329,55 +357,162 @@ def delta_step(work: WorkDir, connection_file: Path, stames: StamesEndpoint, con
         applied = _stames_activity(work, stames, console)
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(json.dumps(applied, indent=2) + "\n", encoding="utf-8")
-    options = DeltaOptions(stames.base_url, stames.api_key, reconcile=ReconcileOptions(seed=DEMO_SEED))
-    outcome = run_delta(work, connection_file, options, Clock(), console)
-    for item in outcome.gone:
-        console.print(f"ticket {item.stames_id} ({item.reason}): Case {item.case_id}", markup=False)
-    console.print(f"Deleted and merged tickets, for a decision: {outcome.gone_report}", markup=False)
-    show_outcome(outcome.reconciliation, console)
-    if not outcome.reconciliation.reconciliation.passed:
-        raise DemoReconcileFailedError(
-            f"The delta's reconciliation failed: see {outcome.reconciliation.report.html}"
-        )
+    options = DeltaOptions(
+        stames.base_url, stames.api_key, reconcile=ReconcileOptions(seed=DEMO_SEED), progress=progress
+    )
+    outcome = steps.delta_step(work, connection_file, console, clock, options)
+    reports = [
+        Report("delta", outcome.gone_report),
+        Report("delta reconciliation", outcome.reconciliation.report.html),
+    ]
+    return outcome.load.run_id, reports
 
 
-def run_demo(work: WorkDir, settings: DemoSettings, console: Console) -> None:
-    """Run every stage that exists, in order, against the local emulators."""
+def handoff_step(work: WorkDir, console: Console, clock: Clock = SYSTEM_CLOCK) -> Path:
+    """The handoff pack of the latest load run, as `stames-sf handoff` builds it; returns its index."""
+    from stames_sf import steps
+
+    console.rule("13. handoff pack")
+    return steps.handoff_step(work, console, clock).index
+
+
+ORG_EXPORTS = "exports"
+"""Beside the local org's state: its full export (`/__admin/export`) before the load and before
+the rollback, kept by `demo --rollback` so anyone can compare the org as it ends with both."""
+
+
+def keep_org_export(org: RunningServer, name: str) -> Path:
+    """Every record of the local org (deleted ones included), as JSON, in `exports/<name>.json`."""
+    path = org.state_dir / ORG_EXPORTS / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(org.org.export(), default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def rollback_step(
+    work: WorkDir, connection_file: Path, run_ids: list[str], console: Console, clock: Clock = SYSTEM_CLOCK
+) -> list[RollbackOutcome]:
+    """Undo the demo's runs, newest first (a run with later live runs is refused), each proven
+    against the snapshot its load took before it started."""
+    from stames_sf import steps
+
+    console.rule("14. rollback (the demo's runs, newest first)")
+    outcomes = []
+    for run_id in reversed(run_ids):
+        outcome = steps.rollback_step(work, connection_file, run_id, console, clock)
+        console.print(f"Run {run_id} is rolled back: the org is as the run found it.", **PLAIN)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def run_demo(
+    work: WorkDir,
+    settings: DemoSettings,
+    console: Console,
+    listener: StageListener | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> DemoOutcome:
+    """Run every stage that exists, in order, against the local emulators; `listener` hears each
+    stage start (the run's log and JSON events)."""
     from emulators.salesforce.http.server import connection_path, running_server
+    from mapping.document import mapping_path
     from stames_sf.discovery.service import run_discovery
     from stames_sf.extraction import run_extraction
 
-    console.rule("1. dataset")
+    def stage(name: str, title: str | None = None) -> None:
+        """`name` starts; `title` is its heading when the step does not print its own."""
+        if listener is not None:
+            listener.stage(name)
+        if title is not None:
+            console.rule(title)
+
+    made = DemoOutcome()
+    stage("dataset", "1. dataset")
     dataset = ensure_dataset(work, settings, console)
     with ExitStack() as stack:
-        console.rule("2. local servers")
+        stage("servers", "2. local servers")
         stames = stack.enter_context(stames_server(dataset))
         console.print(f"Stames API at {stames.base_url}")
         show_stames_account(stames, console)
         emails = agent_emails(dataset)
         org = stack.enter_context(running_server(work.salesforce_state, match_agent_emails=emails))
-        show_salesforce_org(connection_path(org.state_dir), emails, console)
+        connection_file = connection_path(org.state_dir)
+        show_salesforce_org(connection_file, emails, console)
 
-        console.rule("3. extract")
-        run_extraction(work, base_url=stames.base_url, api_key=stames.api_key, console=console)
+        stage("extract", "3. extract")
+        run_extraction(
+            work,
+            base_url=stames.base_url,
+            api_key=stames.api_key,
+            console=console,
+            progress=settings.progress,
+        )
 
-        console.rule("4. discover")
+        stage("discover", "4. discover")
         report = run_discovery(work)
         console.print(f"Scope document: {report.markdown_path}")
         console.print(f"                {report.html_path}")
+        made.reports.append(Report("scope", report.html_path))
 
-        console.rule("5. map")
-        propose_and_auto_confirm(work, connection_path(org.state_dir), console)
+        stage("map", "5. map")
+        propose_and_auto_confirm(work, connection_file, console)
+        made.reports.append(Report("mapping", mapping_path(work.root)))
+        made.shortcuts.append(MAPPING_SHORTCUT)
 
-        console.rule("6. schema")
-        plan_and_deploy_schema(work, org, console)
+        stage("schema", "6. schema")
+        checked = plan_and_deploy_schema(work, org, console)
+        if checked is not None:
+            made.reports.append(Report("schema check", checked))
 
-        run_demo_transform(work, connection_path(org.state_dir), console)
-        validate_step(work, connection_path(org.state_dir), console)
-        users_step(work, connection_path(org.state_dir), console)
+        stage("transform")
+        run_demo_transform(work, connection_file, console)
+        stage("validate")
+        validated = validate_step(work, connection_file, console, clock)
+        if validated is not None:
+            made.reports += validation_reports(validated)
+        stage("agents")
+        made.reports.append(Report("agents", users_step(work, connection_file, console, clock)))
+        made.shortcuts.append(AGENTS_SHORTCUT)
         if settings.load:
-            load_step(work, connection_path(org.state_dir), console)
-            reconcile_step(work, connection_path(org.state_dir), console)
-            delta_step(work, connection_path(org.state_dir), stames, console)
+            _load_to_handoff(work, connection_file, org, stames, console, settings, listener, clock, made)
     console.rule("done")
-    console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}")
+    console.print(f"Warehouse: {work.warehouse} (schema raw_stames); files: {work.files}", **PLAIN)
+    return made
+
+
+def _load_to_handoff(
+    work: WorkDir,
+    connection_file: Path,
+    org: RunningServer,
+    stames: StamesEndpoint,
+    console: Console,
+    settings: DemoSettings,
+    listener: StageListener | None,
+    clock: Clock,
+    made: DemoOutcome,
+) -> None:
+    """Load, reconcile, the cutover delta, the handoff pack, and with `settings.rollback` the
+    rollback of the runs (the org's export kept before the load and before the rollback)."""
+
+    def stage(name: str) -> None:
+        if listener is not None:
+            listener.stage(name)
+
+    if settings.rollback:
+        made.org_exports.append(keep_org_export(org, "before-load"))
+    stage("load")
+    made.run_ids.append(load_step(work, connection_file, console, clock))
+    stage("reconcile")
+    made.reports.append(Report("reconciliation", reconcile_step(work, connection_file, console, clock)))
+    stage("delta")
+    delta_run, delta_reports = delta_step(work, connection_file, stames, console, clock, settings.progress)
+    made.run_ids.append(delta_run)
+    made.reports += delta_reports
+    stage("handoff")
+    made.reports.append(Report("handoff pack", handoff_step(work, console, clock)))
+    if settings.rollback:
+        stage("rollback")
+        made.org_exports.append(keep_org_export(org, "before-rollback"))
+        made.rollbacks = rollback_step(work, connection_file, made.run_ids, console, clock)
+        made.reports += [Report(f"rollback {item.report.run_id}", item.html_path) for item in made.rollbacks]
+        made.reports += [Report(f"org export {path.stem}", path) for path in made.org_exports]

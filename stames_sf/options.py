@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,3 +37,24 @@ ConnectionOption = Annotated[
 def connection_file(connection: Path | None, work: WorkDir) -> Path:
     """The `--connection` file, or the local org's in the work folder."""
     return (connection or work.salesforce_state / CONNECTION_FILE_NAME).resolve()
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", help="Only errors and the final summary on the terminal; the rest goes to the run's log."
+    ),
+]
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="text, or json: one JSON object per line on stdout (start, stage, summary, error, done) "
+        "for automation; the stages' own output goes to the run's log file (<work>/logs/).",
+    ),
+]

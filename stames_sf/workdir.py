@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_WORK_DIR = Path(".stames-sf")
@@ -63,7 +64,12 @@ class WorkDir:
 
     @property
     def logs(self) -> Path:
+        """dbt.log and spark.log (the tools' own), and one `<command>-<time>.log` per demo or run."""
         return self.root / "logs"
+
+    def run_log(self, command: str, started_at: datetime) -> Path:
+        """The log file of one `stames-sf <command>` started at `started_at` (UTC)."""
+        return self.logs / f"{command}-{started_at.astimezone(UTC):%Y%m%dT%H%M%SZ}.log"
 
     @property
     def reports(self) -> Path:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stames_sf.options import DEFAULT_WORK, ConnectionOption, WorkOption, connection_file
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from loaders.rollback.runner import RollbackOutcome
 
 
 def rollback(
@@ -20,7 +25,6 @@ def rollback(
     """Undo a run: restore what it updated, delete what it created (children first), then compare
     the org with the snapshot the load took before the run. Exit 1 unless identical."""
     from rich.console import Console
-    from rich.table import Table
 
     from loaders.load.http import Clock
     from loaders.rollback.runner import RollbackRefusedError
@@ -39,8 +43,23 @@ def rollback(
     except (RollbackRefusedError, OrgUnreachableError, WorkDirBusyError) as refused:
         Console(stderr=True).print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    show_outcome(outcome, console)
+    if dry_run:
+        return
+    if not outcome.succeeded:
+        console.print(
+            "The org is not yet as the run found it: run the rollback again once the cause is fixed."
+        )
+        raise typer.Exit(1)
+    console.print(f"Run {run} is rolled back: the org is as the run found it.")
+
+
+def show_outcome(outcome: RollbackOutcome, console: Console) -> None:
+    """What was deleted and restored per object, the org against the snapshot, the report."""
+    from rich.table import Table
+
     report = outcome.report
-    actions = Table(title=f"Rollback of {run}{' (dry run)' if dry_run else ''}")
+    actions = Table(title=f"Rollback of {report.run_id}{' (dry run)' if report.dry_run else ''}")
     for column in ("object", "delete", "restore", "nothing to undo"):
         actions.add_column(column, justify="left" if column == "object" else "right")
     for row in report.actions:
@@ -70,11 +89,3 @@ def rollback(
             highlight=False,
         )
     console.print(f"Report: {outcome.markdown_path}\n        {outcome.html_path}", markup=False)
-    if dry_run:
-        return
-    if not outcome.succeeded:
-        console.print(
-            "The org is not yet as the run found it: run the rollback again once the cause is fixed."
-        )
-        raise typer.Exit(1)
-    console.print(f"Run {run} is rolled back: the org is as the run found it.")
