@@ -22,14 +22,16 @@ class LoadSettings:
     bulk_threshold: int = 1_000
     bulk: BulkSettings = field(default_factory=BulkSettings)
     files_in_flight: int = 4
-    read_batch_rows: int = 20_000
+    read_batch_rows: int = 10_000
+    """Rows held at once (a Python record is several KB however short its text): one Bulk job's worth."""
     max_attempts: int = 3
     failure_threshold: float = 0.10
     """A phase whose failed share passes this stops the run before its children."""
     budget_share: float = 0.8
     """The share of the org's remaining daily API calls this run may use."""
     retry_backoff_s: float = 2.0
-    duckdb_memory_limit: str = "256MB"
+    duckdb_memory_limit: str = "128MB"
+    """DuckDB fills its cache up to this; the loader reads in batches and needs little of it."""
 
 
 class LoadProgress(Protocol):

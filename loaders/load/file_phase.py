@@ -10,31 +10,33 @@ from loaders.load.ledger import LedgerRow
 from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
 from loaders.load.record_phase import find_existing, parent_failed
 from loaders.load.records import DmlSpec, LoadRecord, Operation, Value
-from loaders.load.source import inline_contents, read_batches
+from loaders.load.source import FileEntry, file_index, inline_contents, read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
 LINK = "ContentDocumentLink"
 
 
 def run_file_phase(context: RunContext, phase: Phase) -> None:
+    """Memory follows one batch of full rows: every row is known only by its key, checksum and Case
+    (to choose each file's representative), and full rows are read a batch at a time to upload."""
     done = context.ledger.done_keys(context.run_id, phase.name)
     existing = find_existing(context, phase, done)
     versions = {key: sf_id for key, (sf_id, _) in existing.before_run.items()}
     versions.update(context.ledger.loaded_ids(context.run_id, phase.sobject))
-    rows = [
-        file_row(record, helpers, context.work_root)
-        for batch in read_batches(context.con, phase, context.settings.read_batch_rows)
-        for record, helpers in batch
-    ]
-    _write_generated_files(context, phase, [row for row in rows if row.record.key not in done])
-    context.progress.advance(phase.name, sum(1 for row in rows if row.record.key in done))
-    groups: dict[str, list[FileRow]] = defaultdict(list)
-    for row in rows:
-        groups[row.sha256].append(row)
+    index = file_index(context.con, phase)
+    context.progress.advance(phase.name, sum(1 for entry in index if entry.key in done))
+    groups: dict[str, list[FileEntry]] = defaultdict(list)
+    for entry in index:
+        groups[entry.sha256].append(entry)
     representatives = {sha: _representative(group, versions) for sha, group in groups.items()}
+    representative_keys = {entry.key for entry in representatives.values()}
     case_ids = context.ids("Case")
     failed_cases = context.ledger.failed_keys(context.run_id, "Case")
-    _upload_representatives(context, phase, representatives, done, versions, case_ids, failed_cases)
+    for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
+        rows = [file_row(record, helpers, context.work_root) for record, helpers in batch]
+        _write_generated_files(context, phase, [row for row in rows if row.record.key not in done])
+        uploads = [row for row in rows if row.record.key in representative_keys]
+        _upload_representatives(context, phase, uploads, done, versions, case_ids, failed_cases)
     _link_duplicates(context, phase, groups, representatives, done, versions, case_ids)
 
 
@@ -46,9 +48,9 @@ def _write_generated_files(context: RunContext, phase: Phase, rows: list[FileRow
         materialise(FileRow(row.record, row.case_key, row.sha256, row.size, row.path, row.kind, content))
 
 
-def _representative(group: list[FileRow], versions: dict[str, str]) -> FileRow:
+def _representative(group: list[FileEntry], versions: dict[str, str]) -> FileEntry:
     """The row whose upload stands for the file: one already in the org, else the first."""
-    return next((row for row in group if row.record.key in versions), group[0])
+    return next((entry for entry in group if entry.key in versions), group[0])
 
 
 def _entity(phase: Phase, row: FileRow, case_id: str) -> dict[str, Value]:
@@ -61,7 +63,7 @@ def _entity(phase: Phase, row: FileRow, case_id: str) -> dict[str, Value]:
 def _upload_representatives(
     context: RunContext,
     phase: Phase,
-    representatives: dict[str, FileRow],
+    representatives: list[FileRow],
     done: set[str],
     versions: dict[str, str],
     case_ids: dict[str, str],
@@ -69,7 +71,7 @@ def _upload_representatives(
 ) -> None:
     to_upload: list[FileRow] = []
     skipped: list[LedgerRow] = []
-    for row in representatives.values():
+    for row in representatives:
         key = row.record.key
         if key in done:
             continue
@@ -152,39 +154,39 @@ def _confirm(context: RunContext, phase: Phase, batch: list[Uploaded], versions:
 def _link_duplicates(
     context: RunContext,
     phase: Phase,
-    groups: dict[str, list[FileRow]],
-    representatives: dict[str, FileRow],
+    groups: dict[str, list[FileEntry]],
+    representatives: dict[str, FileEntry],
     done: set[str],
     versions: dict[str, str],
     case_ids: dict[str, str],
 ) -> None:
     duplicates = [
-        (row, representatives[sha])
+        (entry, representatives[sha])
         for sha, group in groups.items()
-        for row in group
-        if row is not representatives[sha] and row.record.key not in done
+        for entry in group
+        if entry is not representatives[sha] and entry.key not in done
     ]
     if not duplicates:
         return
-    version_ids = sorted({versions[rep.record.key] for _, rep in duplicates if rep.record.key in versions})
+    version_ids = sorted({versions[rep.key] for _, rep in duplicates if rep.key in versions})
     documents = {
         version_id: info.get("ContentDocumentId")
         for version_id, info in stored_versions(context.http, version_ids).items()
     }
     records: list[LoadRecord] = []
     skipped: list[LedgerRow] = []
-    for row, representative in duplicates:
-        document = documents.get(versions.get(representative.record.key, ""))
-        case_id = case_ids.get(row.case_key or "")
+    for entry, representative in duplicates:
+        document = documents.get(versions.get(representative.key, ""))
+        case_id = case_ids.get(entry.case_key or "")
         if not document or not case_id:
             missing = (
-                "its file did not load" if not document else f"its Case {row.case_key} is not in the org"
+                "its file did not load" if not document else f"its Case {entry.case_key} is not in the org"
             )
-            skipped.append(parent_failed(phase.name, LINK, row.record.key, missing))
+            skipped.append(parent_failed(phase.name, LINK, entry.key, missing))
             continue
         records.append(
             LoadRecord(
-                row.record.key,
+                entry.key,
                 {
                     "ContentDocumentId": document,
                     "LinkedEntityId": case_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
@@ -32,6 +33,8 @@ INLINE_CONTENT = "stames__inline_content"
 INLINE_CONTENT_BATCH = 25
 FILE_KIND = "stames__file_kind"
 STORED_FILE_KIND = "attachment"
+SHA256 = "stames__sha256"
+FIRST_PUBLISH_LOCATION = "FirstPublishLocationId"
 """Attachments are already on disk from the extraction; every other kind is generated."""
 
 
@@ -72,6 +75,31 @@ def _key_column(phase: Phase) -> str:
     if phase.kind is PhaseKind.TOPIC_ASSIGNMENTS:
         return "stames__assignment_key"
     return STAMES_ID
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """What choosing a file's representative needs of every file row: a few strings, not the row."""
+
+    key: str
+    sha256: str
+    case_key: str | None
+
+
+def file_index(con: duckdb.DuckDBPyConnection, phase: Phase) -> list[FileEntry]:
+    """Every file row's key, checksum and Case key, in load order (`read_batches`' order)."""
+    case_column = next(
+        (lookup.column for lookup in phase.lookups if lookup.parent.field == FIRST_PUBLISH_LOCATION), None
+    )
+    case = f'main."{case_column}"' if case_column else "NULL"
+    rows = con.execute(
+        f'SELECT main."{STAMES_ID}", main.{SHA256}, {case} FROM {_relation(phase)} main{_where(phase)} '
+        f'ORDER BY main."{STAMES_ID}"'
+    ).fetchall()
+    return [
+        FileEntry(str(key), str(sha or ""), str(case_key) if case_key is not None else None)
+        for key, sha, case_key in rows
+    ]
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, phase: Phase) -> int:
