@@ -17,6 +17,7 @@ BENCHMARKS: list[str] = [
     "org_store",
     "salesforce_bulk",
     "salesforce_rest",
+    "sfdmu_compare",
     "soql",
     "stames_server",
     "transform",
