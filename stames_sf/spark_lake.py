@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlparse
 
 import duckdb
 
@@ -172,7 +173,12 @@ def write_log_config(paths: SparkPaths, log_file: Path | None) -> None:
 
 
 def export_results(session: SparkSession, paths: SparkPaths) -> dict[tuple[str, str], Path]:
-    """Every table and view dbt built in the result schemas, as a Parquet folder."""
+    """Every table and view dbt built in the result schemas, as a Parquet folder.
+
+    A table dbt-spark stored as Parquet in the local warehouse is read where it lies: at 100,000
+    tickets, writing the results out again through Spark's Parquet writer ended the JVM (twice,
+    in `DataFrameWriter.parquet`), and it doubled the disk the results take. Anything else (a view,
+    another format, a remote location) is written out to `paths.results`."""
     databases = {row[0].lower() for row in session.sql("show databases").collect()}
     exported: dict[tuple[str, str], Path] = {}
     for schema in RESULT_SCHEMAS:
@@ -181,10 +187,28 @@ def export_results(session: SparkSession, paths: SparkPaths) -> dict[tuple[str, 
         for row in session.sql(f"show tables in {schema}").collect():
             if row.isTemporary:
                 continue
-            folder = paths.results / schema / row.tableName
-            session.table(f"{schema}.`{row.tableName}`").write.mode("overwrite").parquet(str(folder))
-            exported[(schema, row.tableName)] = folder
+            table = f"{schema}.`{row.tableName}`"
+            stored = _local_parquet_folder(session, table)
+            if stored is None:
+                stored = paths.results / schema / row.tableName
+                session.table(table).write.mode("overwrite").parquet(str(stored))
+            exported[(schema, row.tableName)] = stored
     return exported
+
+
+def _local_parquet_folder(session: SparkSession, table: str) -> Path | None:
+    """The folder of a table stored as Parquet on this machine, from `DESCRIBE TABLE EXTENDED`."""
+    details = {
+        str(row.col_name).strip(): str(row.data_type).strip()
+        for row in session.sql(f"describe table extended {table}").collect()
+    }
+    if details.get("Type", "").upper() == "VIEW" or details.get("Provider", "").lower() != "parquet":
+        return None
+    location = urlparse(details.get("Location", ""))
+    if location.scheme not in ("", "file") or not location.path:
+        return None
+    folder = Path(unquote(location.path))
+    return folder if folder.is_dir() and any(folder.glob("*.parquet")) else None
 
 
 def import_results(warehouse: Path, exported: dict[tuple[str, str], Path]) -> None:
