@@ -15,6 +15,7 @@ BENCHMARKS: list[str] = [
     "generator",
     "load",
     "org_store",
+    "pipeline",
     "salesforce_bulk",
     "salesforce_rest",
     "sfdmu_compare",

@@ -27,6 +27,27 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of `root_pid` and all its descendants now, in MiB (Linux /proc).
+
+    Sampled, not a high-water mark: a benchmark polls it (every 0.2 s) and keeps the largest."""
+    total_kb = 0
+    pending = [root_pid]
+    while pending:
+        pid = pending.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                children = (task / "children").read_text(encoding="ascii").split()
+                pending.extend(int(child) for child in children)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
 def measure_table(title: str, results: dict[str, Any]) -> str:
     """A Markdown page: `# title` and a two-column table of `results`, one row per key."""
     return "\n".join(
