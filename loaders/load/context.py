@@ -30,8 +30,9 @@ class LoadSettings:
     budget_share: float = 0.8
     """The share of the org's remaining daily API calls this run may use."""
     retry_backoff_s: float = 2.0
-    duckdb_memory_limit: str = "128MB"
-    """DuckDB fills its cache up to this; the loader reads in batches and needs little of it."""
+    duckdb_memory_limit: str = "256MB"
+    """DuckDB fills its cache up to this. 128 MB failed at 30,000 tickets: reading a few generated
+    files' contents by rowid asked for 512 MiB at once (`source.inline_contents`)."""
 
 
 class LoadProgress(Protocol):
