@@ -163,11 +163,17 @@ def library_logs_to(log_path: Path) -> Iterator[None]:
     saved_own = {logger: logger.handlers[:] for logger in own}
     for logger, own_handler in own.items():
         logger.handlers[:] = [own_handler]
+    # A library may have turned capture on already, pointing at a `showwarning` replaced since
+    # (captureWarnings(True) is then a no-op): start it afresh, and with its logger enabled.
+    logging.captureWarnings(False)
     logging.captureWarnings(True)
+    warnings_logger = logging.getLogger("py.warnings")
+    was_disabled, warnings_logger.disabled = warnings_logger.disabled, False
     try:
         yield
     finally:
         logging.captureWarnings(False)
+        warnings_logger.disabled = was_disabled
         for logger, handlers in saved_own.items():
             logger.handlers[:] = handlers
         root.handlers[:], level = saved_root
