@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import requests
 
 from benchmarks.measure import peak_rss_mb, write_results
 
@@ -266,17 +267,20 @@ def child_load(work_dir: str) -> None:
     print(json.dumps(measured))
 
 
-class _Org:
-    """`stames-sf salesforce serve` on a work folder, in its own process (its memory is not counted)."""
+class OrgProcess:
+    """`stames-sf salesforce serve` on a work folder, in its own process (its memory is not counted),
+    over HTTPS or, with `http`, plain HTTP (what a Node client such as the sf CLI accepts)."""
 
-    def __init__(self, work: Path, log: Path) -> None:
+    def __init__(self, work: Path, log: Path, *, http: bool = False) -> None:
         from loaders.connection import http_session
 
         self.work = work
         self._log = log.open("w", encoding="utf-8")
         stames_sf = Path(sys.executable).parent / "stames-sf"
         command = [str(stames_sf), "salesforce", "serve", "--work", str(work), "--port", "0"]
-        self.process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [*command, "--http"] if http else command, stdout=self._log, stderr=subprocess.STDOUT
+        )
         connection_file = work / "salesforce-org" / "connection.json"
         deadline = time.monotonic() + 120
         while True:
@@ -286,14 +290,13 @@ class _Org:
                 raise RuntimeError("the org server did not start within 120 s")
             if connection_file.is_file():
                 try:
-                    connection = json.loads(connection_file.read_text(encoding="utf-8"))
-                    self.url = connection["instance_url"]
-                    self.session = http_session(
-                        Path(connection["ca_file"]) if connection["ca_file"] else None
-                    )
+                    self.connection = json.loads(connection_file.read_text(encoding="utf-8"))
+                    self.url = self.connection["instance_url"]
+                    ca_file = self.connection["ca_file"]
+                    self.session = http_session(Path(ca_file) if ca_file else None)
                     self.session.get(f"{self.url}/__admin/api-usage", timeout=5).raise_for_status()
                     break
-                except (ValueError, KeyError, OSError):
+                except (ValueError, KeyError, OSError, requests.RequestException):
                     pass
             time.sleep(0.2)
 
@@ -364,7 +367,7 @@ def _failures(warehouse: Path, run_id: str) -> list[dict[str, Any]]:
 def _measure(ready: Path, scratch: Path, tickets: int) -> dict[str, Any]:
     work = _fresh_copy(ready, scratch / f"load{tickets}")
     minimum = minimum_calls(work / "warehouse.duckdb")
-    org = _Org(work, scratch / f"org{tickets}.log")
+    org = OrgProcess(work, scratch / f"org{tickets}.log")
     try:
         org.lift_daily_limit()
         before = org.api_usage()

@@ -54,9 +54,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import requests
 
-from benchmarks.load import _fresh_copy, _machine, _ready
+from benchmarks.load import OrgProcess, _fresh_copy, _machine, _ready
 from benchmarks.measure import peak_rss_mb, write_results
 from benchmarks.sfdmu_export import SfdmuExport, export_for_sfdmu
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
@@ -79,7 +78,6 @@ COMMAND_TIMEOUT_S = 300
 SFDMU_TIMEOUT_S = 3600
 RSS_SAMPLE_S = 0.05
 TARGET_ALIAS = "sfdmu-target"
-LIFTED_DAILY_LIMIT = 100_000_000
 FILE_OBJECTS = frozenset({"ContentVersion"})
 SYSTEM_FIELDS = frozenset(
     {
@@ -258,49 +256,19 @@ def install_peer(root: Path = PEER_DIR) -> Peer:
 # --- the orgs ----------------------------------------------------------------------------------
 
 
-class _Org:
-    """`stames-sf salesforce serve` on a work folder in its own process, over HTTPS or plain HTTP."""
+class _Org(OrgProcess):
+    """The benchmark's org server with its daily API limit lifted, and the reads the comparison needs."""
 
     def __init__(self, work: Path, log: Path, *, http: bool = False) -> None:
-        from loaders.connection import http_session
-
-        self.work = work
-        self._log = log.open("w", encoding="utf-8")
-        stames_sf = Path(sys.executable).parent / "stames-sf"
-        command = [str(stames_sf), "salesforce", "serve", "--work", str(work), "--port", "0"]
-        self.process = subprocess.Popen(
-            [*command, "--http"] if http else command, stdout=self._log, stderr=subprocess.STDOUT
-        )
-        connection_file = work / "salesforce-org" / "connection.json"
-        deadline = time.monotonic() + 120
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the org server stopped: {log.read_text(encoding='utf-8')[-4000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the org server did not start within 120 s")
-            if connection_file.is_file():
-                try:
-                    self.connection = json.loads(connection_file.read_text(encoding="utf-8"))
-                    self.url = self.connection["instance_url"]
-                    ca_file = self.connection["ca_file"]
-                    self.session = http_session(Path(ca_file) if ca_file else None)
-                    self.session.get(f"{self.url}/__admin/api-usage", timeout=5).raise_for_status()
-                    break
-                except (ValueError, KeyError, OSError, requests.RequestException):
-                    pass
-            time.sleep(0.2)
-        self.session.post(
-            f"{self.url}/__admin/toggles", json={"daily_api_limit": LIFTED_DAILY_LIMIT}, timeout=30
-        ).raise_for_status()
+        super().__init__(work, log, http=http)
+        self.lift_daily_limit()
 
     @property
     def api_version(self) -> str:
         return str(self.connection["api_version"])
 
     def api_used(self) -> int:
-        response = self.session.get(f"{self.url}/__admin/api-usage", timeout=30)
-        response.raise_for_status()
-        return int(response.json()["used"])
+        return int(self.api_usage()["used"])
 
     def export(self) -> dict[str, list[dict[str, Any]]]:
         response = self.session.get(f"{self.url}/__admin/export", timeout=600)
@@ -313,16 +281,6 @@ class _Org:
         response = self.session.get(url, params=params, headers=headers, timeout=60)
         response.raise_for_status()
         return response.json()
-
-    def stop(self) -> None:
-        self.session.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
 
 
 # --- what to load: our plan and the export for SFDMU (untimed) ----------------------------------
