@@ -81,6 +81,7 @@ def measure_child(work: Any, base_url: str, api_key: str, with_attachments: bool
         "retries": summary.retries,
         "full_body_fetches": summary.full_body_fetches,
         "records": _records(summary.rows_per_table),
+        "rounds": summary.rounds,
         "rows_all_tables": summary.total_rows,
         "peak_rss_mb": peak_after_load,
     }
@@ -147,11 +148,12 @@ def _markdown(speed: dict[str, Any], memory: dict[int, dict[str, Any]]) -> str:
         f"(load average {memory[small]['load_average_at_start']:.1f} and "
         f"{memory[large]['load_average_at_start']:.1f} at the start of each).",
         "",
-        "| tickets | records | attachments | load wall | peak RSS after the load | "
+        "| tickets | records | rounds | attachments | load wall | peak RSS after the load | "
         "peak RSS with attachments |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
         *(
-            f"| {size:,} | {memory[size]['records']:,} | {memory[size]['attachments_attempted']:,} | "
+            f"| {size:,} | {memory[size]['records']:,} | {memory[size].get('rounds', 1)} | "
+            f"{memory[size]['attachments_attempted']:,} | "
             f"{memory[size]['wall_s']:.1f} s | {memory[size]['peak_rss_mb']:.0f} MB | "
             f"{memory[size]['peak_rss_with_attachments_mb']:.0f} MB |"
             for size in MEMORY_SIZES

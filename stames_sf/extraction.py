@@ -16,6 +16,7 @@ from rich.console import Console
 from dlt_pipelines.stames.attachment_store import AttachmentPaths
 from dlt_pipelines.stames.attachments import AttachmentAccessError, AttachmentSummary, download_attachments
 from dlt_pipelines.stames.pipeline import ExtractSummary, run_extract
+from dlt_pipelines.stames.settings import ROUND_PAGES
 from dlt_pipelines.stames.transport import (
     SYSTEM_CLOCK,
     TRANSIENT_ERRORS,
@@ -46,8 +47,9 @@ def _print_load(summary: ExtractSummary, console: Console) -> None:
             f"Loaded {len(summary.resumed_load_ids)} package(s) an interrupted run had extracted, "
             "then extracted as usual"
         )
+    rounds = f" in {summary.rounds} rounds" if summary.rounds > 1 else ""
     console.print(
-        f"Extracted {summary.total_rows:,} rows in {summary.duration_s:.1f} s: "
+        f"Extracted {summary.total_rows:,} rows{rounds} in {summary.duration_s:.1f} s: "
         f"{summary.requests:,} requests, {summary.rate_limited} rate-limited (429), "
         f"{summary.cursor_restarts} cursor restarts"
     )
@@ -60,7 +62,14 @@ def _print_load(summary: ExtractSummary, console: Console) -> None:
         )
 
 
-def run_load(work: WorkDir, *, base_url: str, api_key: str, progress: bool = False) -> ExtractSummary:
+def run_load(
+    work: WorkDir,
+    *,
+    base_url: str,
+    api_key: str,
+    progress: bool = False,
+    round_pages: int | None = ROUND_PAGES,
+) -> ExtractSummary:
     """The dlt load into the work folder's warehouse, its state and spill space in the work folder."""
     return run_extract(
         duckdb_path=work.warehouse,
@@ -69,6 +78,7 @@ def run_load(work: WorkDir, *, base_url: str, api_key: str, progress: bool = Fal
         base_url=base_url,
         api_key=api_key,
         progress=progress,
+        round_pages=round_pages,
     )
 
 

@@ -27,6 +27,7 @@ from dlt_pipelines.stames.cursors import (
 from dlt_pipelines.stames.helpers import escape_lone_surrogates
 from dlt_pipelines.stames.messages import CURSOR_FIELD as MESSAGES_CURSOR_FIELD
 from dlt_pipelines.stames.messages import full_body_fetcher, messages_resource
+from dlt_pipelines.stames.rounds import FeedRounds
 from dlt_pipelines.stames.transport import StamesSession
 
 
@@ -62,17 +63,27 @@ def _catalogue(resource: dict[str, Any]) -> dict[str, Any]:
     return configured
 
 
-def endpoint_resources(base_url: str, custom_object_keys: Sequence[str]) -> list[dict[str, Any]]:
-    """The rest_api resource list: feeds, catalogues, custom-object records, tombstones."""
+def endpoint_resources(
+    base_url: str, custom_object_keys: Sequence[str], rounds: FeedRounds | None = None
+) -> list[dict[str, Any]]:
+    """The rest_api resource list: feeds, catalogues, custom-object records, tombstones.
+
+    With `rounds`, every incremental feed pages with a paginator that stops at the round's cap.
+    """
     tables = settings.custom_object_table_names(custom_object_keys)
     records = [settings.custom_object_records_endpoint(key, tables[key]) for key in custom_object_keys]
-    return [
+    resources = [
         copy.deepcopy(settings.ACCOUNT_ENDPOINT),
         *(_incremental(resource) for resource in settings.INCREMENTAL_ENDPOINTS),
         *(_incremental(resource) for resource in records),
         *(_catalogue(resource) for resource in settings.CATALOGUE_ENDPOINTS),
         copy.deepcopy(settings.DELETED_RECORDS_ENDPOINT),
     ]
+    if rounds is not None:
+        for name, cursor_field in cursor_fields(resources).items():
+            feed = next(resource for resource in resources if resource["name"] == name)
+            feed["endpoint"]["paginator"] = rounds.paginator(name, cursor_field)
+    return resources
 
 
 def cursor_fields(resources: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -114,11 +125,13 @@ def stames_source(
     api_key: str = dlt.secrets.value,
     session: StamesSession | None = None,
     cursor_rejects: CursorRejects | None = None,
+    rounds: FeedRounds | None = None,
 ) -> list[DltResource]:
     """Every extractable Stames collection, incremental where the API allows it.
 
     `session` carries the shared rate limiter and counters; pass one to read them after the run.
-    `cursor_rejects` collects the records landed without a usable cursor value.
+    `cursor_rejects` collects the records landed without a usable cursor value. `rounds` caps the
+    pages each incremental feed reads in one extraction (`rounds.py`); without it feeds read to the end.
     """
     # Raw means raw: legacy timezone-less `created_at` must stay the string the API sent.
     dlt.current.source_schema().remove_type_detection("iso_timestamp")
@@ -137,7 +150,7 @@ def stames_source(
             "endpoint": {"data_selector": "data", "params": {"limit": settings.PAGE_LIMIT}},
             "processing_steps": [{"map": escape_lone_surrogates}],
         },
-        "resources": endpoint_resources(base_url, custom_object_keys),
+        "resources": endpoint_resources(base_url, custom_object_keys, rounds),
     }
     rejects = cursor_rejects if cursor_rejects is not None else CursorRejects()
     cursors = {**cursor_fields(config["resources"]), "messages": MESSAGES_CURSOR_FIELD}
@@ -145,7 +158,10 @@ def stames_source(
     for resource in resources:
         if resource.name in settings.CUSTOM_FIELD_RESOURCES:
             resource.apply_hints(nested_hints=settings.CUSTOM_FIELD_VALUES_AS_TEXT)
-    messages = messages_resource(http, base_url, full_body_fetcher(http, base_url))
+    messages_paginator = rounds.paginator("messages", MESSAGES_CURSOR_FIELD) if rounds is not None else None
+    messages = messages_resource(
+        http, base_url, full_body_fetcher(http, base_url), paginator=messages_paginator
+    )
     for resource in [*resources, messages]:
         if resource.name in cursors:
             guard_cursor(resource, cursors[resource.name], rejects)

@@ -7,6 +7,7 @@ so this resource fetches them itself, concurrently, overlapping the next list pa
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import dlt
 from dlt.extract import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
+from dlt.sources.helpers.rest_client.paginators import BasePaginator, JSONResponseCursorPaginator
 
 from dlt_pipelines.stames import settings
 from dlt_pipelines.stames.helpers import (
@@ -45,9 +46,16 @@ def _resolve(pending: PendingPage) -> list[dict[str, Any]]:
 
 
 def messages_resource(
-    http: StamesSession, base_url: str, fetch_full: FetchDetail, *, detail_workers: int = 4
+    http: StamesSession,
+    base_url: str,
+    fetch_full: FetchDetail,
+    *,
+    detail_workers: int = 4,
+    paginator: BasePaginator | None = None,
 ) -> DltResource:
-    """Incremental, merged on `id`; each page is yielded once its truncated bodies are whole."""
+    """Incremental, merged on `id`; each page is yielded once its truncated bodies are whole.
+
+    `paginator` follows `next_cursor` (a fresh copy per extraction; by default to the last page)."""
     client = RESTClient(base_url=base_url.rstrip("/") + "/", session=http)
 
     @dlt.resource(
@@ -67,10 +75,14 @@ def messages_resource(
             "limit": settings.PAGE_LIMIT,
             "updated_since": updated_at.start_value,
         }
-        paginator = JSONResponseCursorPaginator(cursor_path="next_cursor", cursor_param="cursor")
+        pages = (
+            copy.deepcopy(paginator)
+            if paginator is not None
+            else JSONResponseCursorPaginator(cursor_path="next_cursor", cursor_param="cursor")
+        )
         pending: PendingPage | None = None
         with ThreadPoolExecutor(max_workers=detail_workers, thread_name_prefix="message-body") as pool:
-            for page in client.paginate("messages", params=params, paginator=paginator, data_selector="data"):
+            for page in client.paginate("messages", params=params, paginator=pages, data_selector="data"):
                 current = _submit_details(pool, [escape_lone_surrogates(item) for item in page], fetch_full)
                 if pending is not None:
                     yield _resolve(pending)

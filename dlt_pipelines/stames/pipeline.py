@@ -17,10 +17,12 @@ from pathlib import Path
 import dlt
 from dlt.common.pipeline import LoadInfo
 from dlt.common.storages import NormalizeStorage
+from dlt.extract import DltSource
 
 from dlt_pipelines.stames import settings, stames_source
 from dlt_pipelines.stames.cursors import CursorRejects, cursor_rejects_resource
 from dlt_pipelines.stames.native_heap import bound_native_heap
+from dlt_pipelines.stames.rounds import FeedRounds
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
 from dlt_pipelines.stames.warehouse import warehouse_pipeline
 
@@ -42,6 +44,8 @@ class ExtractSummary:
     step_seconds: dict[str, float] = field(default_factory=dict)
     cursor_rejects: int = 0
     """Records landed with a missing or malformed cursor field (listed in `raw_stames.cursor_rejects`)."""
+    rounds: int = 1
+    """Extract-normalize-load rounds this run took (`rounds.py`)."""
 
     @property
     def total_rows(self) -> int:
@@ -121,11 +125,12 @@ def _request_progress(enabled: bool) -> Iterator[Callable[[TransportStats], None
 
 @contextmanager
 def _timed(seconds: dict[str, float], step: str) -> Iterator[None]:
+    """Add the time the block takes to `seconds[step]` (summed over rounds)."""
     started = time.perf_counter()
     try:
         yield
     finally:
-        seconds[step] = time.perf_counter() - started
+        seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - started
 
 
 def run_extract(
@@ -136,12 +141,14 @@ def run_extract(
     api_key: str,
     spill_dir: Path | None = None,
     progress: bool = False,
+    round_pages: int | None = settings.ROUND_PAGES,
 ) -> ExtractSummary:
     """Extract every collection incrementally into `raw_stames`; safe to rerun or resume after a kill.
 
     First finishes what a killed run left (its half-written extract folders are discarded, its
-    complete packages loaded), then extracts as usual. The caller makes sure no other run uses the
-    same `pipelines_dir` and warehouse at the same time.
+    complete packages loaded), then extracts as usual, in rounds of at most `round_pages` pages per
+    incremental feed, each round loaded before the next (`rounds.py`; `None`: one round). The
+    caller makes sure no other run uses the same `pipelines_dir` and warehouse at the same time.
     """
     started = time.perf_counter()
     # Process-wide dlt settings; an explicit value in the environment wins.
@@ -153,39 +160,62 @@ def run_extract(
     discard_killed_extracts(pipeline)
     pipeline.sync_destination()
     resumed = finish_pending_packages(pipeline)
-    step_seconds: dict[str, float] = {}
+    totals = _RoundTotals()
     rejects = CursorRejects()
+    rounds = FeedRounds(max_pages=round_pages)
+    feeds: set[str] | None = None  # the first round reads every resource
     with (
         _request_progress(progress) as on_response,
         StamesSession(api_key, on_response=on_response) as session,
     ):
-        source = stames_source(base_url=base_url, api_key=api_key, session=session, cursor_rejects=rejects)
-        with _timed(step_seconds, "extract"):
-            pipeline.extract(source, loader_file_format="parquet")
-    with _timed(step_seconds, "normalize"):
-        normalized = pipeline.normalize()
-    with _timed(step_seconds, "load"):
-        info: LoadInfo = pipeline.load()
-    info.raise_on_failed_jobs()
+        while feeds is None or feeds:
+            source = stames_source(
+                base_url=base_url, api_key=api_key, session=session, cursor_rejects=rejects, rounds=rounds
+            )
+            if feeds is not None:
+                source = source.with_resources(*sorted(feeds))
+            _extract_round(pipeline, source, totals)
+            feeds = rounds.next_round()
     if rejects.found:
         pipeline.run(cursor_rejects_resource(rejects)).raise_on_failed_jobs()
     return ExtractSummary(
-        rows_per_table={
-            table: count
-            for table, count in sorted(normalized.row_counts.items())
-            if not table.startswith("_dlt_")
-        },
+        rows_per_table=dict(sorted(totals.rows_per_table.items())),
         requests=session.stats.requests,
         rate_limited=session.stats.rate_limited,
         retries=session.stats.retries,
         cursor_restarts=session.stats.cursor_restarts,
         full_body_fetches=session.stats.full_body_fetches,
         duration_s=time.perf_counter() - started,
-        load_ids=list(info.loads_ids),
+        load_ids=totals.load_ids,
         resumed_load_ids=resumed,
-        step_seconds=step_seconds,
+        step_seconds=totals.step_seconds,
         cursor_rejects=len(rejects.found),
+        rounds=totals.rounds,
     )
+
+
+@dataclass
+class _RoundTotals:
+    rows_per_table: dict[str, int] = field(default_factory=dict)
+    load_ids: list[str] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    rounds: int = 0
+
+
+def _extract_round(pipeline: dlt.Pipeline, source: DltSource, totals: _RoundTotals) -> None:
+    """Extract, normalize and load one round; add its rows, load ids and step times to `totals`."""
+    with _timed(totals.step_seconds, "extract"):
+        pipeline.extract(source, loader_file_format="parquet")
+    with _timed(totals.step_seconds, "normalize"):
+        normalized = pipeline.normalize()
+    with _timed(totals.step_seconds, "load"):
+        info: LoadInfo = pipeline.load()
+    info.raise_on_failed_jobs()
+    for table, count in normalized.row_counts.items():
+        if not table.startswith("_dlt_"):
+            totals.rows_per_table[table] = totals.rows_per_table.get(table, 0) + count
+    totals.load_ids.extend(info.loads_ids)
+    totals.rounds += 1
 
 
 def resolve_connection(base_url: str | None, api_key: str | None) -> tuple[str, str]:

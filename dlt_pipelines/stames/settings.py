@@ -18,13 +18,17 @@ INITIAL_CURSOR: Final = "1970-01-01T00:00:00.000Z"
 PIPELINE_NAME: Final = "stames"
 DATASET_NAME: Final = "raw_stames"
 NOTES_TABLE: Final = "_extraction_notes"
-DUCKDB_MEMORY_LIMIT: Final = "128MB"
+DUCKDB_MEMORY_LIMIT: Final = "64MB"
 """DuckDB spills merges to disk past this, and fills its cache up to it: the limit is most of what
-the load step adds at scale. Measured on the merge of 650,000 messages (100,000 tickets, the first
-load and a full re-merge): 64 and 96 MB fail ("Out of Memory Error: failed to pin block of size
-256.0 KiB": the semi-join on the deduplicated row ids must fit), 128 MB passes with the process at
-about 220 MB. The merge's need grows with the rows of one load package, so a first extraction far
-past 100,000 tickets needs a higher limit (or smaller packages, see the README's notes on scale)."""
+the load step adds at scale. A merge needs memory in proportion to the rows of one load package
+(its semi-join on the deduplicated row ids must fit): one package of 650,000 messages (100,000
+tickets in a single round) failed at 64 and 96 MB ("Out of Memory Error: failed to pin block of
+size 256.0 KiB") and passed at 128 MB. Packages are bounded by ROUND_PAGES, so 64 MB holds any
+instance; at 10,000 tickets it took the peak from 421 to 371 MB, and 32 MB fails even at 1,000."""
+ROUND_PAGES: Final = 100
+"""Pages (of PAGE_LIMIT records) each incremental feed reads per extraction round before the round
+is normalized and loaded (`rounds.py`): the rows of one load package, and so the memory of its
+merge, stay bounded however large the instance. One round holds all of a 1,000-ticket instance."""
 DUCKDB_THREADS: Final = 1
 """Each DuckDB thread keeps some buffers outside the limit; a second thread did not make the load faster."""
 MALLOC_MMAP_THRESHOLD_BYTES: Final = 128 * 1024

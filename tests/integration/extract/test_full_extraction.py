@@ -70,6 +70,28 @@ def test_second_run_fetches_nothing_new_and_keeps_everything_once(
     assert_matches_dataset(work.warehouse, small_stames_dataset)
 
 
+def test_a_first_run_in_rounds_of_one_page_lands_the_same_records_once(
+    start_stames: StartStames, small_stames_dataset: Path, extract_from: ExtractFrom, tmp_path: Path
+) -> None:
+    server = start_stames(small_stames_dataset)
+    work = WorkDir.at(tmp_path / "work")
+    page = 100  # no page holds more (API.md: `limit` is clamped to 1..100)
+    messages = len(read_jsonl(small_stames_dataset / "messages.jsonl"))
+    assert messages > 3 * page, "the dataset should need several one-page rounds"
+
+    first = extract_from(server, work, round_pages=1)
+
+    assert first.rounds >= -(-messages // page), "every round reads one page of messages at most"
+    assert len(first.load_ids) == first.rounds, "each round is loaded as its own package"
+    assert_matches_dataset(work.warehouse, small_stames_dataset)
+    landed = _query(work.warehouse, f"SELECT count(*), count(DISTINCT id) FROM {SCHEMA}.messages")
+    assert landed == [(messages, messages)]
+    second = extract_from(server, work, round_pages=1)
+    assert second.rounds == 1
+    for table in INCREMENTAL_TABLES:
+        assert second.rows_per_table.get(table, 0) == 0, table
+
+
 def test_portal_is_noted_as_not_extractable(
     start_stames: StartStames, extract_from: ExtractFrom, tmp_path: Path
 ) -> None:
