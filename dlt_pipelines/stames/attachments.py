@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -49,6 +49,8 @@ from dlt_pipelines.stames.transport import (
 MAX_URL_REFRESHES = 5
 MAX_MISMATCH_ATTEMPTS = 3
 """Bytes that disagree with their sha256 are fetched this many times in all, then `failed`."""
+IN_FLIGHT_PER_WORKER = 2
+"""Downloads submitted ahead per worker: enough to keep every worker busy, few enough to stay flat."""
 TRANSPORT_RETRIES = 4
 BACKOFF_CAP_S = 8.0
 
@@ -359,34 +361,46 @@ def _download_all(
 ) -> dict[str, int]:
     """Download in parallel and record each outcome as it comes; outcomes per status.
 
-    On a refused key every download that finished anyway is recorded before the refusal is
-    raised; on any error (or Ctrl-C) queued downloads are cancelled instead of run to the end.
+    At most IN_FLIGHT_PER_WORKER downloads per worker are submitted at a time, and a finished one
+    is let go once recorded, so memory does not grow with the number of files. On a refused key
+    every download that finished anyway is recorded before the refusal is raised; on any error (or
+    Ctrl-C) queued downloads are cancelled instead of run to the end.
     """
     this_run: dict[str, int] = {}
-    recorded: set[Future[DownloadOutcome]] = set()
     workers = max(1, int(downloader.session.file_bucket.capacity))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="attachment")
+    in_flight: set[Future[DownloadOutcome]] = set()
     with _progress_bar(progress, len(pending)) as advance:
 
         def record(future: Future[DownloadOutcome]) -> None:
             outcome = future.result()
-            recorded.add(future)
             ledger.record(outcome)
             this_run[str(outcome.status)] = this_run.get(str(outcome.status), 0) + 1
             advance()
 
-        try:
-            futures = [pool.submit(downloader.download, start) for start in pending]
-            for future in as_completed(futures):
+        def record_finished(finished: set[Future[DownloadOutcome]]) -> None:
+            unrecorded = set(finished)
+            for future in finished:
+                unrecorded.discard(future)
                 try:
                     record(future)
                 except AttachmentAccessError:
                     # Downloads in flight end on their own; the ones that finished are kept.
                     pool.shutdown(cancel_futures=True)
-                    for finished in futures:
-                        if finished not in recorded and _succeeded(finished):
-                            record(finished)
+                    for other in unrecorded | in_flight:
+                        if _succeeded(other):
+                            record(other)
                     raise
+
+        try:
+            for start in pending:
+                if len(in_flight) >= workers * IN_FLIGHT_PER_WORKER:
+                    finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                    record_finished(finished)
+                in_flight.add(pool.submit(downloader.download, start))
+            while in_flight:
+                finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                record_finished(finished)
         finally:
             pool.shutdown(cancel_futures=True)
     return this_run

@@ -1,7 +1,11 @@
 import json
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
+from dlt_pipelines.stames import attachments
+from dlt_pipelines.stames.attachment_store import DownloadOutcome, DownloadStatus
 from dlt_pipelines.stames.attachments import error_text, refusal_message
 
 
@@ -68,3 +72,49 @@ def test_a_connection_error_keeps_its_type_but_not_the_signed_query() -> None:
 def test_text_without_a_url_is_kept_as_it_is() -> None:
     error = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(24 bytes read)")
     assert error_text(error) == ("ChunkedEncodingError: Connection broken: IncompleteRead(24 bytes read)")
+
+
+class _Bucket:
+    capacity = 2.0
+
+
+class _Session:
+    file_bucket = _Bucket()
+
+
+class _Downloader:
+    session = _Session()
+
+    def download(self, start: DownloadOutcome) -> DownloadOutcome:
+        return DownloadOutcome(start.attachment_id, None, None, DownloadStatus.STORED)
+
+
+class _Ledger:
+    def __init__(self) -> None:
+        self.recorded: list[int] = []
+
+    def record(self, outcome: DownloadOutcome) -> None:
+        self.recorded.append(outcome.attachment_id)
+
+
+def test_downloads_are_submitted_a_few_at_a_time_and_each_recorded_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ledger = _Ledger()
+    submitted = [0]
+    most_unrecorded = [0]
+
+    class CountingPool(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            submitted[0] += 1
+            most_unrecorded[0] = max(most_unrecorded[0], submitted[0] - len(ledger.recorded))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(attachments, "ThreadPoolExecutor", CountingPool)
+    pending = [DownloadOutcome(index, None, None, DownloadStatus.FAILED) for index in range(500)]
+
+    counts = attachments._download_all(_Downloader(), pending, ledger, progress=False)  # type: ignore[arg-type]
+
+    assert sorted(ledger.recorded) == list(range(500))
+    assert counts == {str(DownloadStatus.STORED): 500}
+    assert most_unrecorded[0] <= 4, "two workers, two downloads each submitted ahead at most"
