@@ -73,6 +73,8 @@ def transform_step(work: WorkDir, connection_file: Path, console: Console) -> Tr
     result = run_transform(work, connection_file)
     console.print(result.summary())
     console.print(result.account_matching, **PLAIN)
+    if result.generated_files:
+        console.print(result.generated_files, **PLAIN)
     for line in result.reconciliation:
         console.print(line.line())
     if not result.succeeded:

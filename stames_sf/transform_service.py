@@ -66,6 +66,8 @@ class TransformResult:
     log_file: Path | None = None
     account_matching: str = ""
     """One line: what the org's Accounts were for this build (read, not reachable, not asked for)."""
+    generated_files: str = ""
+    """One line: the generated files (over-long bodies, data: images) written after the build."""
 
     def summary(self) -> str:
         kinds = ", ".join(f"{count} {name}" for name, count in sorted(self.counts.items()))
@@ -277,4 +279,13 @@ def run_transform(
     mapping = check_mapping(work)
     account_matching = copy_org_accounts(work, mapping, connection_file)
     result = run_dbt_build(work, engine=engine)
-    return replace(result, account_matching=account_matching)
+    generated = write_generated(work) if result.succeeded else ""
+    return replace(result, account_matching=account_matching, generated_files=generated)
+
+
+def write_generated(work: WorkDir) -> str:
+    """Write the files the build generated where the loader uploads them from; return the line."""
+    from loaders.load.generated_files import write_generated_files
+
+    with duckdb.connect(str(work.warehouse)) as con:
+        return write_generated_files(con, work.root).line()

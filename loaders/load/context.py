@@ -16,6 +16,12 @@ from loaders.load.ledger import Ledger, LedgerRow
 from loaders.load.plan import LoadPlan
 from loaders.load.records import DmlSpec, LoadRecord, RecordResult
 
+DEFAULT_DUCKDB_MEMORY = "64MB"
+"""DuckDB fills its cache up to this while the loader reads the sync tables and writes the ledger.
+The loader reads no generated file's content (the transform writes those files, see
+`generated_files.py`), the column that made 128 and 256 MB too little at 30,000 tickets (one read
+by rowid asked for 512 MiB at once)."""
+
 
 @dataclass(frozen=True)
 class LoadSettings:
@@ -30,9 +36,7 @@ class LoadSettings:
     budget_share: float = 0.8
     """The share of the org's remaining daily API calls this run may use."""
     retry_backoff_s: float = 2.0
-    duckdb_memory_limit: str = "256MB"
-    """DuckDB fills its cache up to this. 128 MB failed at 30,000 tickets: reading a few generated
-    files' contents by rowid asked for 512 MiB at once (`source.inline_contents`)."""
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY
 
 
 class LoadProgress(Protocol):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from loaders.load.context import RunContext
-from loaders.load.files import FileRow, Uploaded, file_row, materialise, stored_versions, upload_all
+from loaders.load.files import FileRow, Uploaded, file_row, stored_versions, upload_all
+from loaders.load.generated_files import missing_generated_files, write_generated_files
 from loaders.load.ledger import LedgerRow
 from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
 from loaders.load.record_phase import find_existing, parent_failed
 from loaders.load.records import DmlSpec, LoadRecord, Operation, Value
-from loaders.load.source import FileEntry, file_index, inline_contents, read_batches
+from loaders.load.source import FileEntry, file_index, read_batches
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
 
 LINK = "ContentDocumentLink"
@@ -19,6 +20,7 @@ LINK = "ContentDocumentLink"
 def run_file_phase(context: RunContext, phase: Phase) -> None:
     """Memory follows one batch of full rows: every row is known only by its key, checksum and Case
     (to choose each file's representative), and full rows are read a batch at a time to upload."""
+    _write_missing_generated_files(context)
     done = context.ledger.done_keys(context.run_id, phase.name)
     existing = find_existing(context, phase, done)
     versions = {key: sf_id for key, (sf_id, _) in existing.before_run.items()}
@@ -34,18 +36,20 @@ def run_file_phase(context: RunContext, phase: Phase) -> None:
     failed_cases = context.ledger.failed_keys(context.run_id, "Case")
     for batch in read_batches(context.con, phase, context.settings.read_batch_rows):
         rows = [file_row(record, helpers, context.work_root) for record, helpers in batch]
-        _write_generated_files(context, phase, [row for row in rows if row.record.key not in done])
         uploads = [row for row in rows if row.record.key in representative_keys]
         _upload_representatives(context, phase, uploads, done, versions, case_ids, failed_cases)
     _link_duplicates(context, phase, groups, representatives, done, versions, case_ids)
 
 
-def _write_generated_files(context: RunContext, phase: Phase, rows: list[FileRow]) -> None:
-    """Put the bytes of generated files (cut bodies, `data:` images) where the transform said."""
-    missing = {row.record.key: row for row in rows if not row.path.is_file()}
-    for key, content in inline_contents(context.con, phase, list(missing)):
-        row = missing[key]
-        materialise(FileRow(row.record, row.case_key, row.sha256, row.size, row.path, row.kind, content))
+def _write_missing_generated_files(context: RunContext) -> None:
+    """The transform writes the files it generates; after a bare `dbt build` they are written here."""
+    missing = missing_generated_files(context.con, context.work_root)
+    if missing:
+        context.progress.note(
+            f"{len(missing):,} generated files (over-long bodies, data: images) are not on disk, as after "
+            "a bare `dbt build`: writing them now (`stames-sf transform` writes them itself)"
+        )
+        write_generated_files(context.con, context.work_root)
 
 
 def _representative(group: list[FileEntry], versions: dict[str, str]) -> FileEntry:

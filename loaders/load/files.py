@@ -5,7 +5,6 @@ uploaded once and linked to the other Cases with ContentDocumentLink."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -30,7 +29,6 @@ class FileRow:
     size: int
     path: Path
     kind: str
-    inline_content: str | None
 
 
 @dataclass(frozen=True)
@@ -48,19 +46,7 @@ def file_row(record: LoadRecord, helpers: dict, work_root: Path) -> FileRow:
         size=int(helpers.get("stames__size_bytes") or 0),
         path=work_root / str(helpers.get("stames__file_path") or ""),
         kind=str(helpers.get("stames__file_kind") or ""),
-        inline_content=helpers.get("stames__inline_content"),
     )
-
-
-def materialise(row: FileRow) -> None:
-    """Write a generated file (a cut message body, a `data:` image) where the transform said it
-    goes; attachments are already there from the extraction."""
-    if row.path.is_file() or row.inline_content is None:
-        return
-    content = row.inline_content
-    data = base64.b64decode(content) if row.kind == "inline_image" else content.encode("utf-8")
-    row.path.parent.mkdir(parents=True, exist_ok=True)
-    row.path.write_bytes(data)
 
 
 def digests(path: Path) -> tuple[str, str, int]:
@@ -90,7 +76,6 @@ def upload_all(
 def _upload(http: OrgHttp, row: FileRow, entity: dict[str, Value]) -> Uploaded:
     key = row.record.key
     try:
-        materialise(row)
         sha256, md5, size = digests(row.path)
     except OSError as error:
         return Uploaded(row, failure(key, "FILE_MISSING", f"{row.path.name}: {error.strerror or error}"))

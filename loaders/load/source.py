@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from expectations.sync_tables import SOBJECT_COLUMN, SYNC_SCHEMA
+from loaders.load.generated_files import INLINE_CONTENT
 from loaders.load.plan import Phase, PhaseKind
 from loaders.load.records import LoadRecord
 from mapping.model import EXTERNAL_ID_FIELD as STAMES_ID
@@ -28,14 +29,8 @@ ORDER_COLUMNS = {
 """Messages go in thread order: by Case, then position in the thread."""
 
 
-INLINE_CONTENT = "stames__inline_content"
-"""A generated file's bytes (a cut body, a `data:` image): read a few at a time, never in a batch."""
-INLINE_CONTENT_BATCH = 25
-FILE_KIND = "stames__file_kind"
-STORED_FILE_KIND = "attachment"
 SHA256 = "stames__sha256"
 FIRST_PUBLISH_LOCATION = "FirstPublishLocationId"
-"""Attachments are already on disk from the extraction; every other kind is generated."""
 
 
 def _relation(phase: Phase) -> str:
@@ -123,30 +118,6 @@ def read_batches(
         rows = _fetch_by_keys(con, sql, chunk)
         by_key = {str(row[key]): row for row in rows}
         yield [_record(by_key[value], phase, key, lookups) for value in chunk if value in by_key]
-
-
-def inline_contents(
-    con: duckdb.DuckDBPyConnection, phase: Phase, keys: list[str]
-) -> Iterator[tuple[str, str]]:
-    """(key, inline content) of generated files, a few rows at a time, fetched by rowid.
-
-    The column can hold hundreds of MB of bodies side by side; a scan that filters on another
-    column still loads whole vectors of it (490 MB in one at 30,000 tickets), past the loader's
-    memory limit. Rows named by rowid are read alone."""
-    wanted = set(keys)
-    located = con.execute(
-        f'SELECT main.rowid, main."{STAMES_ID}" FROM {_relation(phase)} main WHERE main.{FILE_KIND} <> ?',
-        [STORED_FILE_KIND],
-    ).fetchall()
-    rowids = [int(rowid) for rowid, key in located if str(key) in wanted]
-    for start in range(0, len(rowids), INLINE_CONTENT_BATCH):
-        listed = ", ".join(str(rowid) for rowid in rowids[start : start + INLINE_CONTENT_BATCH])
-        rows = con.execute(
-            f'SELECT "{STAMES_ID}", {INLINE_CONTENT} FROM {_relation(phase)} WHERE rowid IN ({listed})'
-        ).fetchall()
-        for key, content in rows:
-            if content is not None:
-                yield str(key), str(content)
 
 
 def _fetch_by_keys(con: duckdb.DuckDBPyConnection, sql: str, keys: list[str]) -> list[dict]:

@@ -42,8 +42,16 @@ def load(
     failure_threshold: Annotated[
         float, typer.Option(help="Share of failed records in a phase that stops the run before its children.")
     ] = 0.10,
+    duckdb_memory: Annotated[
+        str | None,
+        typer.Option(
+            help="DuckDB's memory limit while the loader reads the warehouse (e.g. 256MB); "
+            "raise it if a load stops for memory."
+        ),
+    ] = None,
 ) -> None:
     """Load (or resume) a run: Accounts → Contacts → Cases → history → files → messages → the rest."""
+    import duckdb
     from rich.console import Console
 
     from expectations.gate import ValidationGateError
@@ -65,6 +73,7 @@ def load(
         files_in_flight=files_in_flight,
         budget_share=budget_share,
         failure_threshold=failure_threshold,
+        **({"duckdb_memory_limit": duckdb_memory} if duckdb_memory else {}),
     )
     options = LoadOptions(target, retry_failed, new_run, accept_automation, settings)
     console = Console()
@@ -85,11 +94,26 @@ def load(
     except refusals as refused:
         errors.print(str(refused), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
+    except duckdb.OutOfMemoryException as error:
+        errors.print(
+            f"DuckDB needed more than its {settings.duckdb_memory_limit} while reading the warehouse "
+            f"({_first_line(error)}); what loaded is in the ledger: run `stames-sf load` again with a "
+            "higher --duckdb-memory to resume.",
+            style="red",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
     show_outcome(outcome, console)
     if outcome.status == "paused":
         raise typer.Exit(EXIT_PAUSED)
     if outcome.status != "completed":
         raise typer.Exit(1)
+
+
+def _first_line(error: Exception) -> str:
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
 
 
 def _automation_errors() -> tuple[type[Exception], ...]:

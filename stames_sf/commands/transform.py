@@ -41,6 +41,8 @@ def transform(
         raise typer.Exit(1) from refused
     typer.echo(result.summary())
     typer.echo(result.account_matching)
+    if result.generated_files:
+        typer.echo(result.generated_files)
     for line in result.reconciliation:
         typer.echo(line.line())
     if not result.succeeded:

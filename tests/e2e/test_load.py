@@ -3,6 +3,7 @@ over HTTPS. Expected contents come from the sync tables (the data), never from t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -263,3 +264,34 @@ def test_unresolved_agents_are_refused(load_bed: LoadBed) -> None:
 
 
 __all__ = ["pytest", "replace"]
+
+
+def test_a_load_out_of_duckdb_memory_stops_in_one_line_and_resumes(load_bed: LoadBed) -> None:
+    starved = load(load_bed, "--duckdb-memory", "1MB")
+    assert starved.exit_code == 1
+    assert "Traceback" not in starved.output
+    assert "higher --duckdb-memory to resume" in starved.output
+    resumed = load(load_bed)
+    assert resumed.exit_code == 0, resumed.output
+    cases = [row for row in export(load_bed)["Case"] if row.get("Stames_Id__c")]
+    assert len(cases) == len(sync_rows(load_bed.work, "sync_salesforce__cases", '"Stames_Id__c"'))
+
+
+def test_generated_files_missing_after_a_bare_dbt_build_are_written_by_the_load(load_bed: LoadBed) -> None:
+    columns = '"Stames_Id__c", stames__file_kind, stames__file_path, stames__sha256'
+    rows = sync_rows(load_bed.work, "sync_salesforce__content_versions", columns)
+    generated = [row for row in rows if row["stames__file_kind"] != "attachment"]
+    assert generated, "the load bed's dataset should have over-long bodies or data: images"
+    for row in generated:
+        (load_bed.work.root / row["stames__file_path"]).unlink(missing_ok=True)
+
+    loaded = load(load_bed)
+
+    assert loaded.exit_code == 0, loaded.output
+    assert "writing them now" in loaded.output
+    for row in generated:
+        written = (load_bed.work.root / row["stames__file_path"]).read_bytes()
+        assert hashlib.sha256(written).hexdigest() == row["stames__sha256"]
+    assert ledger(load_bed.work, "SELECT count(*) FROM ops.load_records WHERE action = 'failed'") == [(0,)]
+    uploaded = {row["Stames_Id__c"] for row in export(load_bed)["ContentVersion"]}
+    assert uploaded & {row["Stames_Id__c"] for row in generated}

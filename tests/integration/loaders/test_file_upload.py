@@ -32,7 +32,6 @@ def test_a_file_larger_than_json_allows_is_uploaded_whole(
         size=len(data),
         path=path,
         kind="attachment",
-        inline_content=None,
     )
     http = OrgHttp(
         http_session(sf_server.ca_file),
@@ -67,7 +66,6 @@ def test_a_file_that_no_longer_matches_its_sha256_is_not_sent(
         len(b"what the extraction saw"),
         path,
         "attachment",
-        None,
     )
     http = OrgHttp(
         http_session(sf_server.ca_file),
