@@ -29,7 +29,7 @@ from dlt.extract import DltResource
 
 from dlt_pipelines.stames.helpers import escape_lone_surrogates
 from dlt_pipelines.stames.settings import DATASET_NAME
-from dlt_pipelines.stames.warehouse import warehouse_pipeline
+from dlt_pipelines.stames.warehouse import forget_config_lookups, warehouse_pipeline
 
 LEDGER_TABLE = "attachment_downloads"
 LEDGER_PIPELINE_NAME = "stames_attachments"
@@ -257,6 +257,7 @@ class AttachmentLedger:
         if rows:
             # Parquet, as for the extraction: the default INSERT VALUES load grows with the row count.
             info = ledger_pipeline(self.paths).run(ledger_resource(rows), loader_file_format="parquet")
+            forget_config_lookups()
             info.raise_on_failed_jobs()
         # Deleted only after the load: a kill in between loads the same rows again, merged away.
         self.paths.journal_path.unlink(missing_ok=True)

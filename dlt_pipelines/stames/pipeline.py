@@ -24,7 +24,7 @@ from dlt_pipelines.stames.cursors import CursorRejects, cursor_rejects_resource
 from dlt_pipelines.stames.native_heap import bound_native_heap
 from dlt_pipelines.stames.rounds import FeedRounds
 from dlt_pipelines.stames.transport import StamesSession, TransportStats
-from dlt_pipelines.stames.warehouse import warehouse_pipeline
+from dlt_pipelines.stames.warehouse import forget_config_lookups, warehouse_pipeline
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,7 @@ def _extract_round(pipeline: dlt.Pipeline, source: DltSource, totals: _RoundTota
             totals.rows_per_table[table] = totals.rows_per_table.get(table, 0) + count
     totals.load_ids.extend(info.loads_ids)
     totals.rounds += 1
+    forget_config_lookups()  # about 7,000 entries a round, and what they hold
 
 
 def resolve_connection(base_url: str | None, api_key: str | None) -> tuple[str, str]:

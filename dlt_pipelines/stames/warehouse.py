@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.configuration.utils import get_resolved_traces
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.trace import TRACE_FILE_NAME
 
@@ -46,3 +47,12 @@ def warehouse_pipeline(
     pipeline.config.enable_runtime_trace = False
     (Path(pipeline.working_dir) / TRACE_FILE_NAME).unlink(missing_ok=True)
     return pipeline
+
+
+def forget_config_lookups() -> None:
+    """Drop dlt's log of this thread's config lookups.
+
+    dlt logs every lookup for its runtime trace and clears the log when a trace ends; with the
+    trace off (see `warehouse_pipeline`) nothing clears it, and each extract, normalize and load
+    adds thousands of entries and the objects they hold. Call it after each run of a pipeline."""
+    get_resolved_traces().clear()

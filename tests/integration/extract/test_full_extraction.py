@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+from dlt.common.configuration.utils import get_resolved_traces
 
 from stames_sf.workdir import WorkDir
 from tests.fixtures.extract import ExtractFrom
@@ -82,6 +83,7 @@ def test_a_first_run_in_rounds_of_one_page_lands_the_same_records_once(
     first = extract_from(server, work, round_pages=1)
 
     assert first.rounds >= -(-messages // page), "every round reads one page of messages at most"
+    assert not get_resolved_traces().all_traces, "dlt's log of config lookups is not kept round after round"
     assert len(first.load_ids) == first.rounds, "each round is loaded as its own package"
     assert_matches_dataset(work.warehouse, small_stames_dataset)
     landed = _query(work.warehouse, f"SELECT count(*), count(DISTINCT id) FROM {SCHEMA}.messages")
