@@ -26,6 +26,12 @@ import pyarrow as pa
 SCHEMA = "ops"
 SUCCESS_ACTIONS = ("created", "updated", "linked", "unchanged")
 
+UNINDEXED_TABLES = ("load_records", "load_snapshot")
+"""One row per record (and per record the org held): no primary key. DuckDB keeps a key's index in
+memory, inside its memory limit, so the ledger's index grew with every record loaded until a 64 MB
+loader ran out at 10,000 tickets. The ledger keeps one row per key itself (`record`,
+`save_snapshot`); a ledger made with the keys loses them when opened (`_drop_row_keys`)."""
+
 DDL = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {SCHEMA}.load_runs (
@@ -75,16 +81,14 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.load_records (
     error_code VARCHAR,
     error_message VARCHAR,
     attempts INTEGER NOT NULL,
-    recorded_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (run_id, phase, stames_id)
+    recorded_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.load_snapshot (
     run_id VARCHAR NOT NULL,
     sobject VARCHAR NOT NULL,
     salesforce_id VARCHAR NOT NULL,
     stames_id VARCHAR,
-    field_values VARCHAR,
-    PRIMARY KEY (run_id, sobject, salesforce_id)
+    field_values VARCHAR
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.load_snapshot_objects (
     run_id VARCHAR NOT NULL,
@@ -178,12 +182,49 @@ def latest_run(con: duckdb.DuckDBPyConnection, status: str | None = None) -> Run
     return Run(*row) if row else None
 
 
+def _replace_rows(writer: duckdb.DuckDBPyConnection, table: str, batch: str, keys: tuple[str, ...]) -> None:
+    """Replace the rows of `table` that share a key with the registered `batch`, in one transaction."""
+    matching = " AND ".join(f"{SCHEMA}.{table}.{key} = {batch}.{key}" for key in keys)
+    described = writer.execute(f"SELECT * FROM {SCHEMA}.{table} LIMIT 0").description
+    columns = ", ".join(column[0] for column in described)
+    writer.execute("BEGIN TRANSACTION")
+    try:
+        writer.execute(f"DELETE FROM {SCHEMA}.{table} USING {batch} WHERE {matching}")
+        writer.execute(f"INSERT INTO {SCHEMA}.{table} SELECT {columns} FROM {batch}")
+        writer.execute("COMMIT")
+    except BaseException:
+        writer.execute("ROLLBACK")
+        raise
+
+
 class Ledger:
     """Reads and writes the `ops.load_*` tables on one open warehouse connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self._run(DDL)
+        self._drop_row_keys()
+
+    def _drop_row_keys(self) -> None:
+        """Rebuild a per-record table that a ledger of an earlier version made with a primary key."""
+        for table in UNINDEXED_TABLES:
+            [(keys,)] = self.con.execute(
+                "SELECT count(*) FROM duckdb_constraints() WHERE schema_name = ? AND table_name = ? "
+                "AND constraint_type = 'PRIMARY KEY'",
+                [SCHEMA, table],
+            ).fetchall()
+            if not keys:
+                continue
+            self._run("BEGIN TRANSACTION")
+            try:
+                self._run(f"ALTER TABLE {SCHEMA}.{table} RENAME TO {table}_keyed")
+                self._run(DDL)  # creates the table anew, without a key
+                self._run(f"INSERT INTO {SCHEMA}.{table} SELECT * FROM {SCHEMA}.{table}_keyed")
+                self._run(f"DROP TABLE {SCHEMA}.{table}_keyed")
+                self._run("COMMIT")
+            except BaseException:
+                self._run("ROLLBACK")
+                raise
 
     def _run(self, sql: str, parameters: list | None = None) -> None:
         """A statement whose result nobody reads, drained so the connection is free again
@@ -307,15 +348,17 @@ class Ledger:
         writer = self.con.cursor()  # a cursor of its own: DuckDB refuses `register` beside a pending result
         writer.register("ledger_batch", table)
         try:
-            # Attempts add up across resumes: a row failed twice, then loaded, says 3.
-            writer.execute(
-                f"INSERT INTO {SCHEMA}.load_records SELECT * FROM ledger_batch "
-                "ON CONFLICT (run_id, phase, stames_id) DO UPDATE SET "
-                "salesforce_id = excluded.salesforce_id, action = excluded.action, "
-                "prior_values = coalesce(load_records.prior_values, excluded.prior_values), "
-                "error_code = excluded.error_code, error_message = excluded.error_message, "
-                "attempts = load_records.attempts + excluded.attempts, recorded_at = excluded.recorded_at"
-            )
+            # One row per key, replaced in one transaction. Attempts add up across resumes (a row
+            # failed twice, then loaded, says 3); the prior values are the first ones recorded.
+            merged = writer.sql(
+                "SELECT b.run_id, b.phase, b.sobject, b.stames_id, b.salesforce_id, b.action, "
+                "coalesce(r.prior_values, b.prior_values) AS prior_values, b.error_code, b.error_message, "
+                "coalesce(r.attempts, 0) + b.attempts AS attempts, b.recorded_at "
+                f"FROM ledger_batch b LEFT JOIN {SCHEMA}.load_records r "
+                "ON r.run_id = b.run_id AND r.phase = b.phase AND r.stames_id = b.stames_id"
+            ).to_arrow_table()
+            writer.register("ledger_merged", merged)
+            _replace_rows(writer, "load_records", "ledger_merged", ("run_id", "phase", "stames_id"))
         finally:
             writer.close()
 
@@ -369,10 +412,7 @@ class Ledger:
         writer = self.con.cursor()
         writer.register("snapshot_batch", pa.Table.from_pylist(rows))
         try:
-            writer.execute(
-                f"INSERT OR REPLACE INTO {SCHEMA}.load_snapshot "
-                "SELECT run_id, sobject, salesforce_id, stames_id, field_values FROM snapshot_batch"
-            )
+            _replace_rows(writer, "load_snapshot", "snapshot_batch", ("run_id", "sobject", "salesforce_id"))
         finally:
             writer.close()
 

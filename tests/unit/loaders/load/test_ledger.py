@@ -71,3 +71,37 @@ def test_phase_counts_and_errors_come_from_the_record_rows(ledger: Ledger) -> No
     assert ledger.counts("run-1", "Case") == {"created": 1, "updated": 1, "failed": 2}
     assert ledger.failed_by_error("run-1", "Case") == {"PARENT_FAILED": 1, "UNABLE_TO_LOCK_ROW": 1}
     assert ledger.latest_run().status == "running"
+
+
+def test_a_ledger_made_with_row_keys_loses_them_and_keeps_its_rows() -> None:
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE SCHEMA ops")
+    con.execute(
+        "CREATE TABLE ops.load_snapshot (run_id VARCHAR NOT NULL, sobject VARCHAR NOT NULL, "
+        "salesforce_id VARCHAR NOT NULL, stames_id VARCHAR, field_values VARCHAR, "
+        "PRIMARY KEY (run_id, sobject, salesforce_id))"
+    )
+    con.execute(
+        "INSERT INTO ops.load_snapshot VALUES ('run-0', 'Case', '5000', '7', '{\"Subject\": \"old\"}')"
+    )
+
+    ledger = Ledger(con)
+    ledger.save_snapshot("run-0", "Case", [("5000", "7", {"Subject": "new"}), ("5009", None, {})])
+
+    keys = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+        "AND table_name IN ('load_snapshot', 'load_records')"
+    ).fetchall()
+    assert keys == [(0,)]
+    assert ledger.snapshot_by_id("run-0", "Case") == {"5000": ("7", {"Subject": "new"}), "5009": (None, {})}
+    assert con.execute("SELECT count(*) FROM ops.load_snapshot").fetchall() == [(2,)]
+
+
+def test_recording_a_key_again_replaces_its_row(ledger: Ledger) -> None:
+    rows = [LedgerRow("Case", "Case", str(key), f"500{key}", "created", 1) for key in range(3)]
+    ledger.record("run-1", rows, NOW)
+    ledger.record("run-1", [LedgerRow("Case", "Case", "1", "5001", "updated", 1)], NOW)
+    stored = ledger.con.execute(
+        "SELECT stames_id, action, attempts FROM ops.load_records ORDER BY stames_id"
+    ).fetchall()
+    assert stored == [("0", "created", 1), ("1", "updated", 2), ("2", "created", 1)]
