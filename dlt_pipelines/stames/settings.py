@@ -25,10 +25,11 @@ the load step adds at scale. A merge needs memory in proportion to the rows of o
 tickets in a single round) failed at 64 and 96 MB ("Out of Memory Error: failed to pin block of
 size 256.0 KiB") and passed at 128 MB. Packages are bounded by ROUND_PAGES, so 64 MB holds any
 instance; at 10,000 tickets it took the peak from 421 to 371 MB, and 32 MB fails even at 1,000."""
-ROUND_PAGES: Final = 100
+ROUND_PAGES: Final = 50
 """Pages (of PAGE_LIMIT records) each incremental feed reads per extraction round before the round
 is normalized and loaded (`rounds.py`): the rows of one load package, and so the memory of its
-merge, stay bounded however large the instance. One round holds all of a 1,000-ticket instance."""
+merge, stay bounded however large the instance. Measured peaks, 1,000 and 10,000 tickets: 340 and
+374 MB with 100 pages a round, 330 and 353 MB with 50; a 1,000-ticket instance takes two rounds."""
 DUCKDB_THREADS: Final = 1
 """Each DuckDB thread keeps some buffers outside the limit; a second thread did not make the load faster."""
 MALLOC_MMAP_THRESHOLD_BYTES: Final = 128 * 1024
