@@ -187,13 +187,24 @@ def _replace_rows(writer: duckdb.DuckDBPyConnection, table: str, batch: str, key
     matching = " AND ".join(f"{SCHEMA}.{table}.{key} = {batch}.{key}" for key in keys)
     described = writer.execute(f"SELECT * FROM {SCHEMA}.{table} LIMIT 0").description
     columns = ", ".join(column[0] for column in described)
-    writer.execute("BEGIN TRANSACTION")
+    _in_one_transaction(
+        writer,
+        [
+            f"DELETE FROM {SCHEMA}.{table} USING {batch} WHERE {matching}",
+            f"INSERT INTO {SCHEMA}.{table} SELECT {columns} FROM {batch}",
+        ],
+    )
+
+
+def _in_one_transaction(con: duckdb.DuckDBPyConnection, statements: Sequence[str]) -> None:
+    """Run `statements`, all or none (each result drained: DuckDB refuses `register` beside one)."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        writer.execute(f"DELETE FROM {SCHEMA}.{table} USING {batch} WHERE {matching}")
-        writer.execute(f"INSERT INTO {SCHEMA}.{table} SELECT {columns} FROM {batch}")
-        writer.execute("COMMIT")
+        for statement in statements:
+            con.execute(statement).fetchall()
+        con.execute("COMMIT")
     except BaseException:
-        writer.execute("ROLLBACK")
+        con.execute("ROLLBACK")
         raise
 
 
@@ -215,16 +226,15 @@ class Ledger:
             ).fetchall()
             if not keys:
                 continue
-            self._run("BEGIN TRANSACTION")
-            try:
-                self._run(f"ALTER TABLE {SCHEMA}.{table} RENAME TO {table}_keyed")
-                self._run(DDL)  # creates the table anew, without a key
-                self._run(f"INSERT INTO {SCHEMA}.{table} SELECT * FROM {SCHEMA}.{table}_keyed")
-                self._run(f"DROP TABLE {SCHEMA}.{table}_keyed")
-                self._run("COMMIT")
-            except BaseException:
-                self._run("ROLLBACK")
-                raise
+            _in_one_transaction(
+                self.con,
+                [
+                    f"ALTER TABLE {SCHEMA}.{table} RENAME TO {table}_keyed",
+                    DDL,  # creates the table anew, without a key
+                    f"INSERT INTO {SCHEMA}.{table} SELECT * FROM {SCHEMA}.{table}_keyed",
+                    f"DROP TABLE {SCHEMA}.{table}_keyed",
+                ],
+            )
 
     def _run(self, sql: str, parameters: list | None = None) -> None:
         """A statement whose result nobody reads, drained so the connection is free again
