@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from loaders.load.context import RunContext
 from loaders.load.files import FileRow, Uploaded, file_row, stored_versions, upload_all
-from loaders.load.generated_files import missing_generated_files, write_generated_files
+from loaders.load.generated_files import write_generated_files
 from loaders.load.ledger import LedgerRow
 from loaders.load.plan import AUDIT_FIELDS, AuditFields, Phase
 from loaders.load.record_phase import find_existing, parent_failed
@@ -43,13 +43,12 @@ def run_file_phase(context: RunContext, phase: Phase) -> None:
 
 def _write_missing_generated_files(context: RunContext) -> None:
     """The transform writes the files it generates; after a bare `dbt build` they are written here."""
-    missing = missing_generated_files(context.con, context.work_root)
-    if missing:
+    written = write_generated_files(context.con, context.work_root).written
+    if written:
         context.progress.note(
-            f"{len(missing):,} generated files (over-long bodies, data: images) are not on disk, as after "
-            "a bare `dbt build`: writing them now (`stames-sf transform` writes them itself)"
+            f"{written:,} generated files (over-long bodies, data: images) were not on disk, as after "
+            "a bare `dbt build`: written now (`stames-sf transform` writes them itself)"
         )
-        write_generated_files(context.con, context.work_root)
 
 
 def _representative(group: list[FileEntry], versions: dict[str, str]) -> FileEntry:

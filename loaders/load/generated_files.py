@@ -49,22 +49,13 @@ class GeneratedFiles:
 
 def missing_generated_files(con: duckdb.DuckDBPyConnection, work_root: Path) -> list[tuple[int, str]]:
     """(rowid, relative path) of the generated files not on disk; reads narrow columns only."""
-    if not _has_content_versions(con):
-        return []
-    rows = con.execute(
-        f'SELECT rowid, "{FILE_PATH}" FROM {CONTENT_VERSIONS} WHERE "{FILE_KIND}" <> ?', [STORED_FILE_KIND]
-    ).fetchall()
-    missing: dict[str, int] = {}
-    for rowid, path in rows:
-        if path and str(path) not in missing and not (work_root / str(path)).is_file():
-            missing[str(path)] = int(rowid)
-    return [(rowid, path) for path, rowid in missing.items()]
+    return _missing(_generated_paths(con), work_root)
 
 
 def write_generated_files(con: duckdb.DuckDBPyConnection, work_root: Path) -> GeneratedFiles:
     """Write every generated file not yet on disk (same content, same path: written once)."""
-    missing = missing_generated_files(con, work_root)
-    generated = _generated_count(con)
+    generated = _generated_paths(con)
+    missing = _missing(generated, work_root)
     with _memory_limit(con, READ_MEMORY_LIMIT):
         for start in range(0, len(missing), ROWS_PER_READ):
             listed = ", ".join(str(rowid) for rowid, _ in missing[start : start + ROWS_PER_READ])
@@ -75,7 +66,7 @@ def write_generated_files(con: duckdb.DuckDBPyConnection, work_root: Path) -> Ge
             for path, kind, content in rows:
                 if content is not None:
                     _write(work_root / str(path), _bytes_of(str(kind), str(content)))
-    return GeneratedFiles(written=len(missing), already_there=generated - len(missing))
+    return GeneratedFiles(written=len(missing), already_there=len(generated) - len(missing))
 
 
 def _bytes_of(kind: str, content: str) -> bytes:
@@ -98,14 +89,22 @@ def _has_content_versions(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(found)
 
 
-def _generated_count(con: duckdb.DuckDBPyConnection) -> int:
+def _generated_paths(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Relative path → the first rowid that holds its content, for every generated file."""
     if not _has_content_versions(con):
-        return 0
-    [(count,)] = con.execute(
-        f'SELECT count(DISTINCT "{FILE_PATH}") FROM {CONTENT_VERSIONS} WHERE "{FILE_KIND}" <> ?',
-        [STORED_FILE_KIND],
+        return {}
+    rows = con.execute(
+        f'SELECT rowid, "{FILE_PATH}" FROM {CONTENT_VERSIONS} WHERE "{FILE_KIND}" <> ?', [STORED_FILE_KIND]
     ).fetchall()
-    return int(count)
+    paths: dict[str, int] = {}
+    for rowid, path in rows:
+        if path:
+            paths.setdefault(str(path), int(rowid))
+    return paths
+
+
+def _missing(generated: dict[str, int], work_root: Path) -> list[tuple[int, str]]:
+    return [(rowid, path) for path, rowid in generated.items() if not (work_root / path).is_file()]
 
 
 @contextmanager
